@@ -1,0 +1,136 @@
+/**
+ * Rules that tie several keys together. Each returns problems as (path, message) pairs, where
+ * the path names the key to change and the message completes "<value> ...".
+ */
+import { formatBytes, formatMillicores } from "./quantity";
+import type { Resources, StackConfig } from "./schema";
+
+export interface RuleIssue {
+  path: (string | number)[];
+  /** The value in force, shown when the key was left to its default. */
+  effective: string;
+  message: string;
+}
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+/** Memory Neo4j needs outside heap and page cache (JVM metaspace, threads, native buffers). */
+export const NEO4J_MIN_HEADROOM_BYTES = GiB;
+
+type Part = "hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "backup";
+const PARTS: Part[] = ["hub", "neo4j", "ollama", "loadBalancer", "prometheus", "alertmanager", "backup"];
+
+function requestsWithinLimits(part: Part, r: Resources): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  if (r.requests.cpu > r.limits.cpu) {
+    issues.push({
+      path: [part, "resources", "requests", "cpu"],
+      effective: formatMillicores(r.requests.cpu),
+      message: `is more than the limit ${part}.resources.limits.cpu (${formatMillicores(r.limits.cpu)}); a request must not exceed its limit`,
+    });
+  }
+  if (r.requests.memory > r.limits.memory) {
+    issues.push({
+      path: [part, "resources", "requests", "memory"],
+      effective: formatBytes(r.requests.memory),
+      message: `is more than the limit ${part}.resources.limits.memory (${formatBytes(r.limits.memory)}); a request must not exceed its limit`,
+    });
+  }
+  return issues;
+}
+
+/** Docker sets memory in whole MiB: anything finer could not be applied exactly. */
+function dockerWholeMiB(part: Part, r: Resources): RuleIssue[] {
+  return (["limits", "requests"] as const)
+    .filter((kind) => r[kind].memory % MiB !== 0)
+    .map((kind) => ({
+      path: [part, "resources", kind, "memory"],
+      effective: String(r[kind].memory),
+      message: "is not a whole number of MiB; the Docker target sets memory in MiB (use e.g. 512Mi or 1Gi)",
+    }));
+}
+
+function neo4jMemory(cfg: StackConfig): RuleIssue[] {
+  const { heap, pageCache, resources } = cfg.neo4j;
+  const issues: RuleIssue[] = [];
+  if (heap.initial > heap.max) {
+    issues.push({
+      path: ["neo4j", "heap", "initial"],
+      effective: formatBytes(heap.initial),
+      message: `is more than neo4j.heap.max (${formatBytes(heap.max)}); the initial heap must not exceed the maximum`,
+    });
+  }
+  const needed = heap.max + pageCache + NEO4J_MIN_HEADROOM_BYTES;
+  if (needed > resources.limits.memory) {
+    issues.push({
+      path: ["neo4j", "resources", "limits", "memory"],
+      effective: formatBytes(resources.limits.memory),
+      message:
+        `is too small for neo4j.heap.max (${formatBytes(heap.max)}) + neo4j.pageCache (${formatBytes(pageCache)}) ` +
+        `+ ${formatBytes(NEO4J_MIN_HEADROOM_BYTES)} headroom = ${formatBytes(needed)}; raise the limit or lower heap/page cache`,
+    });
+  }
+  return issues;
+}
+
+function editionMatchesImage(cfg: StackConfig): RuleIssue[] {
+  const enterpriseImage = /-enterprise(@|$)/.test(cfg.neo4j.image);
+  if (enterpriseImage === (cfg.neo4j.edition === "enterprise")) return [];
+  return [
+    {
+      path: ["neo4j", "edition"],
+      effective: cfg.neo4j.edition,
+      message: `does not match neo4j.image (${cfg.neo4j.image}); use a "-${cfg.neo4j.edition}" image tag or change the edition`,
+    },
+  ];
+}
+
+function thresholdOrder(cfg: StackConfig): RuleIssue[] {
+  const a = cfg.prometheus.alerts;
+  const pairs: [keyof typeof a, keyof typeof a, boolean][] = [
+    ["memoryWarningPercent", "memoryCriticalPercent", a.memoryWarningPercent < a.memoryCriticalPercent],
+    ["errorRateWarningPercent", "errorRateCriticalPercent", a.errorRateWarningPercent < a.errorRateCriticalPercent],
+    ["latencyWarningSeconds", "latencyCriticalSeconds", a.latencyWarningSeconds < a.latencyCriticalSeconds],
+    // Free disk falls: the critical level is the lower one.
+    ["diskFreeCriticalPercent", "diskFreeWarningPercent", a.diskFreeCriticalPercent < a.diskFreeWarningPercent],
+  ];
+  return pairs
+    .filter(([, , ordered]) => !ordered)
+    .map(([low, high]) => ({
+      path: ["prometheus", "alerts", low],
+      effective: String(a[low]),
+      message: `must be below prometheus.alerts.${high} (${a[high]}) so the warning comes before the page`,
+    }));
+}
+
+function targetFit(cfg: StackConfig): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  if (cfg.target === "docker") {
+    if (cfg.loadBalancer.replicas !== 1) {
+      issues.push({
+        path: ["loadBalancer", "replicas"],
+        effective: String(cfg.loadBalancer.replicas),
+        message: "is not allowed on the Docker target, where one nginx owns the host port; use 1 (or target kubernetes)",
+      });
+    }
+    for (const part of PARTS) issues.push(...dockerWholeMiB(part, cfg[part].resources));
+  } else if (cfg.hub.build) {
+    issues.push({
+      path: ["hub", "build", "context"],
+      effective: cfg.hub.build.context,
+      message: "builds a local image, which only the Docker target can use; push the image and set hub.image instead",
+    });
+  }
+  return issues;
+}
+
+export function crossFieldIssues(cfg: StackConfig): RuleIssue[] {
+  return [
+    ...PARTS.flatMap((part) => requestsWithinLimits(part, cfg[part].resources)),
+    ...neo4jMemory(cfg),
+    ...editionMatchesImage(cfg),
+    ...thresholdOrder(cfg),
+    ...targetFit(cfg),
+  ];
+}

@@ -1,0 +1,255 @@
+/**
+ * The one schema of the stack config. Every key lives in the `mcp-superserver` namespace: the
+ * top-level properties here are the config keys (`mcp-superserver:hub`, ...), objects are set
+ * with `pulumi config set --path`. Defaults are the runbook's numbers. Cross-field rules are in
+ * rules.ts; error wording in errors.ts.
+ */
+import { z } from "zod";
+import { bytes, cron, duration, image, millicores, percent, port, secretUrl } from "./primitives";
+
+interface ResourceDefaults {
+  limits: { cpu: string; memory: string };
+  requests: { cpu: string; memory: string };
+}
+
+/** CPU and memory for one container: limits, and requests (a Docker reservation, a Kubernetes request). */
+function resources(part: string, d: ResourceDefaults) {
+  const pair = (kind: string, fallback: { cpu: string; memory: string }) =>
+    z
+      .strictObject({
+        cpu: millicores(`${part} CPU ${kind} (e.g. 500m, 1, 2).`).prefault(fallback.cpu),
+        memory: bytes(`${part} memory ${kind} (e.g. 512Mi, 1Gi).`).prefault(fallback.memory),
+      })
+      .prefault({});
+  return z
+    .strictObject({
+      limits: pair("limit", d.limits),
+      requests: pair("request (Docker: reservation)", d.requests),
+    })
+    .prefault({});
+}
+
+const storage = (part: string, fallback: string) =>
+  bytes(`Size of the ${part} volume (a PersistentVolumeClaim on Kubernetes).`).prefault(fallback);
+
+export const hubSchema = z
+  .strictObject({
+    image: image("Hub image, pinned.", "ghcr.io/mcp-superserver/mcp-hub:1.0.0").default(
+      "ghcr.io/mcp-superserver/mcp-hub:1.0.0",
+    ),
+    build: z
+      .strictObject({
+        context: z.string().min(1).describe("Path of a local mcp-hub checkout to build the image from (Docker target only)."),
+        dockerfile: z.string().min(1).describe("Dockerfile inside the build context.").default("Dockerfile"),
+      })
+      .optional()
+      .describe("Build the hub image from a local checkout instead of pulling `hub.image` (which then names the built image)."),
+    replicas: z.number().int().min(1).max(100).describe("Hub replicas behind the load balancer.").default(3),
+    port: port("Port the hub listens on inside its container.", 3000),
+    logLevel: z.enum(["debug", "info", "warn", "error"]).describe("Hub log level.").default("info"),
+    resources: resources("Hub", {
+      limits: { cpu: "1", memory: "512Mi" },
+      requests: { cpu: "500m", memory: "256Mi" },
+    }),
+  })
+  .prefault({});
+
+export const neo4jSchema = z
+  .strictObject({
+    image: image("Neo4j 5 image, pinned; its edition suffix must match `neo4j.edition`.", "neo4j:5.26.0-community").default(
+      "neo4j:5.26.0-community",
+    ),
+    edition: z.enum(["community", "enterprise"]).describe("Neo4j edition.").default("community"),
+    heap: z
+      .strictObject({
+        initial: bytes("JVM heap initial size (server.memory.heap.initial_size).").prefault("1Gi"),
+        max: bytes("JVM heap maximum size (server.memory.heap.max_size).").prefault("4Gi"),
+      })
+      .prefault({}),
+    pageCache: bytes("Page cache size (server.memory.pagecache.size).").prefault("2Gi"),
+    resources: resources("Neo4j", {
+      limits: { cpu: "2", memory: "8Gi" },
+      requests: { cpu: "2", memory: "8Gi" },
+    }),
+    storage: storage("Neo4j data", "20Gi"),
+  })
+  .prefault({});
+
+export const ollamaSchema = z
+  .strictObject({
+    image: image("Ollama image, pinned.", "ollama/ollama:0.5.7").default("ollama/ollama:0.5.7"),
+    gpu: z
+      .strictObject({
+        enabled: z.boolean().describe("Give Ollama NVIDIA GPUs (Docker needs the NVIDIA container toolkit).").default(true),
+        count: z.number().int().min(1).max(8).describe("GPUs for Ollama when enabled.").default(1),
+      })
+      .prefault({}),
+    models: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._\-/]*(:[a-z0-9._-]+)?$/, "is not an Ollama model name; use name:tag, e.g. llama3.2:3b"),
+      )
+      .describe("Models pulled when Ollama starts, so the first tool call does not wait for a download.")
+      .default(["llama3.2:3b"]),
+    resources: resources("Ollama", {
+      limits: { cpu: "8", memory: "32Gi" },
+      requests: { cpu: "4", memory: "16Gi" },
+    }),
+    storage: storage("Ollama models", "100Gi"),
+  })
+  .prefault({});
+
+export const loadBalancerSchema = z
+  .strictObject({
+    image: image("nginx image, pinned (>= 1.27.3 for run-time DNS resolution of upstreams).", "nginx:1.27.3-alpine").default(
+      "nginx:1.27.3-alpine",
+    ),
+    replicas: z.number().int().min(1).max(20).describe("nginx replicas (Docker: exactly 1, it owns the host port).").default(1),
+    port: port("Port clients connect to (Docker: on the host; Kubernetes: the Service port).", 3000),
+    workerConnections: z.number().int().min(64).max(65536).describe("nginx worker_connections.").default(4096),
+    keepalive: z.number().int().min(0).max(1024).describe("Idle keep-alive connections nginx keeps to the hubs, per worker.").default(32),
+    maxFails: z.number().int().min(0).max(100).describe("Failed attempts before a hub is taken out (max_fails).").default(3),
+    failTimeout: duration("How long a failed hub stays out, and the window max_fails counts in (fail_timeout).").default("10s"),
+    connectTimeout: duration("Timeout to connect to a hub (proxy_connect_timeout).").default("2s"),
+    readTimeout: duration("Timeout between two reads from a hub; long LLM tool calls need minutes (proxy_read_timeout).").default(
+      "300s",
+    ),
+    sendTimeout: duration("Timeout between two writes to a hub (proxy_send_timeout).").default("60s"),
+    clientMaxBodySize: z
+      .string()
+      .regex(/^\d+[kKmMgG]?$/, "is not an nginx size; use forms like 10m or 512k")
+      .describe("Largest request body accepted (client_max_body_size).")
+      .default("10m"),
+    resources: resources("nginx", {
+      limits: { cpu: "1", memory: "128Mi" },
+      requests: { cpu: "100m", memory: "64Mi" },
+    }),
+  })
+  .prefault({});
+
+/** Alert thresholds: the runbook's, shared by the alert rules and the policy pack. */
+const thresholds = z
+  .strictObject({
+    memoryWarningPercent: percent("Container memory use of its limit that warns (HighMemoryUsage).", 90),
+    memoryCriticalPercent: percent("Container memory use of its limit that pages (CriticalMemoryUsage).", 95),
+    cpuWarningPercent: percent("Container CPU use of its limit that warns (HighCPUUsage).", 90),
+    errorRateWarningPercent: percent("Share of 5xx hub responses that warns (HighErrorRate).", 5),
+    errorRateCriticalPercent: percent("Share of 5xx hub responses that pages (CriticalErrorRate).", 15),
+    latencyWarningSeconds: z.number().positive().describe("Hub p95 latency that warns (HighResponseTime).").default(1),
+    latencyCriticalSeconds: z.number().positive().describe("Hub p95 latency that pages (VeryHighResponseTime).").default(5),
+    diskFreeWarningPercent: percent("Free disk below which LowDiskSpace warns.", 15),
+    diskFreeCriticalPercent: percent("Free disk below which CriticalDiskSpace pages.", 5),
+    backupMaxAgeHours: z.number().positive().describe("Hours without a successful backup before BackupMissing.").default(26),
+  })
+  .prefault({});
+
+const exporter = (what: string, example: string) =>
+  z.strictObject({ image: image(`${what} image, pinned.`, example).default(example) }).prefault({});
+
+export const prometheusSchema = z
+  .strictObject({
+    image: image("Prometheus image, pinned.", "prom/prometheus:v2.55.1").default("prom/prometheus:v2.55.1"),
+    port: port("Prometheus web port (Docker: published on the host).", 9090),
+    scrapeInterval: duration("How often targets are scraped.").default("15s"),
+    evaluationInterval: duration("How often alert rules are evaluated.").default("15s"),
+    retention: duration("How long samples are kept (storage.tsdb.retention.time).").default("15d"),
+    alerts: thresholds,
+    runbookUrl: z
+      .url({ protocol: /^https?$/ })
+      .describe("Operator runbook that every alert's runbook_url points into (one section per alert).")
+      .default("https://github.com/mcp-superserver/mcp-superserver-infra/blob/main/docs/runbook.md"),
+    exporters: z
+      .strictObject({
+        blackbox: exporter("blackbox_exporter (Neo4j and Ollama probes)", "prom/blackbox-exporter:v0.25.0"),
+        nodeExporter: exporter("node_exporter (disk space)", "prom/node-exporter:v1.8.2"),
+        cadvisor: exporter("cAdvisor (container memory and CPU; Docker target)", "gcr.io/cadvisor/cadvisor:v0.49.1"),
+      })
+      .prefault({}),
+    resources: resources("Prometheus", {
+      limits: { cpu: "1", memory: "2Gi" },
+      requests: { cpu: "500m", memory: "1Gi" },
+    }),
+    storage: storage("Prometheus data", "50Gi"),
+  })
+  .prefault({});
+
+const receiver = (what: string) =>
+  z
+    .strictObject({ url: secretUrl(`Webhook URL of the ${what} receiver; unset, its alerts are dropped.`).optional() })
+    .prefault({});
+
+export const alertmanagerSchema = z
+  .strictObject({
+    image: image("Alertmanager image, pinned.", "prom/alertmanager:v0.27.0").default("prom/alertmanager:v0.27.0"),
+    port: port("Alertmanager web port (Docker: published on the host).", 9093),
+    receivers: z
+      .strictObject({
+        paging: receiver("paging (critical alerts)"),
+        chat: receiver("chat (warning alerts)"),
+        watchdog: receiver("dead-man's switch (Watchdog)"),
+      })
+      .prefault({}),
+    groupWait: duration("Wait before the first notification of a new group.").default("30s"),
+    groupInterval: duration("Wait before notifying about new alerts in a group.").default("5m"),
+    repeatInterval: duration("Wait before repeating a notification.").default("4h"),
+    resources: resources("Alertmanager", {
+      limits: { cpu: "200m", memory: "128Mi" },
+      requests: { cpu: "50m", memory: "64Mi" },
+    }),
+    storage: storage("Alertmanager data", "1Gi"),
+  })
+  .prefault({});
+
+export const backupSchema = z
+  .strictObject({
+    schedule: cron("When the Neo4j backup runs (cron, UTC).").default("0 2 * * *"),
+    retentionDays: z.number().int().min(1).max(3650).describe("Days a backup is kept in the bucket.").default(30),
+    prefix: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9\-/]*\/$/, "is not a key prefix; use lower-case words ending in /, e.g. neo4j/")
+      .describe("Key prefix of the backups in the bucket.")
+      .default("neo4j/"),
+    toolsImage: image("Image with the AWS CLI that uploads backups.", "amazon/aws-cli:2.22.0").default("amazon/aws-cli:2.22.0"),
+    schedulerImage: image("Docker target: image with crond and the docker CLI that runs the nightly job.", "docker:27.3.1-cli").default(
+      "docker:27.3.1-cli",
+    ),
+    objectStoreImage: image("Docker target: MinIO image serving the S3-compatible backup bucket.", "minio/minio:RELEASE.2024-11-07T00-52-20Z").default(
+      "minio/minio:RELEASE.2024-11-07T00-52-20Z",
+    ),
+    objectStorePort: port("Docker target: MinIO S3 port, published on the host.", 9000),
+    jvmHeap: bytes("JVM heap of neo4j-admin while it dumps the database.").prefault("1Gi"),
+    resources: resources("Backup job", {
+      limits: { cpu: "1", memory: "2Gi" },
+      requests: { cpu: "250m", memory: "1Gi" },
+    }),
+    storage: storage("object store (Docker target)", "50Gi"),
+  })
+  .prefault({});
+
+export const dockerSchema = z
+  .strictObject({
+    bindAddress: z
+      .string()
+      .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "is not an IPv4 address; use 127.0.0.1 (this host only) or 0.0.0.0 (every interface)")
+      .describe("Docker target: host address the published ports bind to.")
+      .default("127.0.0.1"),
+  })
+  .prefault({});
+
+export const stackConfigSchema = z.strictObject({
+  target: z.enum(["docker", "kubernetes"]).describe("Where the stack runs: local Docker (dev) or Kubernetes on EKS (prod).").default("docker"),
+  docker: dockerSchema.describe("Docker target settings."),
+  hub: hubSchema.describe("The MCP hub: stateless, N replicas."),
+  neo4j: neo4jSchema.describe("Neo4j 5, the graph memory."),
+  ollama: ollamaSchema.describe("Ollama, local LLMs on GPUs."),
+  loadBalancer: loadBalancerSchema.describe("nginx least_conn load balancer in front of the hub replicas."),
+  prometheus: prometheusSchema.describe("Prometheus, its exporters and the alert thresholds."),
+  alertmanager: alertmanagerSchema.describe("Alertmanager and its receivers."),
+  backup: backupSchema.describe("Nightly Neo4j backup to a bucket."),
+});
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type Resources = StackConfig["hub"]["resources"];
+export type Thresholds = StackConfig["prometheus"]["alerts"];

@@ -1,0 +1,93 @@
+/**
+ * Pure mapping of a workload replica to the Docker container it becomes. Units are converted
+ * exactly: memory to MiB (the provider's unit), CPU limit to a decimal CPU count (the provider
+ * turns it into NanoCpus), CPU request to cgroup CPU shares the way the kubelet computes them.
+ */
+import { bytesToDockerMiB, millicoresToCpuShares, millicoresToDockerCpus } from "../config/quantity";
+import type { FileSpec, SecretRef, Workload } from "../workloads/types";
+import { dockerContainerName, dockerVolumeName } from "./naming";
+
+export const PART_OF = "mcp-superserver";
+
+export interface DockerContainerSpec {
+  name: string;
+  hostname: string;
+  aliases: string[];
+  entrypoints?: string[];
+  command?: string[];
+  envs: string[];
+  secretEnvs: [string, SecretRef][];
+  memory: number;
+  memoryReservation: number;
+  memorySwap: number;
+  cpus: string;
+  cpuShares: number;
+  gpus?: string;
+  healthcheck?: { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
+  restart: string;
+  ports: { internal: number; external: number; ip: string; protocol: string }[];
+  volumes: { volumeName: string; containerPath: string }[];
+  mounts: { type: string; source: string; target: string; readOnly: boolean }[];
+  uploads: { file: string; content: string; executable: boolean }[];
+  labels: { label: string; value: string }[];
+  privileged: boolean;
+  pidMode?: string;
+}
+
+/** Kubernetes recommended labels, on Docker too, so policies and tools find the role the same way. */
+export function workloadLabels(w: Workload, replica: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": w.name,
+    "app.kubernetes.io/instance": replica,
+    "app.kubernetes.io/component": w.role,
+    "app.kubernetes.io/part-of": PART_OF,
+    "app.kubernetes.io/managed-by": "pulumi",
+  };
+}
+
+const upload = (f: FileSpec) => ({ file: f.mountPath, content: f.content, executable: f.executable ?? false });
+
+export function dockerContainerSpec(w: Workload, replica: string, bindAddress: string): DockerContainerSpec {
+  const hc = w.healthCheck;
+  const memory = bytesToDockerMiB(w.resources.limits.memory);
+  return {
+    name: dockerContainerName(replica),
+    hostname: replica,
+    // Single-instance services answer to their service name; replicas to their own name.
+    aliases: [...new Set([replica, ...(w.replicas === 1 ? [w.name] : [])])],
+    ...(w.command ? { entrypoints: w.command } : {}),
+    ...(w.args ? { command: w.args } : {}),
+    envs: Object.entries(w.env)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`),
+    secretEnvs: Object.entries(w.secretEnv).sort(([a], [b]) => a.localeCompare(b)),
+    memory,
+    memoryReservation: bytesToDockerMiB(w.resources.requests.memory),
+    // Swap equal to the limit means no swap: the limit is the memory the container gets.
+    memorySwap: memory,
+    cpus: millicoresToDockerCpus(w.resources.limits.cpu),
+    cpuShares: millicoresToCpuShares(w.resources.requests.cpu),
+    ...(w.gpus > 0 ? { gpus: `device=${Array.from({ length: w.gpus }, (_, i) => i).join(",")}` } : {}),
+    ...(hc
+      ? {
+          healthcheck: {
+            tests: hc.command,
+            interval: `${hc.intervalSeconds}s`,
+            timeout: `${hc.timeoutSeconds}s`,
+            retries: hc.retries,
+            startPeriod: `${hc.startPeriodSeconds}s`,
+          },
+        }
+      : {}),
+    restart: "unless-stopped",
+    ports: w.ports
+      .filter((p) => p.publish !== undefined)
+      .map((p) => ({ internal: p.port, external: p.publish!, ip: bindAddress, protocol: "tcp" })),
+    volumes: w.volumes.map((v) => ({ volumeName: dockerVolumeName(v.name), containerPath: v.mountPath })),
+    mounts: (w.host?.mounts ?? []).map((m) => ({ type: "bind", source: m.hostPath, target: m.mountPath, readOnly: m.readOnly })),
+    uploads: w.files.map(upload),
+    labels: Object.entries(workloadLabels(w, replica)).map(([label, value]) => ({ label, value })),
+    privileged: w.host?.privileged ?? false,
+    ...(w.host?.pidHost ? { pidMode: "host" } : {}),
+  };
+}

@@ -1,0 +1,89 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { SecretFileSpec, SecretName, SecretRef, Workload } from "../workloads/types";
+import { replicaNames } from "../workloads/types";
+import { dockerContainerSpec } from "./container";
+
+export type Secrets = Record<SecretName, pulumi.Output<string>>;
+
+export interface DeployOptions {
+  parent: pulumi.Resource;
+  /** Wait until the containers report healthy (needs a health check). */
+  waitHealthy?: boolean;
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export interface DeployedWorkload {
+  containers: docker.Container[];
+}
+
+/**
+ * Turns workload descriptions into Docker resources on one private network. Volumes are
+ * created by the caller (they outlive and are shared between workloads) and referenced by name.
+ */
+export class DockerPlatform {
+  constructor(
+    private readonly network: docker.Network,
+    private readonly secrets: Partial<Secrets>,
+    private readonly bindAddress: string,
+  ) {}
+
+  private secret(name: SecretName): pulumi.Output<string> {
+    const value = this.secrets[name];
+    if (!value) throw new Error(`secret "${name}" is used by a workload but was never created`);
+    return pulumi.secret(value);
+  }
+
+  private secretEnv([key, ref]: [string, SecretRef]): pulumi.Output<string> {
+    return pulumi.interpolate`${key}=${ref.prefix ?? ""}${this.secret(ref.secret)}`;
+  }
+
+  private secretUpload(f: SecretFileSpec) {
+    return { file: f.mountPath, content: this.secret(f.secret), executable: false };
+  }
+
+  private image(name: string, w: Workload, parent: pulumi.Resource): pulumi.Output<string> {
+    if ("build" in w.image) {
+      const built = new docker.Image(
+        `${name}-image`,
+        {
+          imageName: w.image.ref,
+          build: { context: w.image.build.context, dockerfile: `${w.image.build.context}/${w.image.build.dockerfile}` },
+          skipPush: true,
+        },
+        { parent },
+      );
+      return built.imageName;
+    }
+    const pulled = new docker.RemoteImage(`${name}-image`, { name: w.image.ref, keepLocally: true }, { parent });
+    return pulled.imageId;
+  }
+
+  deploy(name: string, w: Workload, opts: DeployOptions): DeployedWorkload {
+    const image = this.image(name, w, opts.parent);
+    const replicas = replicaNames(w);
+    const containers = replicas.map((replica, i) => {
+      const spec = dockerContainerSpec(w, replica, this.bindAddress);
+      const { secretEnvs, aliases, ...plain } = spec;
+      const envs = secretEnvs.length
+        ? pulumi.secret(pulumi.all([...plain.envs, ...secretEnvs.map((e) => this.secretEnv(e))]))
+        : plain.envs;
+      // Logical names follow the component: `mcp-hub-1..N`, or `mcp-neo4j-container`.
+      return new docker.Container(
+        replicas.length > 1 || w.role === "hub" ? `${name}-${i + 1}` : `${name}-container`,
+        {
+          ...plain,
+          image,
+          envs,
+          uploads: [...plain.uploads, ...w.secretFiles.map((f) => this.secretUpload(f))],
+          networksAdvanced: [{ name: this.network.name, aliases }],
+          mustRun: true,
+          wait: opts.waitHealthy ?? false,
+          waitTimeout: opts.waitHealthy ? (w.healthCheck?.startPeriodSeconds ?? 0) + 120 : undefined,
+        },
+        { parent: opts.parent, dependsOn: opts.dependsOn },
+      );
+    });
+    return { containers };
+  }
+}

@@ -1,0 +1,5 @@
+export * from "./backupBucket";
+export * from "./config";
+export * from "./services";
+export * from "./superserver";
+export * from "./workloadComponent";

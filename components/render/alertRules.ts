@@ -1,0 +1,256 @@
+/**
+ * Alert rules as data (kube-prometheus style): every alert has a `severity` label and
+ * `summary`, `description` and `runbook_url` annotations. Thresholds come from the typed stack
+ * config, so the rules, the policy pack and the docs cannot disagree.
+ */
+import { stringify } from "yaml";
+import type { Thresholds } from "../config/schema";
+
+export type Severity = "critical" | "warning" | "none";
+
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  severity: Severity;
+  summary: string;
+  description: string;
+  /** Extra labels, e.g. the `service` a per-service rule watches. */
+  labels?: Record<string, string>;
+}
+
+/** Series of one service in the container metrics (cAdvisor). */
+export interface ContainerTarget {
+  service: string;
+  /** PromQL label matchers selecting the service's containers, e.g. `name=~"mcp-hub-[0-9]+"`. */
+  selector: string;
+}
+
+export interface AlertRulesInput {
+  thresholds: Thresholds;
+  hubJob: string;
+  neo4jProbeJob: string;
+  ollamaProbeJob: string;
+  /** Services with a memory (and CPU) limit; each gets its own memory and CPU alerts. */
+  containers: ContainerTarget[];
+  /** The label that tells containers apart in cAdvisor series (`name` on Docker, `pod` on Kubernetes). */
+  containerLabel: string;
+  /** Matchers for the filesystems whose free space matters (node_exporter). */
+  diskSelector: string;
+  /** Where the operator runbook lives; each alert links to its own section. */
+  runbookUrl: string;
+}
+
+/** The metric the backup job publishes when an upload succeeded. */
+export const BACKUP_SUCCESS_METRIC = "mcp_backup_last_success_timestamp_seconds";
+
+const ratio = (percent: number) => String(percent / 100);
+
+function availabilityRules(i: AlertRulesInput): AlertRule[] {
+  return [
+    {
+      alert: "MCPHubDown",
+      expr: `sum(up{job="${i.hubJob}"}) == 0 or absent(up{job="${i.hubJob}"})`,
+      for: "1m",
+      severity: "critical",
+      summary: "MCP hub is down",
+      description: "No MCP hub replica has answered a scrape for 1 minute; every CLI client is failing.",
+    },
+    {
+      alert: "Neo4jDown",
+      expr: `probe_success{job="${i.neo4jProbeJob}"} == 0`,
+      // Neo4j takes 30-90 s to start (runbook): a restart alone must not page.
+      for: "2m",
+      severity: "critical",
+      summary: "Neo4j is unreachable",
+      description: "The Bolt port of {{ $labels.instance }} has refused connections for 2 minutes; graph memory tool calls fail.",
+    },
+    {
+      alert: "OllamaDown",
+      expr: `probe_success{job="${i.ollamaProbeJob}"} == 0`,
+      for: "2m",
+      severity: "critical",
+      summary: "Ollama is unreachable",
+      description: "The Ollama API at {{ $labels.instance }} has not answered for 2 minutes; LLM tool calls fail.",
+    },
+    {
+      alert: "TargetDown",
+      expr: "up == 0",
+      for: "5m",
+      severity: "warning",
+      summary: "A scrape target is down",
+      description: "{{ $labels.job }} target {{ $labels.instance }} has been down for 5 minutes.",
+    },
+  ];
+}
+
+function trafficRules(i: AlertRulesInput): AlertRule[] {
+  const t = i.thresholds;
+  const errorRate =
+    `sum by (server) (rate(mcp_requests_total{job="${i.hubJob}",status=~"5.."}[5m]))` +
+    ` / sum by (server) (rate(mcp_requests_total{job="${i.hubJob}"}[5m]))`;
+  const p95 = `histogram_quantile(0.95, sum by (le, server) (rate(mcp_request_duration_seconds_bucket{job="${i.hubJob}"}[5m])))`;
+  return [
+    {
+      alert: "HighErrorRate",
+      expr: `${errorRate} > ${ratio(t.errorRateWarningPercent)}`,
+      for: "5m",
+      severity: "warning",
+      summary: "MCP hub error rate is high",
+      description: `More than ${t.errorRateWarningPercent}% of requests to server {{ $labels.server }} fail with 5xx (now {{ $value | humanizePercentage }}).`,
+    },
+    {
+      alert: "CriticalErrorRate",
+      expr: `${errorRate} > ${ratio(t.errorRateCriticalPercent)}`,
+      for: "5m",
+      severity: "critical",
+      summary: "MCP hub error rate is critical",
+      description: `More than ${t.errorRateCriticalPercent}% of requests to server {{ $labels.server }} fail with 5xx (now {{ $value | humanizePercentage }}).`,
+    },
+    {
+      alert: "HighResponseTime",
+      expr: `${p95} > ${t.latencyWarningSeconds}`,
+      for: "10m",
+      severity: "warning",
+      summary: "MCP hub responses are slow",
+      description: `p95 latency of server {{ $labels.server }} is {{ $value | humanizeDuration }} (warning above ${t.latencyWarningSeconds}s).`,
+    },
+    {
+      alert: "VeryHighResponseTime",
+      expr: `${p95} > ${t.latencyCriticalSeconds}`,
+      for: "5m",
+      severity: "critical",
+      summary: "MCP hub responses are very slow",
+      description: `p95 latency of server {{ $labels.server }} is {{ $value | humanizeDuration }} (critical above ${t.latencyCriticalSeconds}s).`,
+    },
+  ];
+}
+
+function containerRules(i: AlertRulesInput): AlertRule[] {
+  const t = i.thresholds;
+  const by = i.containerLabel;
+  return i.containers.flatMap(({ service, selector }) => {
+    // Working set is what the OOM killer compares with the limit (usage also counts page cache).
+    const memory =
+      `max by (${by}) (container_memory_working_set_bytes{${selector}}` +
+      ` / (container_spec_memory_limit_bytes{${selector}} > 0))`;
+    const cpu =
+      `sum by (${by}) (rate(container_cpu_usage_seconds_total{${selector}}[5m]))` +
+      ` / max by (${by}) (container_spec_cpu_quota{${selector}} / container_spec_cpu_period{${selector}})`;
+    const labels = { service };
+    return [
+      {
+        alert: "HighMemoryUsage",
+        expr: `${memory} > ${ratio(t.memoryWarningPercent)}`,
+        for: "5m",
+        severity: "warning" as const,
+        summary: `${service} memory is near its limit`,
+        description: `{{ $labels.${by} }} uses {{ $value | humanizePercentage }} of its memory limit (warning above ${t.memoryWarningPercent}%).`,
+        labels,
+      },
+      {
+        alert: "CriticalMemoryUsage",
+        expr: `${memory} > ${ratio(t.memoryCriticalPercent)}`,
+        for: "2m",
+        severity: "critical" as const,
+        summary: `${service} is about to be OOM-killed`,
+        description: `{{ $labels.${by} }} uses {{ $value | humanizePercentage }} of its memory limit (critical above ${t.memoryCriticalPercent}%).`,
+        labels,
+      },
+      {
+        alert: "HighCPUUsage",
+        expr: `${cpu} > ${ratio(t.cpuWarningPercent)}`,
+        for: "15m",
+        severity: "warning" as const,
+        summary: `${service} is using most of its CPU limit`,
+        description: `{{ $labels.${by} }} uses {{ $value | humanizePercentage }} of its CPU limit (warning above ${t.cpuWarningPercent}%); it is being throttled.`,
+        labels,
+      },
+    ];
+  });
+}
+
+function storageRules(i: AlertRulesInput): AlertRule[] {
+  const t = i.thresholds;
+  const free = `node_filesystem_avail_bytes{${i.diskSelector}} / node_filesystem_size_bytes{${i.diskSelector}} * 100`;
+  const maxAgeSeconds = t.backupMaxAgeHours * 3600;
+  return [
+    {
+      alert: "LowDiskSpace",
+      expr: `${free} < ${t.diskFreeWarningPercent}`,
+      for: "10m",
+      severity: "warning",
+      summary: "Disk space is low",
+      description: `{{ $labels.mountpoint }} on {{ $labels.instance }} has {{ $value | humanize }}% free (warning below ${t.diskFreeWarningPercent}%).`,
+    },
+    {
+      alert: "CriticalDiskSpace",
+      expr: `${free} < ${t.diskFreeCriticalPercent}`,
+      for: "5m",
+      severity: "critical",
+      summary: "Disk is almost full",
+      description: `{{ $labels.mountpoint }} on {{ $labels.instance }} has {{ $value | humanize }}% free (critical below ${t.diskFreeCriticalPercent}%).`,
+    },
+    {
+      alert: "BackupMissing",
+      expr: `time() - max(${BACKUP_SUCCESS_METRIC}) > ${maxAgeSeconds}`,
+      for: "10m",
+      severity: "critical",
+      summary: "No successful Neo4j backup recently",
+      description: `The last successful backup finished {{ $value | humanizeDuration }} ago (limit ${t.backupMaxAgeHours}h).`,
+      labels: { reason: "stale" },
+    },
+    {
+      alert: "BackupMissing",
+      // A fresh stack has no backup yet: only complain once a whole period has passed without one.
+      expr: `absent(${BACKUP_SUCCESS_METRIC})`,
+      for: `${t.backupMaxAgeHours}h`,
+      severity: "critical",
+      summary: "No successful Neo4j backup recently",
+      description: `No backup has reported success for ${t.backupMaxAgeHours}h.`,
+      labels: { reason: "never" },
+    },
+  ];
+}
+
+const WATCHDOG: AlertRule = {
+  alert: "Watchdog",
+  expr: "vector(1)",
+  for: "0m",
+  severity: "none",
+  summary: "Alerting pipeline is alive",
+  description: "Always firing. If its receiver stops getting it, Prometheus or Alertmanager is broken.",
+};
+
+export function alertRules(i: AlertRulesInput): { group: string; rules: AlertRule[] }[] {
+  return [
+    { group: "mcp-superserver.availability", rules: availabilityRules(i) },
+    { group: "mcp-superserver.traffic", rules: trafficRules(i) },
+    { group: "mcp-superserver.resources", rules: containerRules(i) },
+    { group: "mcp-superserver.storage", rules: storageRules(i) },
+    { group: "mcp-superserver.meta", rules: [WATCHDOG] },
+  ];
+}
+
+/** Anchor of an alert's section in the operator runbook (`docs/runbook.md`). */
+export function runbookAnchor(alert: string): string {
+  return alert.toLowerCase();
+}
+
+export function renderAlertRules(i: AlertRulesInput): string {
+  const groups = alertRules(i).map(({ group, rules }) => ({
+    name: group,
+    rules: rules.map((r) => ({
+      alert: r.alert,
+      expr: r.expr,
+      for: r.for,
+      labels: { severity: r.severity, ...r.labels },
+      annotations: {
+        summary: r.summary,
+        description: r.description,
+        runbook_url: `${i.runbookUrl}#${runbookAnchor(r.alert)}`,
+      },
+    })),
+  }));
+  return `# Rendered by mcp-superserver-infra from the stack config; do not edit by hand.\n${stringify({ groups }, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,102 @@
+import type { StackConfig } from "../config/schema";
+import { renderDockerBackupScript } from "../render/backupScript";
+import { resourceSpec } from "./common";
+import { neo4jMemoryValue } from "./neo4j";
+import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
+
+const BACKUP_WORK_VOLUME = "backup-work";
+const WORK_DIR = "/backups";
+const METRICS_DIR = "/metrics";
+export const BACKUP_SCRIPT_PATH = "/usr/local/bin/mcp-backup";
+/** MinIO's region is nominal; the AWS CLI and provider still want one. */
+export const OBJECT_STORE_REGION = "us-east-1";
+export const OBJECT_STORE_USER = "mcp-backup";
+
+/** MinIO: the S3-compatible store that stands in for S3 on the Docker target. */
+export function objectStoreWorkload(cfg: StackConfig): Workload {
+  const b = cfg.backup;
+  return {
+    name: SERVICE.objectStore,
+    role: "object-store",
+    image: { ref: b.objectStoreImage },
+    replicas: 1,
+    args: ["server", "/data"],
+    ports: [{ name: "s3", port: PORT.objectStore, publish: b.objectStorePort }],
+    env: { MINIO_ROOT_USER: OBJECT_STORE_USER, MINIO_REGION: OBJECT_STORE_REGION },
+    secretEnv: { MINIO_ROOT_PASSWORD: { secret: "object-store-password" } },
+    resources: {
+      limits: { cpu: 500, memory: 512 * 1024 ** 2 },
+      requests: { cpu: 100, memory: 256 * 1024 ** 2 },
+    },
+    healthCheck: {
+      probe: { http: { path: "/minio/health/live", port: PORT.objectStore } },
+      command: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${PORT.objectStore}/minio/health/live`],
+      intervalSeconds: 5,
+      timeoutSeconds: 5,
+      retries: 10,
+      startPeriodSeconds: 5,
+    },
+    volumes: [{ name: "backup-objects", mountPath: "/data", sizeBytes: b.storage }],
+    files: [],
+    secretFiles: [],
+    gpus: 0,
+    dependsOn: [],
+  };
+}
+
+export interface DockerBackupContext {
+  neo4jContainer: string;
+  neo4jDataVolume: string;
+  workVolume: string;
+  network: string;
+  bucket: string;
+}
+
+/**
+ * The nightly job on Docker: busybox crond in a docker-CLI image runs the backup script at
+ * `backup.schedule`. It drives the Docker socket (to stop and dump Neo4j), so it is dev-only;
+ * the Kubernetes target runs the same steps as a CronJob.
+ */
+export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupContext): Workload {
+  const b = cfg.backup;
+  const script = renderDockerBackupScript({
+    neo4jContainer: ctx.neo4jContainer,
+    neo4jImage: cfg.neo4j.image,
+    neo4jDataVolume: ctx.neo4jDataVolume,
+    workVolume: ctx.workVolume,
+    workDir: WORK_DIR,
+    network: ctx.network,
+    toolsImage: b.toolsImage,
+    endpoint: `http://${SERVICE.objectStore}:${PORT.objectStore}`,
+    bucket: ctx.bucket,
+    prefix: b.prefix,
+    jvmHeap: neo4jMemoryValue(b.jvmHeap),
+    metricsDir: METRICS_DIR,
+  });
+  return {
+    name: SERVICE.backup,
+    role: "backup",
+    image: { ref: b.schedulerImage },
+    replicas: 1,
+    command: ["crond", "-f", "-l", "6", "-c", "/etc/crontabs"],
+    ports: [],
+    env: { AWS_ACCESS_KEY_ID: OBJECT_STORE_USER, AWS_DEFAULT_REGION: OBJECT_STORE_REGION },
+    secretEnv: { AWS_SECRET_ACCESS_KEY: { secret: "object-store-password" } },
+    resources: resourceSpec(b.resources),
+    volumes: [
+      { name: BACKUP_WORK_VOLUME, mountPath: WORK_DIR, sizeBytes: b.storage },
+      { name: BACKUP_METRICS_VOLUME, mountPath: METRICS_DIR, sizeBytes: 1024 ** 2 },
+    ],
+    files: [
+      { name: "mcp-backup", mountPath: BACKUP_SCRIPT_PATH, content: script, executable: true },
+      // crond runs the job with the container's environment; output goes to the container log.
+      { name: "crontab", mountPath: "/etc/crontabs/root", content: `${b.schedule} ${BACKUP_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n` },
+    ],
+    secretFiles: [],
+    gpus: 0,
+    host: { mounts: [{ hostPath: "/var/run/docker.sock", mountPath: "/var/run/docker.sock", readOnly: false }] },
+    dependsOn: [SERVICE.neo4j, SERVICE.objectStore],
+  };
+}
+
+export { BACKUP_WORK_VOLUME };

@@ -1,0 +1,177 @@
+import type { StackConfig } from "../config/schema";
+import { renderAlertRules, type AlertRulesInput } from "../render/alertRules";
+import { renderAlertmanagerConfig, type ReceiverName } from "../render/alertmanager";
+import { renderBlackboxConfig } from "../render/blackbox";
+import { renderPrometheusConfig, type PrometheusInput } from "../render/prometheus";
+import { httpCheck, resourceSpec } from "./common";
+import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
+
+export const PROMETHEUS_CONFIG_PATH = "/etc/prometheus/prometheus.yml";
+export const ALERT_RULES_PATH = "/etc/prometheus/rules/alert-rules.yml";
+export const ALERTMANAGER_CONFIG_PATH = "/etc/alertmanager/alertmanager.yml";
+/** node_exporter's textfile directory, where the backup job reports its last success. */
+export const TEXTFILE_DIR = "/textfile";
+
+export interface MonitoringFiles {
+  prometheus: Omit<PrometheusInput, "scrapeInterval" | "evaluationInterval" | "ruleFiles">;
+  rules: Omit<AlertRulesInput, "thresholds" | "runbookUrl">;
+}
+
+export function prometheusWorkload(cfg: StackConfig, files: MonitoringFiles): Workload {
+  const p = cfg.prometheus;
+  const config = renderPrometheusConfig({
+    ...files.prometheus,
+    scrapeInterval: p.scrapeInterval,
+    evaluationInterval: p.evaluationInterval,
+    ruleFiles: [ALERT_RULES_PATH],
+  });
+  const rules = renderAlertRules({ ...files.rules, thresholds: p.alerts, runbookUrl: p.runbookUrl });
+  return {
+    name: SERVICE.prometheus,
+    role: "prometheus",
+    image: { ref: p.image },
+    replicas: 1,
+    args: [
+      `--config.file=${PROMETHEUS_CONFIG_PATH}`,
+      "--storage.tsdb.path=/prometheus",
+      `--storage.tsdb.retention.time=${p.retention}`,
+      "--web.enable-lifecycle",
+    ],
+    ports: [{ name: "http", port: 9090, publish: p.port }],
+    env: {},
+    secretEnv: {},
+    resources: resourceSpec(p.resources),
+    healthCheck: httpCheck(9090, "/-/ready", { startPeriodSeconds: 30 }),
+    volumes: [{ name: "prometheus-data", mountPath: "/prometheus", sizeBytes: p.storage }],
+    files: [
+      { name: "prometheus.yml", mountPath: PROMETHEUS_CONFIG_PATH, content: config },
+      { name: "alert-rules.yml", mountPath: ALERT_RULES_PATH, content: rules },
+    ],
+    secretFiles: [],
+    gpus: 0,
+    dependsOn: [SERVICE.alertmanager, SERVICE.blackbox],
+  };
+}
+
+/** The receivers that have a URL configured; their URLs are secrets named `receiver-<name>`. */
+export function configuredReceivers(cfg: StackConfig): ReceiverName[] {
+  return (["paging", "chat", "watchdog"] as const).filter((r) => cfg.alertmanager.receivers[r].url);
+}
+
+/**
+ * Alertmanager's config embeds webhook URLs, which carry tokens: with any receiver set, the
+ * whole file is a secret (a secret file in the workload), rendered once the URLs are known.
+ */
+export function alertmanagerConfig(cfg: StackConfig, urls: Partial<Record<ReceiverName, string>>): string {
+  const a = cfg.alertmanager;
+  return renderAlertmanagerConfig({
+    receivers: urls,
+    groupWait: a.groupWait,
+    groupInterval: a.groupInterval,
+    repeatInterval: a.repeatInterval,
+  });
+}
+
+export function alertmanagerWorkload(cfg: StackConfig): Workload {
+  const a = cfg.alertmanager;
+  const secretConfig = configuredReceivers(cfg).length > 0;
+  return {
+    name: SERVICE.alertmanager,
+    role: "alertmanager",
+    image: { ref: a.image },
+    replicas: 1,
+    args: [`--config.file=${ALERTMANAGER_CONFIG_PATH}`, "--storage.path=/alertmanager"],
+    ports: [{ name: "http", port: 9093, publish: a.port }],
+    env: {},
+    secretEnv: {},
+    resources: resourceSpec(a.resources),
+    healthCheck: httpCheck(9093, "/-/ready"),
+    volumes: [{ name: "alertmanager-data", mountPath: "/alertmanager", sizeBytes: a.storage }],
+    files: secretConfig ? [] : [{ name: "alertmanager.yml", mountPath: ALERTMANAGER_CONFIG_PATH, content: alertmanagerConfig(cfg, {}) }],
+    secretFiles: secretConfig ? [{ name: "alertmanager.yml", mountPath: ALERTMANAGER_CONFIG_PATH, secret: "alertmanager-config" }] : [],
+    gpus: 0,
+    dependsOn: [],
+  };
+}
+
+/** Small fixed sizes: exporters hold no data and barely use CPU. */
+const EXPORTER_RESOURCES = {
+  limits: { cpu: 200, memory: 128 * 1024 ** 2 },
+  requests: { cpu: 50, memory: 32 * 1024 ** 2 },
+};
+
+export function blackboxWorkload(cfg: StackConfig): Workload {
+  return {
+    name: SERVICE.blackbox,
+    role: "blackbox-exporter",
+    image: { ref: cfg.prometheus.exporters.blackbox.image },
+    replicas: 1,
+    args: ["--config.file=/etc/blackbox_exporter/blackbox.yml"],
+    ports: [{ name: "http", port: PORT.blackbox }],
+    env: {},
+    secretEnv: {},
+    resources: resourceSpec(EXPORTER_RESOURCES),
+    healthCheck: httpCheck(PORT.blackbox, "/-/healthy"),
+    volumes: [],
+    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig() }],
+    secretFiles: [],
+    gpus: 0,
+    dependsOn: [],
+  };
+}
+
+/** node_exporter for disk space, with a textfile directory for the backup job's metric. */
+export function nodeExporterWorkload(cfg: StackConfig): Workload {
+  return {
+    name: SERVICE.nodeExporter,
+    role: "node-exporter",
+    image: { ref: cfg.prometheus.exporters.nodeExporter.image },
+    replicas: 1,
+    args: ["--path.rootfs=/host", `--collector.textfile.directory=${TEXTFILE_DIR}`],
+    ports: [{ name: "http", port: PORT.nodeExporter }],
+    env: {},
+    secretEnv: {},
+    resources: resourceSpec(EXPORTER_RESOURCES),
+    healthCheck: httpCheck(PORT.nodeExporter, "/"),
+    volumes: [{ name: BACKUP_METRICS_VOLUME, mountPath: TEXTFILE_DIR, sizeBytes: 1024 ** 2 }],
+    files: [],
+    secretFiles: [],
+    gpus: 0,
+    host: { mounts: [{ hostPath: "/", mountPath: "/host", readOnly: true }], pidHost: true },
+    dependsOn: [],
+  };
+}
+
+/** cAdvisor: per-container memory and CPU against their limits (Docker target). */
+export function cadvisorWorkload(cfg: StackConfig): Workload {
+  return {
+    name: SERVICE.cadvisor,
+    role: "cadvisor",
+    image: { ref: cfg.prometheus.exporters.cadvisor.image },
+    replicas: 1,
+    args: ["--docker_only=true", "--housekeeping_interval=15s", "--store_container_labels=false"],
+    ports: [{ name: "http", port: PORT.cadvisor }],
+    env: {},
+    secretEnv: {},
+    resources: {
+      limits: { cpu: 500, memory: 256 * 1024 ** 2 },
+      requests: { cpu: 100, memory: 64 * 1024 ** 2 },
+    },
+    healthCheck: httpCheck(PORT.cadvisor, "/healthz"),
+    volumes: [],
+    files: [],
+    secretFiles: [],
+    gpus: 0,
+    host: {
+      mounts: [
+        { hostPath: "/", mountPath: "/rootfs", readOnly: true },
+        { hostPath: "/var/run", mountPath: "/var/run", readOnly: true },
+        { hostPath: "/sys", mountPath: "/sys", readOnly: true },
+        { hostPath: "/var/lib/docker", mountPath: "/var/lib/docker", readOnly: true },
+        { hostPath: "/dev/disk", mountPath: "/dev/disk", readOnly: true },
+      ],
+      privileged: true,
+    },
+    dependsOn: [],
+  };
+}

@@ -1,0 +1,61 @@
+import type { StackConfig } from "../config/schema";
+import { resourceSpec } from "./common";
+import { PORT, SERVICE, type Workload } from "./types";
+
+const KiB = 1024;
+
+/** Neo4j memory settings take k/m/g suffixes, all binary; pick the largest exact one. */
+export function neo4jMemoryValue(bytes: number): string {
+  for (const [suffix, unit] of [["g", KiB ** 3], ["m", KiB ** 2], ["k", KiB]] as const) {
+    if (bytes % unit === 0) return `${bytes / unit}${suffix}`;
+  }
+  return String(bytes);
+}
+
+/**
+ * Neo4j 5 settings as environment variables: `server.memory.heap.max_size` becomes
+ * `NEO4J_server_memory_heap_max__size` (dots to `_`, underscores doubled). The 4.x names
+ * (`dbms.memory.*`) that the runbook shows are rejected by Neo4j 5 and are not used.
+ */
+export function neo4jSettingEnv(setting: string): string {
+  return `NEO4J_${setting.replace(/_/g, "__").replace(/\./g, "_")}`;
+}
+
+export function neo4jWorkload(cfg: StackConfig): Workload {
+  const { neo4j } = cfg;
+  const settings: Record<string, string> = {
+    "server.memory.heap.initial_size": neo4jMemoryValue(neo4j.heap.initial),
+    "server.memory.heap.max_size": neo4jMemoryValue(neo4j.heap.max),
+    "server.memory.pagecache.size": neo4jMemoryValue(neo4j.pageCache),
+    "server.default_listen_address": "0.0.0.0",
+  };
+  const env = Object.fromEntries(Object.entries(settings).map(([k, v]) => [neo4jSettingEnv(k), v]));
+  if (neo4j.edition === "enterprise") env.NEO4J_ACCEPT_LICENSE_AGREEMENT = "yes";
+  return {
+    name: SERVICE.neo4j,
+    role: "neo4j",
+    image: { ref: neo4j.image },
+    replicas: 1,
+    ports: [
+      { name: "bolt", port: PORT.neo4jBolt, publish: PORT.neo4jBolt },
+      { name: "http", port: PORT.neo4jHttp, publish: PORT.neo4jHttp },
+    ],
+    env,
+    secretEnv: { NEO4J_AUTH: { secret: "neo4j-password", prefix: "neo4j/" } },
+    resources: resourceSpec(neo4j.resources),
+    healthCheck: {
+      probe: { tcp: { port: PORT.neo4jBolt } },
+      command: ["CMD", "wget", "-q", "--spider", `http://127.0.0.1:${PORT.neo4jHttp}`],
+      intervalSeconds: 10,
+      timeoutSeconds: 5,
+      retries: 5,
+      // Neo4j can take 30-90 s to start (runbook).
+      startPeriodSeconds: 90,
+    },
+    volumes: [{ name: "neo4j-data", mountPath: "/data", sizeBytes: neo4j.storage }],
+    files: [],
+    secretFiles: [],
+    gpus: 0,
+    dependsOn: [],
+  };
+}

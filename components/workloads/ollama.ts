@@ -1,0 +1,59 @@
+import type { StackConfig } from "../config/schema";
+import { resourceSpec } from "./common";
+import { PORT, SERVICE, type Workload } from "./types";
+
+const MODELS_DIR = "/root/.ollama/models";
+
+/**
+ * Starts the server, pulls every configured model that is missing, then stays in the
+ * foreground with the server. Models live on a volume, so a restart pulls nothing.
+ */
+export function ollamaStartScript(): string {
+  return [
+    "ollama serve & server=$!",
+    "until ollama list >/dev/null 2>&1; do sleep 1; done",
+    'for model in $MCP_PREPULL_MODELS; do ollama show "$model" >/dev/null 2>&1 || ollama pull "$model"; done',
+    'wait "$server"',
+  ].join("\n");
+}
+
+/** Ready only once every configured model is present, so the hub never waits on a download. */
+export function ollamaModelsPresentCheck(models: string[]): string {
+  return models.map((m) => `ollama show '${m}' >/dev/null`).join(" && ") || "ollama list >/dev/null";
+}
+
+export function ollamaWorkload(cfg: StackConfig): Workload {
+  const { ollama } = cfg;
+  const check = ollamaModelsPresentCheck(ollama.models);
+  return {
+    name: SERVICE.ollama,
+    role: "ollama",
+    image: { ref: ollama.image },
+    replicas: 1,
+    command: ["/bin/sh", "-c"],
+    args: [ollamaStartScript()],
+    ports: [{ name: "http", port: PORT.ollama }],
+    env: {
+      OLLAMA_HOST: `0.0.0.0:${PORT.ollama}`,
+      // OLLAMA_MODELS is Ollama's models *directory*; the list to pull is MCP_PREPULL_MODELS.
+      OLLAMA_MODELS: MODELS_DIR,
+      MCP_PREPULL_MODELS: ollama.models.join(" "),
+    },
+    secretEnv: {},
+    resources: resourceSpec(ollama.resources),
+    healthCheck: {
+      probe: { exec: ["/bin/sh", "-c", check] },
+      command: ["CMD-SHELL", check],
+      intervalSeconds: 15,
+      timeoutSeconds: 10,
+      retries: 3,
+      // The first start downloads models: gigabytes.
+      startPeriodSeconds: 600,
+    },
+    volumes: [{ name: "ollama-models", mountPath: MODELS_DIR, sizeBytes: ollama.storage }],
+    files: [],
+    secretFiles: [],
+    gpus: ollama.gpu.enabled ? ollama.gpu.count : 0,
+    dependsOn: [],
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The target-neutral description of one service. Built by pure functions of the stack config
+ * (one module per service); the Docker adapter (and the Kubernetes one) turn it into resources.
+ */
+
+/** The role of a workload: the `app.kubernetes.io/component` label, which policies key on. */
+export type Role =
+  | "hub"
+  | "neo4j"
+  | "ollama"
+  | "load-balancer"
+  | "prometheus"
+  | "alertmanager"
+  | "blackbox-exporter"
+  | "node-exporter"
+  | "cadvisor"
+  | "object-store"
+  | "backup";
+
+export type ImageSource = { ref: string } | { ref: string; build: { context: string; dockerfile: string } };
+
+export interface PortSpec {
+  name: string;
+  port: number;
+  /** Published for clients outside the stack: a host port on Docker, a Service port on Kubernetes. */
+  publish?: number;
+}
+
+/** CPU in millicores, memory in bytes: exact, as parsed from the config. */
+export interface ResourceSpec {
+  limits: { cpu: number; memory: number };
+  requests: { cpu: number; memory: number };
+}
+
+export interface HealthCheck {
+  /** What Kubernetes probes: an HTTP path or a TCP port. */
+  probe: { http: { path: string; port: number } } | { tcp: { port: number } } | { exec: string[] };
+  /** The same check as a command run inside the container (Docker health checks run in the image). */
+  command: string[];
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  /** Grace before failures count: Neo4j takes 30-90 s to start (runbook). */
+  startPeriodSeconds: number;
+}
+
+export interface VolumeSpec {
+  /** Stack-wide volume name: workloads that mount the same name share the volume. */
+  name: string;
+  mountPath: string;
+  sizeBytes: number;
+}
+
+/** A config file rendered from the stack config, mounted read-only. */
+export interface FileSpec {
+  name: string;
+  mountPath: string;
+  content: string;
+  executable?: boolean;
+}
+
+/** A reference to a secret the stack holds (generated, or read as a Pulumi secret). */
+export interface SecretRef {
+  secret: SecretName;
+  /** Text around the secret, e.g. "neo4j/" for NEO4J_AUTH. */
+  prefix?: string;
+}
+
+export type SecretName = "neo4j-password" | "object-store-password" | "alertmanager-config";
+
+/** A secret written to a file in the container (Alertmanager reads webhook URLs from files). */
+export interface SecretFileSpec {
+  name: string;
+  mountPath: string;
+  secret: SecretName;
+}
+
+/** Host access some exporters need (Docker target only). */
+export interface HostAccess {
+  mounts: { hostPath: string; mountPath: string; readOnly: boolean }[];
+  privileged?: boolean;
+  pidHost?: boolean;
+}
+
+export interface Workload {
+  /** Service name: stable DNS name inside the stack and the base of container names. */
+  name: string;
+  role: Role;
+  image: ImageSource;
+  replicas: number;
+  command?: string[];
+  args?: string[];
+  ports: PortSpec[];
+  env: Record<string, string>;
+  secretEnv: Record<string, SecretRef>;
+  resources: ResourceSpec;
+  healthCheck?: HealthCheck;
+  volumes: VolumeSpec[];
+  files: FileSpec[];
+  secretFiles: SecretFileSpec[];
+  gpus: number;
+  host?: HostAccess;
+  /** Other workloads that must be up before this one starts. */
+  dependsOn: string[];
+}
+
+/** Names of the services, shared by every description so wiring cannot drift. */
+export const SERVICE = {
+  hub: "mcp-hub",
+  neo4j: "neo4j",
+  ollama: "ollama",
+  loadBalancer: "nginx",
+  prometheus: "prometheus",
+  alertmanager: "alertmanager",
+  blackbox: "blackbox-exporter",
+  nodeExporter: "node-exporter",
+  cadvisor: "cadvisor",
+  objectStore: "minio",
+  backup: "backup",
+} as const;
+
+/** Shared between the backup job (writes its last success) and node_exporter (publishes it). */
+export const BACKUP_METRICS_VOLUME = "backup-metrics";
+
+export const PORT = {
+  neo4jBolt: 7687,
+  neo4jHttp: 7474,
+  ollama: 11434,
+  nginxHttp: 8080,
+  nginxStatus: 8081,
+  blackbox: 9115,
+  nodeExporter: 9100,
+  cadvisor: 8080,
+  objectStore: 9000,
+} as const;
+
+/** Hub replicas are `mcp-hub-1..N` (the runbook's names); a single-instance service keeps its name. */
+export function replicaNames(w: Pick<Workload, "name" | "replicas" | "role">): string[] {
+  if (w.role !== "hub" && w.replicas === 1) return [w.name];
+  return Array.from({ length: w.replicas }, (_, i) => `${w.name}-${i + 1}`);
+}

@@ -1,0 +1,19 @@
+/**
+ * MCP-SUPERSERVER: one typed stack config in, one component out. `target: docker` (the dev
+ * stack) runs everything on local Docker; see README.md for the config reference.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "./components/config";
+import { McpSuperserver } from "./components/superserver";
+
+const config = loadStackConfig();
+const stack = new McpSuperserver("mcp", { config, stack: pulumi.getStack() });
+
+export const target = config.target;
+export const loadBalancerUrl = stack.loadBalancerUrl;
+export const healthUrl = stack.healthUrl;
+export const prometheusUrl = stack.prometheusUrl;
+export const alertmanagerUrl = stack.alertmanagerUrl;
+export const neo4jBoltUri = stack.neo4jBoltUri;
+export const backupBucket = stack.backupBucket;
+export const neo4jPassword = stack.neo4jPassword;

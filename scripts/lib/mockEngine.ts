@@ -1,0 +1,121 @@
+/**
+ * Runs the program under Pulumi's mock engine (no CLI, no cloud) and records what it declares:
+ * every resource's type, name, parent and the inputs the program sent. Used by `npm run synth`
+ * and by the tests. Each run sets fresh mocks, so runs can follow each other in one process.
+ */
+import { randomBytes } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+
+export const PROJECT = "mcp-superserver";
+
+/** The marker Pulumi wraps secret values in on the wire. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  parent?: string;
+  custom: boolean;
+  provider?: string;
+  /** Inputs as sent; secret values still wrapped in Pulumi's secret marker. */
+  inputs: Record<string, unknown>;
+}
+
+export interface MockRun {
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+  /** Plain text of every secret the mocks generated (random passwords), to scan for leaks. */
+  generatedSecrets: string[];
+}
+
+export interface MockRunOptions {
+  stack: string;
+  /** Full keys (`mcp-superserver:hub`) to string values, objects JSON-encoded, as Pulumi holds them. */
+  config?: Record<string, string>;
+  secretKeys?: string[];
+  /** Declares the resources; its return value becomes the stack outputs. */
+  program: () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+}
+
+export function isSecretMarker(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** Strips secret markers, keeping the values (for assertions in tests). */
+export function unwrapSecrets(value: unknown): unknown {
+  if (isSecretMarker(value)) return unwrapSecrets(value.value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+/** Replaces every secret value with "[secret]" (for anything written to disk or printed). */
+export function redactSecrets(value: unknown): unknown {
+  if (isSecretMarker(value)) return "[secret]";
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
+  }
+  return value;
+}
+
+/** What a provider would compute for the few outputs the program reads back. */
+function computedState(type: string, name: string, inputs: Record<string, unknown>, generated: string[]) {
+  switch (type) {
+    case "random:index/randomPassword:RandomPassword": {
+      const result = randomBytes(24).toString("base64url").slice(0, Number(inputs.length ?? 32));
+      generated.push(result);
+      return { result };
+    }
+    case "docker:index/remoteImage:RemoteImage":
+      return { imageId: `sha256:${randomBytes(32).toString("hex")}`, repoDigest: `${inputs.name}@sha256:0` };
+    case "aws:s3/bucket:Bucket":
+      return { bucket: inputs.bucket ?? name, arn: `arn:aws:s3:::${inputs.bucket ?? name}` };
+    default:
+      return {};
+  }
+}
+
+export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
+  const resources: RecordedResource[] = [];
+  const parents = new Map<string, string>();
+  const generatedSecrets: string[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        resources.push({
+          type: args.type,
+          name: args.name,
+          custom: args.custom ?? true,
+          provider: args.provider,
+          inputs: args.inputs,
+        });
+        const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, generatedSecrets) };
+        return { id: `${args.name}-id`, state };
+      },
+      call() {
+        return {};
+      },
+    },
+    PROJECT,
+    opts.stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(opts.config ?? {}, opts.secretKeys ?? []);
+  const outputs = (await runInPulumiStack(async () => {
+    // Mock requests do not carry the parent; a stack transformation sees it.
+    pulumi.runtime.registerStackTransformation((t) => {
+      const parent = (t.opts.parent as { __name?: string } | undefined)?.__name;
+      if (parent) parents.set(`${t.type}::${t.name}`, parent);
+      return undefined;
+    });
+    return (await opts.program()) ?? {};
+  })) as Record<string, unknown>;
+  await pulumi.runtime.disconnect();
+  for (const r of resources) r.parent = parents.get(`${r.type}::${r.name}`);
+  return { resources, outputs, generatedSecrets };
+}

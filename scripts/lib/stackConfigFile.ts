@@ -1,0 +1,50 @@
+/**
+ * Reads a `Pulumi.<stack>.yaml` file into the string map Pulumi hands a program. Offline there
+ * is no key to decrypt `secure:` values, and the synth must not hold real secrets anyway: every
+ * value at a secret key is replaced by a placeholder that names the key.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { isSecretConfigPath } from "../../components/config/errors";
+
+export interface PulumiConfigMap {
+  config: Record<string, string>;
+  secretKeys: string[];
+}
+
+export function secretPlaceholder(key: string): string {
+  return `https://secret.invalid/${key.replace(/[^a-zA-Z0-9.-]/g, "-")}`;
+}
+
+function replaceSecrets(value: unknown, path: string[], found: { any: boolean }): unknown {
+  const dotted = path.join(".");
+  const isSecure = typeof value === "object" && value !== null && "secure" in value;
+  if (isSecure || (path.length > 0 && isSecretConfigPath(dotted) && value !== undefined)) {
+    found.any = true;
+    return secretPlaceholder(dotted);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => replaceSecrets(v, [...path, String(i)], found));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecrets(v, [...path, k], found)]));
+  }
+  return value;
+}
+
+export function pulumiConfigFromYaml(text: string, project: string): PulumiConfigMap {
+  const doc = (parse(text) ?? {}) as { config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [rawKey, rawValue] of Object.entries(doc.config ?? {})) {
+    const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+    const section = key.startsWith(`${project}:`) ? [key.slice(project.length + 1)] : [];
+    const found = { any: false };
+    const value = section.length ? replaceSecrets(rawValue, section, found) : replaceSecrets(rawValue, [key], found);
+    config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    if (found.any) secretKeys.push(key);
+  }
+  return { config, secretKeys };
+}
+
+export function readPulumiConfigFile(file: string, project: string): PulumiConfigMap {
+  return pulumiConfigFromYaml(readFileSync(file, "utf8"), project);
+}
