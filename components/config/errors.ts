@@ -7,7 +7,7 @@ import type { z } from "zod";
 export const NAMESPACE = "mcp-superserver";
 
 /** Keys whose values are secrets: never echoed back in a message, always passed on as Pulumi secrets. */
-const SECRET_PATH = /^alertmanager\.receivers\.[^.]+\.url$/;
+const SECRET_PATH = /^(alertmanager\.receivers\.[^.]+\.url|cluster\.kubeconfig)$/;
 
 export function isSecretConfigPath(dotted: string): boolean {
   return SECRET_PATH.test(dotted);

@@ -48,7 +48,7 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     hubReplicas.map((host) => ({ host, port: cfg.hub.port })),
   );
   const alertmanager = alertmanagerWorkload(cfg);
-  const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg), cadvisorWorkload(cfg)];
+  const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg, { textfile: true }), cadvisorWorkload(cfg)];
   const objectStore = objectStoreWorkload(cfg);
   const backup = backupSchedulerWorkload(cfg, {
     neo4jContainer: dockerContainerName(SERVICE.neo4j),

@@ -120,20 +120,23 @@ export function blackboxWorkload(cfg: StackConfig): Workload {
   };
 }
 
-/** node_exporter for disk space, with a textfile directory for the backup job's metric. */
-export function nodeExporterWorkload(cfg: StackConfig): Workload {
+/**
+ * node_exporter for disk space. On Docker it also publishes the backup job's last success from
+ * a shared textfile directory; on Kubernetes the job pushes to a Pushgateway instead.
+ */
+export function nodeExporterWorkload(cfg: StackConfig, opts: { textfile: boolean }): Workload {
   return {
     name: SERVICE.nodeExporter,
     role: "node-exporter",
     image: { ref: cfg.prometheus.exporters.nodeExporter.image },
     replicas: 1,
-    args: ["--path.rootfs=/host", `--collector.textfile.directory=${TEXTFILE_DIR}`],
+    args: ["--path.rootfs=/host", ...(opts.textfile ? [`--collector.textfile.directory=${TEXTFILE_DIR}`] : [])],
     ports: [{ name: "http", port: PORT.nodeExporter }],
     env: {},
     secretEnv: {},
     resources: resourceSpec(EXPORTER_RESOURCES),
     healthCheck: httpCheck(PORT.nodeExporter, "/"),
-    volumes: [{ name: BACKUP_METRICS_VOLUME, mountPath: TEXTFILE_DIR, sizeBytes: 1024 ** 2 }],
+    volumes: opts.textfile ? [{ name: BACKUP_METRICS_VOLUME, mountPath: TEXTFILE_DIR, sizeBytes: 1024 ** 2 }] : [],
     files: [],
     secretFiles: [],
     gpus: 0,
@@ -172,6 +175,27 @@ export function cadvisorWorkload(cfg: StackConfig): Workload {
       ],
       privileged: true,
     },
+    dependsOn: [],
+  };
+}
+
+/** Pushgateway: holds the metric a short-lived job (the Kubernetes backup) pushes, for Prometheus to scrape. */
+export function pushgatewayWorkload(cfg: StackConfig): Workload {
+  return {
+    name: SERVICE.pushgateway,
+    role: "pushgateway",
+    image: { ref: cfg.prometheus.exporters.pushgateway.image },
+    replicas: 1,
+    args: ["--web.listen-address=:9091"],
+    ports: [{ name: "http", port: PORT.pushgateway }],
+    env: {},
+    secretEnv: {},
+    resources: resourceSpec(EXPORTER_RESOURCES),
+    healthCheck: httpCheck(PORT.pushgateway, "/-/ready"),
+    volumes: [],
+    files: [],
+    secretFiles: [],
+    gpus: 0,
     dependsOn: [],
   };
 }

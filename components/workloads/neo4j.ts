@@ -30,7 +30,11 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
     "server.default_listen_address": "0.0.0.0",
   };
   const env = Object.fromEntries(Object.entries(settings).map(([k, v]) => [neo4jSettingEnv(k), v]));
-  if (neo4j.edition === "enterprise") env.NEO4J_ACCEPT_LICENSE_AGREEMENT = "yes";
+  if (neo4j.edition === "enterprise") {
+    env.NEO4J_ACCEPT_LICENSE_AGREEMENT = "yes";
+    // Online backups are served on localhost only by default; the backup job runs in another pod.
+    env[neo4jSettingEnv("server.backup.listen_address")] = `0.0.0.0:${PORT.neo4jBackup}`;
+  }
   return {
     name: SERVICE.neo4j,
     role: "neo4j",
@@ -39,6 +43,7 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
     ports: [
       { name: "bolt", port: PORT.neo4jBolt, publish: PORT.neo4jBolt },
       { name: "http", port: PORT.neo4jHttp, publish: PORT.neo4jHttp },
+      ...(neo4j.edition === "enterprise" ? [{ name: "backup", port: PORT.neo4jBackup }] : []),
     ],
     env,
     secretEnv: { NEO4J_AUTH: { secret: "neo4j-password", prefix: "neo4j/" } },

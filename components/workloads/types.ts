@@ -15,6 +15,7 @@ export type Role =
   | "node-exporter"
   | "cadvisor"
   | "object-store"
+  | "pushgateway"
   | "backup";
 
 export type ImageSource = { ref: string } | { ref: string; build: { context: string; dockerfile: string } };
@@ -116,6 +117,7 @@ export const SERVICE = {
   nodeExporter: "node-exporter",
   cadvisor: "cadvisor",
   objectStore: "minio",
+  pushgateway: "pushgateway",
   backup: "backup",
 } as const;
 
@@ -132,6 +134,9 @@ export const PORT = {
   nodeExporter: 9100,
   cadvisor: 8080,
   objectStore: 9000,
+  nginxExporter: 9113,
+  pushgateway: 9091,
+  neo4jBackup: 6362,
 } as const;
 
 /** Hub replicas are `mcp-hub-1..N` (the runbook's names); a single-instance service keeps its name. */

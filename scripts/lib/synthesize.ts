@@ -37,16 +37,35 @@ export async function synthesize(opts: { stack: string; configFile: string }): P
   }
 }
 
+/** Kubernetes objects that carry files: ConfigMap `data` and Secret `stringData` keys named like files. */
+const FILE_CARRIERS: Record<string, string> = {
+  "kubernetes:core/v1:ConfigMap": "data",
+  "kubernetes:core/v1:Secret": "stringData",
+};
+
+function mountedFiles(r: MockRun["resources"][number]): { file: string; content: unknown }[] {
+  const field = FILE_CARRIERS[r.type];
+  if (field) {
+    const raw = r.inputs[field];
+    const entries = (isSecretMarker(raw) ? raw.value : (raw ?? {})) as Record<string, unknown>;
+    // Env ConfigMaps hold variables (NODE_ENV); files have an extension (nginx.conf, backup-aws.sh).
+    return Object.entries(entries)
+      .filter(([key]) => key.includes("."))
+      .map(([file, content]) => ({ file, content }));
+  }
+  return (r.inputs.uploads ?? []) as { file: string; content: unknown }[];
+}
+
 /**
- * The rendered files the program mounts into containers, by file name. A file whose content is
- * a secret (Alertmanager's, once receivers are set) holds only placeholders offline, but any
- * generated secret in it is still masked.
+ * The rendered files the program mounts into containers, by file name: Docker uploads, and the
+ * files of Kubernetes ConfigMaps and Secrets. A file whose content is a secret (Alertmanager's,
+ * once receivers are set) holds only placeholders offline, but any generated secret in it is
+ * still masked.
  */
 export function collectFiles(run: MockRun): Record<string, string> {
   const files: Record<string, string> = {};
   for (const r of run.resources) {
-    const uploads = (r.inputs.uploads ?? []) as { file: string; content: unknown }[];
-    for (const u of uploads) {
+    for (const u of mountedFiles(r)) {
       let content = isSecretMarker(u.content) ? String(u.content.value) : String(u.content);
       for (const secret of run.generatedSecrets) content = content.split(secret).join("[secret]");
       // A user crontab is named after the user; call it what it is.
