@@ -4,6 +4,7 @@
  */
 import { GPU_INSTANCES } from "../cluster/gpuInstances";
 import { roomForOnePod } from "../cluster/nodeCapacity";
+import { NOT_SET } from "./errors";
 import { formatBytes, formatMillicores } from "./quantity";
 import type { RuleIssue } from "./rules";
 import type { StackConfig } from "./schema";
@@ -13,12 +14,12 @@ function clusterMode(cfg: StackConfig): RuleIssue[] {
   const issues: RuleIssue[] = [];
   if (c.mode === "existing") {
     if (!c.kubeconfig) {
-      issues.push({ path: ["cluster", "kubeconfig"], effective: "(not set)", message: 'is required when cluster.mode is "existing"; set it with `pulumi config set --secret --path`' });
+      issues.push({ path: ["cluster", "kubeconfig"], effective: NOT_SET, message: 'is required when cluster.mode is "existing"; set it with `pulumi config set --secret --path`' });
     }
     if (!c.oidcProviderArn) {
       issues.push({
         path: ["cluster", "oidcProviderArn"],
-        effective: "(not set)",
+        effective: NOT_SET,
         message: 'is required when cluster.mode is "existing": the backup job\'s IAM role (IRSA) trusts that provider',
       });
     }
@@ -36,7 +37,7 @@ function clusterMode(cfg: StackConfig): RuleIssue[] {
   if (!v.id && (v.privateSubnetIds || v.publicSubnetIds)) {
     issues.push({
       path: ["cluster", "vpc", "id"],
-      effective: "(not set)",
+      effective: NOT_SET,
       message: "is required when subnet ids are given; set the VPC the subnets belong to, or remove the subnet ids",
     });
   }
