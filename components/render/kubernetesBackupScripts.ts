@@ -37,8 +37,8 @@ const FLAGS = `go="$WORK_DIR/.go"; done_flag="$WORK_DIR/.done"; failed_flag="$WO
 const WAIT_FOR = `wait_for() { while [ ! -e "$1" ] && [ ! -e "$failed_flag" ]; do sleep 2; done; [ -e "$1" ]; }`;
 
 /** Scaling the StatefulSet with the pod's own service-account token; no kubectl in the image. */
-const SCALE_FUNCTIONS = `api=https://kubernetes.default.svc
-sa=/var/run/secrets/kubernetes.io/serviceaccount
+const SCALE_FUNCTIONS = `api="\${KUBERNETES_API:-https://kubernetes.default.svc}"
+sa="\${SERVICE_ACCOUNT_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}"
 kube() { curl -sS --fail-with-body --cacert "$sa/ca.crt" -H "Authorization: Bearer $(cat "$sa/token")" "$@"; }
 scale_to() {
   kube -X PATCH -H 'Content-Type: application/merge-patch+json' \\
