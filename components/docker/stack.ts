@@ -3,7 +3,6 @@
  * name, and monitoring pointed at the container names Docker will use. Pure: no Pulumi here.
  */
 import type { StackConfig } from "../config/schema";
-import { BLACKBOX_MODULE } from "../render/blackbox";
 import { BACKUP_WORK_VOLUME, backupSchedulerWorkload, objectStoreWorkload } from "../workloads/backup";
 import { hubWorkload } from "../workloads/hub";
 import { loadBalancerWorkload } from "../workloads/loadBalancer";
@@ -12,7 +11,9 @@ import {
   blackboxWorkload,
   cadvisorWorkload,
   nodeExporterWorkload,
+  PROBE_JOB,
   prometheusWorkload,
+  serviceProbes,
 } from "../workloads/monitoring";
 import { neo4jWorkload } from "../workloads/neo4j";
 import { ollamaWorkload } from "../workloads/ollama";
@@ -71,27 +72,12 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
         { job: SERVICE.nodeExporter, targets: [`${SERVICE.nodeExporter}:${PORT.nodeExporter}`] },
         { job: SERVICE.cadvisor, targets: [`${SERVICE.cadvisor}:${PORT.cadvisor}`] },
       ],
-      probes: [
-        {
-          job: "probe-neo4j",
-          module: BLACKBOX_MODULE.tcp,
-          targets: [`${SERVICE.neo4j}:${PORT.neo4jBolt}`],
-          exporter: `${SERVICE.blackbox}:${PORT.blackbox}`,
-          labels: { service: SERVICE.neo4j },
-        },
-        {
-          job: "probe-ollama",
-          module: BLACKBOX_MODULE.http,
-          targets: [`http://${SERVICE.ollama}:${PORT.ollama}/`],
-          exporter: `${SERVICE.blackbox}:${PORT.blackbox}`,
-          labels: { service: SERVICE.ollama },
-        },
-      ],
+      probes: serviceProbes(),
     },
     rules: {
       hubJob: SERVICE.hub,
-      neo4jProbeJob: "probe-neo4j",
-      ollamaProbeJob: "probe-ollama",
+      neo4jProbeJob: PROBE_JOB.neo4j,
+      ollamaProbeJob: PROBE_JOB.ollama,
       containers: [...watched, { name: SERVICE.prometheus, replicas: 1, role: "prometheus" as const }].map((w) => ({
         service: w.name,
         selector: dockerContainerSelector(replicaNames(w)),

@@ -4,11 +4,18 @@
  * allow-list and the backup job. Pure: no Pulumi here.
  */
 import type { StackConfig } from "../config/schema";
-import { BLACKBOX_MODULE } from "../render/blackbox";
 import { hubWorkload } from "../workloads/hub";
 import { workloadLabels } from "../workloads/labels";
 import { loadBalancerWorkload } from "../workloads/loadBalancer";
-import { alertmanagerWorkload, blackboxWorkload, nodeExporterWorkload, prometheusWorkload, pushgatewayWorkload } from "../workloads/monitoring";
+import {
+  alertmanagerWorkload,
+  blackboxWorkload,
+  nodeExporterWorkload,
+  PROBE_JOB,
+  prometheusWorkload,
+  pushgatewayWorkload,
+  serviceProbes,
+} from "../workloads/monitoring";
 import { neo4jWorkload } from "../workloads/neo4j";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
@@ -136,27 +143,12 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
         { job: SERVICE.pushgateway, targets: [`${SERVICE.pushgateway}:${PORT.pushgateway}`] },
       ],
       kubernetesJobs: kubernetesScrapeJobs(namespace, nodeNamespace),
-      probes: [
-        {
-          job: "probe-neo4j",
-          module: BLACKBOX_MODULE.tcp,
-          targets: [`${SERVICE.neo4j}:${PORT.neo4jBolt}`],
-          exporter: `${SERVICE.blackbox}:${PORT.blackbox}`,
-          labels: { service: SERVICE.neo4j },
-        },
-        {
-          job: "probe-ollama",
-          module: BLACKBOX_MODULE.http,
-          targets: [`http://${SERVICE.ollama}:${PORT.ollama}/`],
-          exporter: `${SERVICE.blackbox}:${PORT.blackbox}`,
-          labels: { service: SERVICE.ollama },
-        },
-      ],
+      probes: serviceProbes(),
     },
     rules: {
       hubJob: SERVICE.hub,
-      neo4jProbeJob: "probe-neo4j",
-      ollamaProbeJob: "probe-ollama",
+      neo4jProbeJob: PROBE_JOB.neo4j,
+      ollamaProbeJob: PROBE_JOB.ollama,
       containers: [...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
         service: w.name,
         selector: `namespace="${w.role === "node-exporter" ? nodeNamespace : namespace}", container="${w.role}"`,

@@ -4,7 +4,7 @@
  * even when the dump fails), then upload with a SHA-256 checksum and record the success for
  * the BackupMissing alert. Downtime is the dump's duration plus Neo4j's start (30-90 s).
  */
-import { LOG_FUNCTION, PRINT_SUCCESS_METRIC, shellVars, uploadWithChecksum } from "./backupShell";
+import { CHECKSUM_LINES, LOG_FUNCTION, PRINT_SUCCESS_METRIC, shellVars, uploadCommand } from "./backupShell";
 
 export interface DockerBackupInput {
   neo4jContainer: string;
@@ -66,10 +66,11 @@ restart_neo4j
 log "neo4j was stopped for $(( $(date +%s) - stopped_at ))s"
 
 file="$dump_dir/neo4j.dump"
+${CHECKSUM_LINES}
 endpoint_args=""
 if [ -n "$S3_ENDPOINT" ]; then endpoint_args="--endpoint-url $S3_ENDPOINT"; fi
 # shellcheck disable=SC2086 # endpoint_args is empty or two words
-${uploadWithChecksum(`docker run --rm --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR:ro" \\
+${uploadCommand(`docker run --rm --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR:ro" \\
   --env AWS_ACCESS_KEY_ID --env AWS_SECRET_ACCESS_KEY --env AWS_DEFAULT_REGION \\
   "$TOOLS_IMAGE" $endpoint_args`)}
 rm -rf "$dump_dir"

@@ -21,9 +21,17 @@ export const LOG_FUNCTION = `log() { printf '%s mcp-backup: %s\\n' "$(date -u +%
  * that runs the AWS CLI (in a container on Docker, directly on Kubernetes).
  */
 export function uploadWithChecksum(aws: string): string {
-  return `size=$(wc -c < "$file" | tr -d ' ')
-sha256=$(sha256sum "$file" | cut -d' ' -f1)
-${aws} s3 cp "$file" "s3://$BUCKET/$key" \\
+  return `${CHECKSUM_LINES}
+${uploadCommand(aws)}`;
+}
+
+/** Size and SHA-256 of "$file". */
+export const CHECKSUM_LINES = `size=$(wc -c < "$file" | tr -d ' ')
+sha256=$(sha256sum "$file" | cut -d' ' -f1)`;
+
+/** The upload itself, once CHECKSUM_LINES have run. */
+export function uploadCommand(aws: string): string {
+  return `${aws} s3 cp "$file" "s3://$BUCKET/$key" \\
   --checksum-algorithm SHA256 --metadata "sha256=$sha256" --no-progress
 log "uploaded s3://$BUCKET/$key ($size bytes, sha256 $sha256)"`;
 }

@@ -1,10 +1,12 @@
 import type { StackConfig } from "../config/schema";
 import { renderAlertRules, type AlertRulesInput } from "../render/alertRules";
 import { renderAlertmanagerConfig, type ReceiverName } from "../render/alertmanager";
-import { renderBlackboxConfig } from "../render/blackbox";
-import { renderPrometheusConfig, type PrometheusInput } from "../render/prometheus";
+import { BLACKBOX_MODULE, renderBlackboxConfig } from "../render/blackbox";
+import { renderPrometheusConfig, type ProbeJob, type PrometheusInput } from "../render/prometheus";
 import { httpCheck, resourceSpec } from "./common";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
+
+export const PROBE_JOB = { neo4j: "probe-neo4j", ollama: "probe-ollama" } as const;
 
 export const PROMETHEUS_CONFIG_PATH = "/etc/prometheus/prometheus.yml";
 export const ALERT_RULES_PATH = "/etc/prometheus/rules/alert-rules.yml";
@@ -100,24 +102,59 @@ const EXPORTER_RESOURCES = {
   requests: { cpu: 50, memory: 32 * 1024 ** 2 },
 };
 
-export function blackboxWorkload(cfg: StackConfig): Workload {
+/** A small stateless exporter-like service: one port, an HTTP health path, no secrets. */
+function smallService(w: Pick<Workload, "name" | "role" | "args" | "files"> & { image: string; port: number; healthPath: string }): Workload {
   return {
-    name: SERVICE.blackbox,
-    role: "blackbox-exporter",
-    image: { ref: cfg.prometheus.exporters.blackbox.image },
+    name: w.name,
+    role: w.role,
+    image: { ref: w.image },
     replicas: 1,
-    args: ["--config.file=/etc/blackbox_exporter/blackbox.yml"],
-    ports: [{ name: "http", port: PORT.blackbox }],
+    args: w.args,
+    ports: [{ name: "http", port: w.port }],
     env: {},
     secretEnv: {},
     resources: resourceSpec(EXPORTER_RESOURCES),
-    healthCheck: httpCheck(PORT.blackbox, "/-/healthy"),
+    healthCheck: httpCheck(w.port, w.healthPath),
     volumes: [],
-    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig() }],
+    files: w.files,
     secretFiles: [],
     gpus: 0,
     dependsOn: [],
   };
+}
+
+export function blackboxWorkload(cfg: StackConfig): Workload {
+  return smallService({
+    name: SERVICE.blackbox,
+    role: "blackbox-exporter",
+    image: cfg.prometheus.exporters.blackbox.image,
+    args: ["--config.file=/etc/blackbox_exporter/blackbox.yml"],
+    port: PORT.blackbox,
+    healthPath: "/-/healthy",
+    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig() }],
+  });
+}
+
+/** Pushgateway: holds the metric a short-lived job (the Kubernetes backup) pushes, for Prometheus to scrape. */
+export function pushgatewayWorkload(cfg: StackConfig): Workload {
+  return smallService({
+    name: SERVICE.pushgateway,
+    role: "pushgateway",
+    image: cfg.prometheus.exporters.pushgateway.image,
+    args: [`--web.listen-address=:${PORT.pushgateway}`],
+    port: PORT.pushgateway,
+    healthPath: "/-/ready",
+    files: [],
+  });
+}
+
+/** Blackbox probes of the services that have no metrics endpoint, by service name (both targets). */
+export function serviceProbes(): ProbeJob[] {
+  const exporter = `${SERVICE.blackbox}:${PORT.blackbox}`;
+  return [
+    { job: PROBE_JOB.neo4j, module: BLACKBOX_MODULE.tcp, targets: [`${SERVICE.neo4j}:${PORT.neo4jBolt}`], exporter, labels: { service: SERVICE.neo4j } },
+    { job: PROBE_JOB.ollama, module: BLACKBOX_MODULE.http, targets: [`http://${SERVICE.ollama}:${PORT.ollama}/`], exporter, labels: { service: SERVICE.ollama } },
+  ];
 }
 
 /**
@@ -175,27 +212,6 @@ export function cadvisorWorkload(cfg: StackConfig): Workload {
       ],
       privileged: true,
     },
-    dependsOn: [],
-  };
-}
-
-/** Pushgateway: holds the metric a short-lived job (the Kubernetes backup) pushes, for Prometheus to scrape. */
-export function pushgatewayWorkload(cfg: StackConfig): Workload {
-  return {
-    name: SERVICE.pushgateway,
-    role: "pushgateway",
-    image: { ref: cfg.prometheus.exporters.pushgateway.image },
-    replicas: 1,
-    args: ["--web.listen-address=:9091"],
-    ports: [{ name: "http", port: PORT.pushgateway }],
-    env: {},
-    secretEnv: {},
-    resources: resourceSpec(EXPORTER_RESOURCES),
-    healthCheck: httpCheck(PORT.pushgateway, "/-/ready"),
-    volumes: [],
-    files: [],
-    secretFiles: [],
-    gpus: 0,
     dependsOn: [],
   };
 }

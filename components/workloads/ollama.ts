@@ -3,7 +3,7 @@ import { resourceSpec } from "./common";
 import { PORT, SERVICE, type Workload } from "./types";
 
 /** Outside root's home, so a non-root Ollama (Kubernetes) can own it too. */
-export const MODELS_DIR = "/models";
+const MODELS_DIR = "/models";
 
 /**
  * Starts the server, pulls every configured model that is missing, then stays in the
