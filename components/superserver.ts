@@ -17,7 +17,7 @@ import { PORT, SERVICE, type Workload } from "./workloads/types";
 
 export interface McpSuperserverArgs {
   config: StackConfig;
-  /** Stack name; names the Docker network and the backup bucket. */
+  /** Stack name; names the Docker network or the EKS cluster, and the backup bucket. */
   stack: string;
 }
 

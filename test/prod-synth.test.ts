@@ -7,7 +7,7 @@ import { parse, stringify } from "yaml";
 import { unwrapSecrets } from "../scripts/lib/mockEngine";
 import { collectFiles, synthesize, type SynthResult } from "../scripts/lib/synthesize";
 import { validateObject } from "./helpers/kubernetesSchema";
-import { ROOT } from "./helpers/prodRun";
+import { ROOT, runStack } from "./helpers/prodRun";
 
 let result: Extract<SynthResult, { ok: true }>;
 let dir: string;
@@ -79,5 +79,16 @@ describe("synth of the prod stack", () => {
     expect(result.run.generatedSecrets.length).toBeGreaterThan(0);
     for (const secret of result.run.generatedSecrets) expect(written).not.toContain(secret);
     expect(readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")).not.toMatch(/password|secret:/i);
+  });
+});
+
+describe("synth of the dev stack next to it", () => {
+  it("still deploys everything on Docker, with no cluster or Kubernetes resources", async () => {
+    // index.ts is loaded once per process (by the prod synth above): run the component directly.
+    const dev = await runStack("dev");
+    const types = new Set(dev.resources.map((r) => r.type));
+    expect([...types].filter((t) => /^kubernetes:|^pulumi:providers:kubernetes|^aws:(eks|ec2|iam)\//.test(t))).toEqual([]);
+    expect(dev.resources.filter((r) => r.type === "docker:index/container:Container").length).toBeGreaterThanOrEqual(10);
+    expect(Object.keys(collectFiles(dev))).toEqual(expect.arrayContaining(["nginx.conf", "prometheus.yml", "alert-rules.yml", "mcp-backup"]));
   });
 });

@@ -48,7 +48,7 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     cfg,
     hubReplicas.map((host) => ({ host, port: cfg.hub.port })),
   );
-  const alertmanager = alertmanagerWorkload(cfg);
+  const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: false });
   const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg, { textfile: true }), cadvisorWorkload(cfg)];
   const objectStore = objectStoreWorkload(cfg);
   const backup = backupSchedulerWorkload(cfg, {

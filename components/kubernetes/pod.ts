@@ -2,6 +2,7 @@
  * The pod template of a workload: its container (image, env from a ConfigMap and a Secret,
  * resources, probes, mounts) under the role's security profile, and the volumes it mounts.
  */
+import { createHash } from "node:crypto";
 import { formatBytes, formatMillicores } from "../config/quantity";
 import type { HealthCheck, Workload } from "../workloads/types";
 import { GPU_NODE_LABEL, GPU_RESOURCE, gpuToleration, type WorkloadPlan } from "./plan";
@@ -65,7 +66,7 @@ function podVolumes(w: Workload, plan: WorkloadPlan): Json[] {
     ...(w.files.length ? [{ name: "files", configMap: { name: filesConfigMapName(w), defaultMode: executable ? 0o555 : 0o444 } }] : []),
     ...(w.secretFiles.length ? [{ name: "secret-files", secret: { secretName: filesSecretName(w), defaultMode: 0o440 } }] : []),
     ...(w.host?.mounts ?? []).map((m, i) => ({ name: hostName(i), hostPath: { path: m.hostPath, type: "Directory" } })),
-    ...POD_SECURITY[w.role].writablePaths.map((_, i) => ({ name: scratchName(i), emptyDir: { sizeLimit: "1Gi" } })),
+    ...POD_SECURITY[w.role].writablePaths.map((_, i) => ({ name: scratchName(i), emptyDir: { sizeLimit: "2Gi" } })),
   ];
 }
 
@@ -92,6 +93,15 @@ export function mainContainer(w: Workload, plan: WorkloadPlan): Json {
 }
 
 /** Pods of one workload: selected by name and part-of, spread and placed as the plan says. */
+/**
+ * Files are mounted with subPath, which Kubernetes never refreshes: a digest of the rendered
+ * files and env in the pod template rolls the pods when either changes.
+ */
+export function configDigest(w: Workload): string {
+  const material = JSON.stringify({ env: w.env, files: w.files.map((f) => [f.name, f.content]), secrets: w.secretFiles.map((f) => f.secret) });
+  return createHash("sha256").update(material).digest("hex");
+}
+
 export function podTemplate(w: Workload, plan: WorkloadPlan, labels: Record<string, string>): Json {
   const selector = { "app.kubernetes.io/name": w.name, "app.kubernetes.io/part-of": labels["app.kubernetes.io/part-of"] };
   const spread = plan.spread
@@ -106,7 +116,7 @@ export function podTemplate(w: Workload, plan: WorkloadPlan, labels: Record<stri
   const everyNode = plan.everyNode ? { tolerations: [{ operator: "Exists" }] } : {};
   const grace = plan.drain ? { terminationGracePeriodSeconds: plan.drain.preStopSeconds + plan.drain.inFlightSeconds } : {};
   return {
-    metadata: { labels },
+    metadata: { labels, annotations: { "mcp-superserver/config-digest": configDigest(w) } },
     spec: {
       ...(plan.serviceAccount ? { serviceAccountName: plan.serviceAccount } : {}),
       automountServiceAccountToken: plan.serviceAccount !== undefined,

@@ -24,8 +24,8 @@ export const POD_SECURITY: Record<Role, PodSecurity> = {
   // The Neo4j image's entrypoint rewrites conf/ from NEO4J_* variables at start: the root
   // filesystem must stay writable. 7474 is the image's neo4j user.
   neo4j: { runAsUser: 7474, fsGroup: 7474, readOnlyRootFilesystem: false, writablePaths: [] },
-  // Ollama keeps its key pair in $HOME/.ollama; models live on their own volume.
-  ollama: { runAsUser: 1000, fsGroup: 1000, readOnlyRootFilesystem: true, writablePaths: ["/home/ollama"], env: { HOME: "/home/ollama" } },
+  // Ollama keeps its key pair in $HOME/.ollama and may unpack runners to /tmp; models live on their own volume.
+  ollama: { runAsUser: 1000, fsGroup: 1000, readOnlyRootFilesystem: true, writablePaths: ["/home/ollama", "/tmp"], env: { HOME: "/home/ollama" } },
   // 101 is the nginx image's nginx user; pid and temp files go to /tmp (the rendered runDir).
   "load-balancer": { runAsUser: 101, fsGroup: 101, readOnlyRootFilesystem: true, writablePaths: ["/tmp", "/var/cache/nginx"] },
   prometheus: exporter,

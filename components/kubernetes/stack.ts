@@ -126,7 +126,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   const neo4j = neo4jWorkload(cfg);
   const ollama = ollamaWorkload(cfg);
   const loadBalancer = loadBalancerWorkload(cfg, hubUpstreams(cfg, hub));
-  const alertmanager = alertmanagerWorkload(cfg);
+  const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: true });
   const blackbox = blackboxWorkload(cfg);
   const nodeExporter = nodeExporterWorkload(cfg, { textfile: false });
   const pushgateway = pushgatewayWorkload(cfg);

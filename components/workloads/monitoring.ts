@@ -74,9 +74,13 @@ export function alertmanagerConfig(cfg: StackConfig, urls: Partial<Record<Receiv
   });
 }
 
-export function alertmanagerWorkload(cfg: StackConfig): Workload {
+/**
+ * With any receiver set the config file is a secret; `alwaysSecret` (Kubernetes) keeps it in a
+ * Secret even before, so adding a receiver never moves it from a ConfigMap to a Secret.
+ */
+export function alertmanagerWorkload(cfg: StackConfig, opts: { alwaysSecret: boolean }): Workload {
   const a = cfg.alertmanager;
-  const secretConfig = configuredReceivers(cfg).length > 0;
+  const secretConfig = opts.alwaysSecret || configuredReceivers(cfg).length > 0;
   return {
     name: SERVICE.alertmanager,
     role: "alertmanager",

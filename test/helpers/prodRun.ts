@@ -5,24 +5,27 @@ import { readPulumiConfigFile } from "../../scripts/lib/stackConfigFile";
 export const ROOT = path.resolve(__dirname, "../..");
 
 /**
- * Runs the program for the prod stack under mocks, with the prod config file and optional
- * overrides of whole sections (`{ cluster: {...} }`), as `pulumi up` would evaluate it.
+ * Runs the program for a stack under mocks, with its config file and optional overrides of
+ * whole sections (`{ cluster: {...} }`), as `pulumi up` would evaluate it. Unlike loading
+ * index.ts, this can run again in the same process.
  */
-export async function runProd(overrides: Record<string, unknown> = {}, secretKeys: string[] = []): Promise<MockRun> {
-  const { config, secretKeys: fileSecrets } = readPulumiConfigFile(path.join(ROOT, "Pulumi.prod.yaml"), PROJECT);
+export async function runStack(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = []): Promise<MockRun> {
+  const { config, secretKeys: fileSecrets } = readPulumiConfigFile(path.join(ROOT, `Pulumi.${stack}.yaml`), PROJECT);
   for (const [section, value] of Object.entries(overrides)) config[`${PROJECT}:${section}`] = JSON.stringify(value);
   return runUnderMocks({
-    stack: "prod",
+    stack,
     config,
     secretKeys: [...fileSecrets, ...secretKeys],
     program: async () => {
       const { loadStackConfig } = await import("../../components/config");
       const { McpSuperserver } = await import("../../components/superserver");
-      const stack = new McpSuperserver("mcp", { config: loadStackConfig(), stack: "prod" });
-      return { loadBalancerUrl: stack.loadBalancerUrl };
+      const superserver = new McpSuperserver("mcp", { config: loadStackConfig(), stack });
+      return { loadBalancerUrl: superserver.loadBalancerUrl };
     },
   });
 }
+
+export const runProd = (overrides: Record<string, unknown> = {}, secretKeys: string[] = []) => runStack("prod", overrides, secretKeys);
 
 /** Recorded inputs with secrets unwrapped, typed loosely for assertions. */
 export function inputsOf(r: RecordedResource): any {
