@@ -16,7 +16,7 @@ export interface WorkloadPlan {
   spread?: boolean;
   /** Run only on the GPU node group (its label and taint). */
   gpuNode?: boolean;
-  /** Run on every node, tainted ones included (node-level agents). */
+  /** Run on every node, tainted ones included (node-level daemons such as node_exporter). */
   everyNode?: boolean;
   /** Ports (by name) a Service exposes, and how; a headless Service lists every ready pod. */
   service?: { type: "ClusterIP" | "LoadBalancer" | "NodePort"; portNames?: string[]; annotations?: Record<string, string> };

@@ -44,7 +44,7 @@ export function createObject(
   prefix: string,
   o: K8sObject,
   provider: k8s.Provider,
-  opts: { parent: pulumi.Resource; dependsOn?: pulumi.Input<pulumi.Resource>[] },
+  opts: { parent: pulumi.Resource; dependsOn?: pulumi.Input<pulumi.Resource>[]; ignoreChanges?: string[] },
 ): pulumi.CustomResource {
   const Class = CLASSES[`${o.apiVersion}/${o.kind}`];
   if (!Class) throw new Error(`no resource class for ${o.apiVersion} ${o.kind}`);
@@ -101,7 +101,12 @@ export class KubernetesPlatform implements Platform {
     const rest = objects
       .filter((o) => !first(o))
       .map((o) => {
-        const r = createObject(name, o, this.provider, { parent: opts.parent, dependsOn: [...(opts.dependsOn ?? []), ...configs, ...secretResources] });
+        const r = createObject(name, o, this.provider, {
+          parent: opts.parent,
+          dependsOn: [...(opts.dependsOn ?? []), ...configs, ...secretResources],
+          // The autoscaler owns the replica count once the Deployment exists; `pulumi up` must not reset it.
+          ...(plan.hpa && CONTROLLERS.has(o.kind) ? { ignoreChanges: ["spec.replicas"] } : {}),
+        });
         if (o.kind === "Service") this.services.set(o.metadata.name, r as k8s.core.v1.Service);
         if (CONTROLLERS.has(o.kind)) names.push((r as k8s.apps.v1.Deployment).metadata.name);
         return r;
