@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, isSecretMarker, redactSecrets, runUnderMocks, type MockRun } from "./mockEngine";
@@ -54,4 +55,13 @@ export function collectFiles(run: MockRun): Record<string, string> {
     }
   }
   return files;
+}
+
+/** Writes `resources.json` and `files/` under `out`; returns the file names written. */
+export function writeSynthOutput(out: string, result: Extract<SynthResult, { ok: true }>): string[] {
+  mkdirSync(path.join(out, "files"), { recursive: true });
+  writeFileSync(path.join(out, "resources.json"), `${JSON.stringify(result.resources, null, 2)}\n`);
+  const files = collectFiles(result.run);
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(out, "files", name), content);
+  return Object.keys(files);
 }
