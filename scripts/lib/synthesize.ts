@@ -46,10 +46,15 @@ export async function synthesize(opts: { stack: string; configFile: string }): P
 export function collectFiles(run: MockRun): Record<string, string> {
   const files: Record<string, string> = {};
   for (const r of run.resources) {
-    const uploads = (r.inputs.uploads ?? []) as { file: string; content: unknown }[];
+    // One secret upload makes the whole list secret on the wire.
+    const listed = r.inputs.uploads;
+    const allSecret = isSecretMarker(listed);
+    const uploads = ((allSecret ? listed.value : listed) ?? []) as { file: string; content: unknown }[];
     for (const u of uploads) {
       let content = isSecretMarker(u.content) ? String(u.content.value) : String(u.content);
-      for (const secret of run.generatedSecrets) content = content.split(secret).join("[secret]");
+      if (allSecret || isSecretMarker(u.content)) {
+        for (const secret of run.generatedSecrets) content = content.split(secret).join("[secret]");
+      }
       // A user crontab is named after the user; call it what it is.
       files[u.file.startsWith("/etc/crontabs/") ? "crontab" : path.posix.basename(u.file)] = content;
     }

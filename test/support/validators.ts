@@ -10,16 +10,20 @@ import { runTool, tempFiles, type ToolResult } from "./exec";
 /**
  * `nginx -t` with a private prefix, so no system path is read or written. Its output goes to a
  * file: the config logs to /dev/stderr (as containers do), which nginx cannot open on a pipe.
+ * `hosts` are upstream names to resolve, as Docker's network would.
  */
-export function nginxTest(conf: string): ToolResult {
-  const t = tempFiles({ "nginx.conf": conf });
+export function nginxTest(conf: string, hosts: string[] = []): ToolResult {
+  const t = tempFiles({ "nginx.conf": conf, hosts: `127.0.0.1 localhost ${hosts.join(" ")}\n` });
   try {
     mkdirSync(path.join(t.dir, "logs"), { recursive: true });
     const out = openSync(t.file("output"), "w");
-    const r = spawnSync("nginx", ["-t", "-p", t.dir, "-c", t.file("nginx.conf"), "-e", t.file("logs/error.log")], {
-      stdio: ["ignore", out, out],
-      timeout: 60_000,
-    });
+    const nginx = ["nginx", "-t", "-p", t.dir, "-c", t.file("nginx.conf"), "-e", t.file("logs/error.log")];
+    // Service names (mcp-hub-1, ...) resolve to loopback through a private /etc/hosts, in a
+    // mount namespace of this command alone.
+    const [command, ...args] = hosts.length
+      ? ["unshare", "--mount", "sh", "-c", `mount --bind "$0" /etc/hosts && exec "$@"`, t.file("hosts"), ...nginx]
+      : nginx;
+    const r = spawnSync(command, args, { stdio: ["ignore", out, out], timeout: 60_000 });
     closeSync(out);
     if (r.error) throw r.error;
     const output = readFileSync(t.file("output"), "utf8");
