@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, isSecretMarker, redactSecrets, runUnderMocks, type MockRun } from "./mockEngine";
@@ -43,34 +44,53 @@ const FILE_CARRIERS: Record<string, string> = {
   "kubernetes:core/v1:Secret": "stringData",
 };
 
-function mountedFiles(r: MockRun["resources"][number]): { file: string; content: unknown }[] {
+interface MountedFile {
+  file: string;
+  content: unknown;
+  /** Carried by a secret (a Kubernetes Secret, or an upload list with a secret in it). */
+  secret: boolean;
+}
+
+function mountedFiles(r: MockRun["resources"][number]): MountedFile[] {
   const field = FILE_CARRIERS[r.type];
+  const listed = field ? r.inputs[field] : r.inputs.uploads;
+  // One secret value makes the whole map (or upload list) secret on the wire.
+  const allSecret = isSecretMarker(listed) || r.type === "kubernetes:core/v1:Secret";
+  const value = isSecretMarker(listed) ? listed.value : listed;
   if (field) {
-    const raw = r.inputs[field];
-    const entries = (isSecretMarker(raw) ? raw.value : (raw ?? {})) as Record<string, unknown>;
     // Env ConfigMaps hold variables (NODE_ENV); files have an extension (nginx.conf, backup-aws.sh).
-    return Object.entries(entries)
+    return Object.entries((value ?? {}) as Record<string, unknown>)
       .filter(([key]) => key.includes("."))
-      .map(([file, content]) => ({ file, content }));
+      .map(([file, content]) => ({ file, content, secret: allSecret }));
   }
-  return (r.inputs.uploads ?? []) as { file: string; content: unknown }[];
+  return ((value ?? []) as { file: string; content: unknown }[]).map((u) => ({ ...u, secret: allSecret }));
 }
 
 /**
  * The rendered files the program mounts into containers, by file name: Docker uploads, and the
- * files of Kubernetes ConfigMaps and Secrets. A file whose content is a secret (Alertmanager's,
- * once receivers are set) holds only placeholders offline, but any generated secret in it is
- * still masked.
+ * files of Kubernetes ConfigMaps and Secrets. Files carried by a secret hold only placeholders
+ * offline, but any generated secret in them is still masked.
  */
 export function collectFiles(run: MockRun): Record<string, string> {
   const files: Record<string, string> = {};
   for (const r of run.resources) {
     for (const u of mountedFiles(r)) {
       let content = isSecretMarker(u.content) ? String(u.content.value) : String(u.content);
-      for (const secret of run.generatedSecrets) content = content.split(secret).join("[secret]");
+      if (u.secret || isSecretMarker(u.content)) {
+        for (const secret of run.generatedSecrets) content = content.split(secret).join("[secret]");
+      }
       // A user crontab is named after the user; call it what it is.
       files[u.file.startsWith("/etc/crontabs/") ? "crontab" : path.posix.basename(u.file)] = content;
     }
   }
   return files;
+}
+
+/** Writes `resources.json` and `files/` under `out`; returns the file names written. */
+export function writeSynthOutput(out: string, result: Extract<SynthResult, { ok: true }>): string[] {
+  mkdirSync(path.join(out, "files"), { recursive: true });
+  writeFileSync(path.join(out, "resources.json"), `${JSON.stringify(result.resources, null, 2)}\n`);
+  const files = collectFiles(result.run);
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(out, "files", name), content);
+  return Object.keys(files);
 }
