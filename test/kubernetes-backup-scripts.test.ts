@@ -9,14 +9,21 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { renderBackupAwsScript, renderBackupNeo4jScript } from "../components/render/kubernetesBackupScripts";
+import {
+  renderBackupAwsScript,
+  renderBackupNeo4jScript,
+  renderRestoreAwsScript,
+  renderRestoreNeo4jScript,
+} from "../components/render/kubernetesBackupScripts";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const DUMP_CONTENT = "neo4j dump bytes\n";
 
-function sandbox(failDump: boolean) {
+const LATEST_KEY = "neo4j/20260101T020000Z/neo4j.dump";
+
+function sandbox(failDump: boolean, recordedSha = createHash("sha256").update(DUMP_CONTENT).digest("hex")) {
   const root = mkdtempSync(path.join(tmpdir(), "k8s-backup-"));
   dirs.push(root);
   const bin = path.join(root, "bin");
@@ -32,7 +39,16 @@ function sandbox(failDump: boolean) {
   };
   // The pod-status check asks for the HTTP code: the pod is gone (404) at once.
   stub("curl", `echo "curl $*" >> '${log}'\ncase "$*" in *"%{http_code}"*) printf 404 ;; esac\nif [ "$1" = "-sS" ] && case "$*" in *--data-binary*) true ;; *) false ;; esac; then cat >> '${log}'; fi\nexit 0`);
-  stub("aws", `echo "aws $*" >> '${log}'\nexit 0`);
+  // Downloads write the dump; the listing names the latest key; head-object returns the recorded digest.
+  stub(
+    "aws",
+    `echo "aws $*" >> '${log}'
+case "$1 $2" in
+  "s3 cp") case "$3" in s3://*) printf '${DUMP_CONTENT.replace("\n", "\\n")}' > "$4" ;; esac ;;
+  "s3api list-objects-v2") echo '${LATEST_KEY}' ;;
+  "s3api head-object") echo '${recordedSha}' ;;
+esac`,
+  );
   stub(
     "neo4j-admin",
     failDump
@@ -49,6 +65,8 @@ function sandbox(failDump: boolean) {
   };
   writeFileSync(path.join(root, "aws.sh"), renderBackupAwsScript(input));
   writeFileSync(path.join(root, "neo4j.sh"), renderBackupNeo4jScript(input));
+  writeFileSync(path.join(root, "restore-aws.sh"), renderRestoreAwsScript(input));
+  writeFileSync(path.join(root, "restore-neo4j.sh"), renderRestoreNeo4jScript(input));
   return { root, bin, sa, log };
 }
 
@@ -60,10 +78,11 @@ function runScript(file: string, env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-async function runPod(failDump: boolean) {
-  const s = sandbox(failDump);
+async function runPod(failDump: boolean, opts: { restore?: boolean; recordedSha?: string } = {}) {
+  const s = sandbox(failDump, opts.recordedSha);
   const env = { ...process.env, PATH: `${s.bin}:${process.env.PATH}`, SERVICE_ACCOUNT_DIR: s.sa };
-  const [aws, neo4j] = await Promise.all([runScript(path.join(s.root, "aws.sh"), env), runScript(path.join(s.root, "neo4j.sh"), env)]);
+  const [awsScript, neo4jScript] = opts.restore ? ["restore-aws.sh", "restore-neo4j.sh"] : ["aws.sh", "neo4j.sh"];
+  const [aws, neo4j] = await Promise.all([runScript(path.join(s.root, awsScript), env), runScript(path.join(s.root, neo4jScript), env)]);
   return { aws, neo4j, calls: readFileSync(s.log, "utf8").split("\n").filter(Boolean) };
 }
 
@@ -92,5 +111,25 @@ describe("Kubernetes backup pod (community)", () => {
     expect(scaleCalls(calls)).toEqual([0, 1]);
     expect(calls.some((c) => c.startsWith("aws s3 cp"))).toBe(false);
     expect(calls.some((c) => c.includes("mcp_backup_last_success_timestamp_seconds"))).toBe(false);
+  });
+});
+
+describe("Kubernetes restore pod", () => {
+  it("fetches the latest backup, verifies its checksum, stops Neo4j, loads the dump and starts Neo4j", async () => {
+    const { aws, neo4j, calls } = await runPod(false, { restore: true });
+    expect([aws, neo4j]).toEqual([0, 0]);
+    expect(calls.find((c) => c.startsWith("aws s3 cp"))).toContain(`s3://backups/${LATEST_KEY}`);
+    expect(scaleCalls(calls)).toEqual([0, 1]);
+    const loadAt = calls.findIndex((c) => c.startsWith("neo4j-admin database load") && c.includes("--overwrite-destination=true neo4j"));
+    expect(loadAt).toBeGreaterThan(calls.findIndex((c) => c.includes('"replicas":0')));
+    expect(calls.findIndex((c) => c.includes('"replicas":1'))).toBeGreaterThan(loadAt);
+  });
+
+  it("leaves Neo4j running on its data when the download does not match the recorded checksum", async () => {
+    const { aws, neo4j, calls } = await runPod(false, { restore: true, recordedSha: "0".repeat(64) });
+    expect(aws).not.toBe(0);
+    expect(neo4j).not.toBe(0);
+    expect(scaleCalls(calls)).toEqual([]);
+    expect(calls.some((c) => c.startsWith("neo4j-admin"))).toBe(false);
   });
 });
