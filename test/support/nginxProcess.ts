@@ -75,7 +75,8 @@ export class NginxProcess {
     child.stderr!.on("data", (d: Buffer) => (this.stderr += d.toString("utf8")));
   }
 
-  static async start(overrides: NginxOverrides): Promise<NginxProcess> {
+  /** `edit` changes the rendered text before nginx reads it (the benchmark's round-robin baseline). */
+  static async start(overrides: NginxOverrides, edit: (conf: string) => string = (c) => c): Promise<NginxProcess> {
     const dir = runDir();
     const input: NginxInput = {
       ...TEST_NGINX_DEFAULTS,
@@ -84,7 +85,7 @@ export class NginxProcess {
       statusPort: await freePort(),
       runDir: dir,
     };
-    writeFileSync(join(dir, "nginx.conf"), renderNginxConf(input));
+    writeFileSync(join(dir, "nginx.conf"), edit(renderNginxConf(input)));
     const accessLog = openSync(join(dir, ACCESS_LOG), "w");
     const child = spawn("nginx", ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"], {
       stdio: ["ignore", accessLog, "pipe"],

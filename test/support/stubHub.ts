@@ -11,6 +11,11 @@ export interface StubHubOptions {
   name: string;
   /** Every answer waits this long first (a slow replica). */
   delayMs?: number;
+  /**
+   * Requests worked on at once (a hub's capacity); more wait their turn, so a slow hub's delay
+   * grows with the load it is given. Unlimited when absent.
+   */
+  workers?: number;
   /** Port to listen on; a free one when absent. */
   port?: number;
 }
@@ -28,6 +33,9 @@ export class StubHub {
   /** Connections whose peer (nginx) closed them first. */
   connectionsClosedByPeer = 0;
   inFlight = 0;
+  private readonly workers: number;
+  private busy = 0;
+  private readonly queued: (() => void)[] = [];
   private server: http.Server;
   private readonly sockets = new Set<Socket>();
   private held: (() => void)[] = [];
@@ -38,6 +46,7 @@ export class StubHub {
     this.name = options.name;
     this.delayMs = options.delayMs ?? 0;
     this.port = options.port ?? 0;
+    this.workers = options.workers ?? Infinity;
     this.server = this.createServer();
   }
 
@@ -123,11 +132,24 @@ export class StubHub {
     } else {
       answer = { replica: this.name, status: "ok" };
     }
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (this.delayMs > 0) await this.work();
     if (this.holding) await new Promise<void>((r) => this.held.push(r));
     if (res.destroyed) return;
     if (this.draining) res.setHeader("Connection", "close");
     res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(answer));
+  }
+
+
+  /** Occupy one worker for `delayMs`, after waiting for a free one. */
+  private async work(): Promise<void> {
+    while (this.busy >= this.workers) await new Promise<void>((r) => this.queued.push(r));
+    this.busy++;
+    try {
+      await new Promise((r) => setTimeout(r, this.delayMs));
+    } finally {
+      this.busy--;
+      this.queued.shift()?.();
+    }
   }
 }
 
