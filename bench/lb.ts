@@ -10,7 +10,7 @@
  */
 import { cpus } from "node:os";
 import { parseStackConfig } from "../components/config";
-import { nginxWorkerProcesses } from "../components/workloads/loadBalancer";
+import { nginxInput } from "../components/workloads/loadBalancer";
 import { NginxProcess } from "../test/support/nginxProcess";
 import { startHubProcesses } from "./lib/hubProcesses";
 import { measure, type Measurement } from "./lib/measure";
@@ -20,17 +20,11 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const FAST_MS = 2;
 const HUB_WORKERS = 4;
 
-/** The stack's default load-balancer settings, as the renderer gets them. */
-function stackDefaults() {
-  const lb = parseStackConfig({}).loadBalancer;
-  return {
-    workerProcesses: nginxWorkerProcesses(lb.resources.limits.cpu),
-    workerConnections: lb.workerConnections,
-    keepalive: lb.keepalive,
-    keepaliveTimeout: lb.keepaliveTimeout,
-    maxFails: lb.maxFails,
-    failTimeout: lb.failTimeout,
-  };
+/** The stack's default load-balancer settings, as the stack hands them to the renderer. */
+function stackDefaults(ports: number[]) {
+  const servers = ports.map((port) => ({ host: "127.0.0.1", port }));
+  const { listenPort, statusPort, bindAddress, runDir, ...settings } = nginxInput(parseStackConfig({}), { kind: "static", servers });
+  return settings;
 }
 
 /** The round-robin baseline: the same config without `least_conn` (nginx's default then). */
@@ -42,10 +36,7 @@ async function withNginx<T>(
   edit: ((conf: string) => string) | undefined,
   run: (url: string) => Promise<T>,
 ): Promise<T> {
-  const nginx = await NginxProcess.start(
-    { ...stackDefaults(), ...overrides, upstreams: { kind: "static", servers: ports.map((port) => ({ host: "127.0.0.1", port })) } },
-    edit,
-  );
+  const nginx = await NginxProcess.start({ ...stackDefaults(ports), ...overrides }, edit);
   try {
     return await run(nginx.url);
   } finally {
@@ -89,7 +80,7 @@ async function keepalive(): Promise<Row> {
   try {
     const off = await withNginx(hubs.ports, { keepalive: 0 }, undefined, (url) => measure(url, CONNECTIONS, DURATION_MS));
     const on = await withNginx(hubs.ports, {}, undefined, (url) => measure(url, CONNECTIONS, DURATION_MS));
-    return { comparison: "upstream keepalive", baseline: "keepalive off", candidate: `keepalive ${stackDefaults().keepalive}`, b: off, c: on };
+    return { comparison: "upstream keepalive", baseline: "keepalive off", candidate: `keepalive ${stackDefaults(hubs.ports).keepalive}`, b: off, c: on };
   } finally {
     await hubs.stop();
   }

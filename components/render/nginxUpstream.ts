@@ -52,6 +52,7 @@ export function resolverLines(upstreams: NginxUpstreams): string[] {
     `# Hubs come and go with their pods: ask DNS for ${upstreams.host} again every ${upstreams.refresh}.`,
     "# IPv4 only: cluster Services answer with A records and an unanswered AAAA query only delays.",
     `resolver ${upstreams.resolver} valid=${upstreams.refresh} ipv6=off;`,
+    "# A DNS server that does not answer keeps the last good set; do not wait on it long.",
     "resolver_timeout 5s;",
     "",
   ];

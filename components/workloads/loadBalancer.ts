@@ -1,5 +1,5 @@
 import type { StackConfig } from "../config/schema";
-import { renderNginxConf, type NginxServer, type NginxUpstreams } from "../render/nginx";
+import { renderNginxConf, type NginxInput, type NginxServer, type NginxUpstreams } from "../render/nginx";
 import { httpCheck, resourceSpec } from "./common";
 import { PORT, SERVICE, type Workload } from "./types";
 
@@ -23,9 +23,10 @@ function nginxUpstreams(cfg: StackConfig, hubs: HubUpstreams): NginxUpstreams {
 /** nginx's pid and temp files: /tmp is writable even with a read-only root filesystem. */
 export const NGINX_RUN_DIR = "/tmp";
 
-export function nginxConf(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_RUN_DIR): string {
+/** The renderer's inputs for this stack: the load-balancer section of the config, in nginx terms. */
+export function nginxInput(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_RUN_DIR): NginxInput {
   const lb = cfg.loadBalancer;
-  return renderNginxConf({
+  return {
     listenPort: PORT.nginxHttp,
     statusPort: PORT.nginxStatus,
     upstreams: nginxUpstreams(cfg, hubs),
@@ -41,7 +42,11 @@ export function nginxConf(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_R
     healthTimeout: lb.healthTimeout,
     clientMaxBodySize: lb.clientMaxBodySize,
     runDir,
-  });
+  };
+}
+
+export function nginxConf(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_RUN_DIR): string {
+  return renderNginxConf(nginxInput(cfg, hubs, runDir));
 }
 
 /** The nginx `least_conn` load balancer in front of the hub replicas. */
