@@ -43,24 +43,20 @@ describe("nginx failover over three hubs", () => {
   it("stopping one of three hubs during a bounded load fails no request and runs every tool call once", async () => {
     const lb = await startPool({}, [20, 20, 20]);
     const victim = hubs[1];
-    let inFlightAtStop = -1;
     let stopped: Promise<void> | undefined;
     const results = await runLoad(
       400,
       8,
       (k) => (k % 4 === 3 ? httpRequest(`${lb.url}/health`) : toolCall(lb.url, `load-${k}`)).catch(failed),
       () => {
-        if (!stopped && hubs.reduce((n, h) => n + h.totalReceived, 0) >= 100) {
-          inFlightAtStop = victim.inFlight;
-          stopped = victim.stop();
-        }
+        // A quarter into the load, at a moment the victim is working on requests.
+        if (!stopped && hubs.reduce((n, h) => n + h.totalReceived, 0) >= 100 && victim.inFlight > 0) stopped = victim.stop();
       },
     );
+    expect(stopped).toBeDefined();
     await stopped;
 
     expect(results.filter((r) => r.status !== 200)).toEqual([]);
-    // The stop really happened under load: the victim was answering requests when it began.
-    expect(inFlightAtStop).toBeGreaterThan(0);
     const callIds = results.map((_, k) => k).filter((k) => k % 4 !== 3);
     expect(callIds.filter((k) => executionsOf(`load-${k}`) !== 1)).toEqual([]);
     // nginx tried the stopped hub, was refused, and passed those requests on to the others.
