@@ -100,6 +100,26 @@ describe("nginx failover over three hubs", () => {
     expect(JSON.parse(res.body).replica).not.toBe(holder.name);
   });
 
+  it("a hub too slow for the timeouts gets a JSON 504: the tool call is not replayed, /health gives up first", async () => {
+    // maxFails high: a timed-out hub stays in the pool, so the probe walks all three and times out.
+    const lb = await startPool({ readTimeout: "2s", healthTimeout: "1s", connectTimeout: "1s", maxFails: 10 });
+    hubs.forEach((h) => h.hold());
+    const call = toolCall(lb.url, "too-slow", { timeoutMs: 20_000 });
+    const health = httpRequest(`${lb.url}/health`, { timeoutMs: 20_000 });
+    const [callRes, healthRes] = await Promise.all([call, health]);
+    for (const res of [callRes, healthRes]) {
+      expect(res.status).toBe(504);
+      expect(res.headers["content-type"]).toBe("application/json");
+      expect(JSON.parse(res.body).error).toBe("hub_timeout");
+    }
+    expect(executionsOf("too-slow")).toBe(1);
+    // The probe waited healthTimeout (1s) per hub, not the tool calls' 2s: nginx's log says so.
+    const healthEntry = lb.entries().find((e) => e.uri === "/health")!;
+    const waits = String(healthEntry.upstream_response_time).split(", ").map(Number);
+    expect(waits.every((w) => w < 2)).toBe(true);
+    hubs.forEach((h) => h.release());
+  });
+
   it("a hub that comes back receives requests again once fail_timeout has passed", async () => {
     const failTimeoutSeconds = 2;
     const lb = await startPool({ maxFails: 1, failTimeout: `${failTimeoutSeconds}s` });
