@@ -12,11 +12,13 @@ import { cpus } from "node:os";
 import { parseStackConfig } from "../components/config";
 import { nginxInput } from "../components/workloads/loadBalancer";
 import { NginxProcess } from "../test/support/nginxProcess";
+import type { StubHubOptions } from "../test/support/stubHub";
 import { startHubProcesses } from "./lib/hubProcesses";
 import { measure, type Measurement } from "./lib/measure";
 
 const CONNECTIONS = 64;
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FAST_MS = 2;
 const HUB_WORKERS = 4;
 
@@ -28,20 +30,14 @@ function stackDefaults(ports: number[]) {
 }
 
 /** The round-robin baseline: the same config without `least_conn` (nginx's default then). */
-const roundRobin = (conf: string) => conf.replace(/^\s*least_conn;\n/m, "");
+function roundRobin(conf: string): string {
+  const edited = conf.replace(/^\s*least_conn;\n/m, "");
+  if (edited === conf) throw new Error("the rendered config has no least_conn line to remove");
+  return edited;
+}
 
-async function withNginx<T>(
-  ports: number[],
-  overrides: { keepalive?: number },
-  edit: ((conf: string) => string) | undefined,
-  run: (url: string) => Promise<T>,
-): Promise<T> {
-  const nginx = await NginxProcess.start({ ...stackDefaults(ports), ...overrides }, edit);
-  try {
-    return await run(nginx.url);
-  } finally {
-    await nginx.stop();
-  }
+async function startNginx(ports: number[], overrides: { keepalive?: number } = {}, edit?: (conf: string) => string) {
+  return NginxProcess.start({ ...stackDefaults(ports), ...overrides }, edit);
 }
 
 interface Row {
@@ -52,38 +48,76 @@ interface Row {
   c: Measurement;
 }
 
-async function overhead(): Promise<Row> {
-  const hubs = await startHubProcesses([0, 1, 2].map((k) => ({ name: `hub-${k}` })));
-  try {
-    const direct = await measure(`http://127.0.0.1:${hubs.ports[0]}`, CONNECTIONS, DURATION_MS);
-    const viaLb = await withNginx(hubs.ports, {}, undefined, (url) => measure(url, CONNECTIONS, DURATION_MS));
-    return { comparison: "through LB vs direct", baseline: "direct to 1 hub", candidate: "nginx, 3 hubs", b: direct, c: viaLb };
-  } finally {
-    await hubs.stop();
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+
+function medianOf(runs: Measurement[]): Measurement {
+  return {
+    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+  };
+}
+
+/**
+ * Baseline and candidate measured in alternating rounds, each figure the median of its rounds:
+ * a noisy neighbour or a slow start then hits both sides alike.
+ */
+async function sideBySide(baselineUrl: string, candidateUrl: string): Promise<{ b: Measurement; c: Measurement }> {
+  const b: Measurement[] = [];
+  const c: Measurement[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    b.push(await measure(baselineUrl, CONNECTIONS, DURATION_MS));
+    c.push(await measure(candidateUrl, CONNECTIONS, DURATION_MS));
   }
+  return { b: medianOf(b), c: medianOf(c) };
+}
+
+/** Runs `compare` against hubs in their own processes and nginx instances started for it, then stops them all. */
+async function withHubs(
+  hubs: StubHubOptions[],
+  nginx: (ports: number[]) => Promise<NginxProcess>[],
+  compare: (ports: number[], lbs: NginxProcess[]) => Promise<{ b: Measurement; c: Measurement }>,
+) {
+  const processes = await startHubProcesses(hubs);
+  const lbs = await Promise.all(nginx(processes.ports));
+  try {
+    return await compare(processes.ports, lbs);
+  } finally {
+    await Promise.all(lbs.map((lb) => lb.stop()));
+    await processes.stop();
+  }
+}
+
+const plainHubs = () => [0, 1, 2].map((k) => ({ name: `hub-${k}` }));
+
+async function overhead(): Promise<Row> {
+  const r = await withHubs(
+    plainHubs(),
+    (ports) => [startNginx(ports)],
+    (ports, [lb]) => sideBySide(`http://127.0.0.1:${ports[0]}`, lb.url),
+  );
+  return { comparison: "through LB vs direct", baseline: "direct to 1 hub", candidate: "nginx, 3 hubs", ...r };
 }
 
 async function slowReplica(): Promise<Row> {
   const delays = [FAST_MS, FAST_MS, FAST_MS * 10];
-  const hubs = await startHubProcesses(delays.map((delayMs, k) => ({ name: `hub-${k}`, delayMs, workers: HUB_WORKERS })));
-  try {
-    const rr = await withNginx(hubs.ports, {}, roundRobin, (url) => measure(url, CONNECTIONS, DURATION_MS));
-    const lc = await withNginx(hubs.ports, {}, undefined, (url) => measure(url, CONNECTIONS, DURATION_MS));
-    return { comparison: "1 of 3 hubs 10x slower", baseline: "round-robin", candidate: "least_conn", b: rr, c: lc };
-  } finally {
-    await hubs.stop();
-  }
+  const r = await withHubs(
+    delays.map((delayMs, k) => ({ name: `hub-${k}`, delayMs, workers: HUB_WORKERS })),
+    (ports) => [startNginx(ports, {}, roundRobin), startNginx(ports)],
+    (_, [rr, lc]) => sideBySide(rr.url, lc.url),
+  );
+  return { comparison: "1 of 3 hubs 10x slower", baseline: "round-robin", candidate: "least_conn", ...r };
 }
 
 async function keepalive(): Promise<Row> {
-  const hubs = await startHubProcesses([0, 1, 2].map((k) => ({ name: `hub-${k}` })));
-  try {
-    const off = await withNginx(hubs.ports, { keepalive: 0 }, undefined, (url) => measure(url, CONNECTIONS, DURATION_MS));
-    const on = await withNginx(hubs.ports, {}, undefined, (url) => measure(url, CONNECTIONS, DURATION_MS));
-    return { comparison: "upstream keepalive", baseline: "keepalive off", candidate: `keepalive ${stackDefaults(hubs.ports).keepalive}`, b: off, c: on };
-  } finally {
-    await hubs.stop();
-  }
+  const r = await withHubs(
+    plainHubs(),
+    (ports) => [startNginx(ports, { keepalive: 0 }), startNginx(ports)],
+    (_, [off, on]) => sideBySide(off.url, on.url),
+  );
+  const pool = parseStackConfig({}).loadBalancer.keepalive;
+  return { comparison: "upstream keepalive", baseline: "keepalive off", candidate: `keepalive ${pool}`, ...r };
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
@@ -109,7 +143,9 @@ function table(rows: Row[]): string {
 async function main(): Promise<void> {
   const rows = [await overhead(), await slowReplica(), await keepalive()];
   const cpu = cpus();
-  console.log(`nginx load balancer on 127.0.0.1: ${CONNECTIONS} connections, ${DURATION_MS / 1000} s per measurement after 1 s warm-up`);
+  console.log(
+    `nginx load balancer on 127.0.0.1: ${CONNECTIONS} connections; baseline and candidate alternate ${ROUNDS} rounds of ${DURATION_MS / 1000} s (after 1 s warm-up each), medians shown`,
+  );
   console.log(`machine: ${cpu.length} x ${cpu[0]?.model.trim()}, Node ${process.version}`);
   console.log("ratio = candidate / baseline (c / b)\n");
   console.log(table(rows));
