@@ -1,9 +1,9 @@
 /**
  * Real nginx on 127.0.0.1 for tests and the benchmark: renders a config through the renderer's
- * inputs into a temp dir, runs `nginx -t` on it or starts nginx in the foreground, and removes
- * everything on stop.
+ * inputs into a temp dir, starts nginx in the foreground on free ports, and removes everything
+ * on stop.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -46,23 +46,6 @@ function runDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "lb-nginx-"));
   chmodSync(dir, 0o755);
   return dir;
-}
-
-/** `nginx -t` on a config text; returns the exit code and nginx's own words. */
-export function nginxTest(conf: string): { ok: boolean; output: string } {
-  const dir = runDir();
-  try {
-    writeFileSync(join(dir, "nginx.conf"), conf);
-    const stdout = openSync(join(dir, ACCESS_LOG), "w");
-    const r = spawnSync("nginx", ["-t", "-p", dir, "-c", join(dir, "nginx.conf"), "-e", "stderr"], {
-      encoding: "utf8",
-      stdio: ["ignore", stdout, "pipe"],
-    });
-    closeSync(stdout);
-    return { ok: r.status === 0, output: r.stderr };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 export class NginxProcess {
