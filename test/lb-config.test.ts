@@ -83,6 +83,10 @@ describe("the load balancer's nginx.conf", () => {
     expect(nginxTest(nginxConf(cfg, hubs, runDir)).status).toBe(0);
   });
 
+  it("refuses to render a load balancer without hubs", () => {
+    expect(() => nginxConf(parseStackConfig({}), { kind: "static", servers: [] }, runDir)).toThrow(/at least one hub upstream server/);
+  });
+
   it("names the full key when a load-balancer duration is wrong", () => {
     expect(() => parseStackConfig({ loadBalancer: { keepaliveTimeout: "4 seconds" } })).toThrow(
       /mcp-superserver:loadBalancer\.keepaliveTimeout: "4 seconds" is not a duration/,

@@ -40,9 +40,7 @@ const MAX_TRIES = 3;
 
 /** How many hubs one request may try: every listed hub up to MAX_TRIES (a resolved set may grow). */
 export function nextUpstreamTries(upstreams: NginxUpstreams): number {
-  if (upstreams.kind === "resolve") return MAX_TRIES;
-  if (upstreams.servers.length === 0) throw new Error("nginx needs at least one hub upstream server");
-  return Math.min(MAX_TRIES, upstreams.servers.length);
+  return upstreams.kind === "resolve" ? MAX_TRIES : Math.min(MAX_TRIES, upstreams.servers.length);
 }
 
 /** http-level lines the upstream source needs (the resolver for run-time resolution). */
@@ -52,7 +50,7 @@ export function resolverLines(upstreams: NginxUpstreams): string[] {
     `# Hubs come and go with their pods: ask DNS for ${upstreams.host} again every ${upstreams.refresh}.`,
     "# IPv4 only: cluster Services answer with A records and an unanswered AAAA query only delays.",
     `resolver ${upstreams.resolver} valid=${upstreams.refresh} ipv6=off;`,
-    "# A DNS server that does not answer keeps the last good set; do not wait on it long.",
+    "# When DNS does not answer, nginx keeps the hubs it has and asks again after this long.",
     "resolver_timeout 5s;",
     "",
   ];
@@ -60,7 +58,7 @@ export function resolverLines(upstreams: NginxUpstreams): string[] {
 
 function serverLines(upstreams: NginxUpstreams, health: string): string[] {
   if (upstreams.kind === "static") {
-    nextUpstreamTries(upstreams);
+    if (upstreams.servers.length === 0) throw new Error("nginx needs at least one hub upstream server");
     return upstreams.servers.map((s) => `server ${s.host}:${s.port} ${health};`);
   }
   return [
