@@ -83,6 +83,13 @@ describe("the load balancer's nginx.conf", () => {
     expect(nginxTest(nginxConf(cfg, hubs, runDir)).status).toBe(0);
   });
 
+  it("keepalive 0 (allowed by the schema) renders a config nginx accepts, without an idle pool", () => {
+    const cfg = parseStackConfig({ loadBalancer: { keepalive: 0 } });
+    const conf = nginxConf(cfg, { kind: "static", servers: [{ host: "127.0.0.1", port: 3000 }] }, runDir);
+    expect(nginxTest(conf).status).toBe(0);
+    expect(conf.split("\n").some((l) => /^\s*keepalive\s/.test(l))).toBe(false);
+  });
+
   it("refuses to render a load balancer without hubs", () => {
     expect(() => nginxConf(parseStackConfig({}), { kind: "static", servers: [] }, runDir)).toThrow(/at least one hub upstream server/);
   });
