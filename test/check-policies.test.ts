@@ -1,0 +1,63 @@
+/**
+ * `npm run check-policies` end to end: synth, policies, grouped output and exit codes.
+ */
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runTool, tempFiles } from "./support/exec";
+import { policyConfigFile } from "./support/policyRuns";
+
+const root = path.resolve(__dirname, "..");
+const checkPolicies = (...args: string[]) => runTool("npm", ["run", "--silent", "check-policies", "--", ...args], { cwd: root });
+
+/** The dev stack with the hub cut to 128Mi (its request below it, so the config itself is valid). */
+const files = tempFiles({
+  "Pulumi.small-hub.yaml": [
+    "config:",
+    "  mcp-superserver:target: docker",
+    "  mcp-superserver:hub:",
+    "    resources:",
+    "      limits: { memory: 128Mi }",
+    "      requests: { memory: 64Mi }",
+    "",
+  ].join("\n"),
+  "bad-policy-config.json": JSON.stringify({ "memory-limit-request-ratio": { maxRatio: "two" } }),
+});
+afterAll(() => files.cleanup());
+
+describe("npm run check-policies", () => {
+  it("dev: passes with no violation, exit 0", () => {
+    const r = checkPolicies("--stack", "dev");
+    expect(r.status, r.output).toBe(0);
+    expect(r.stdout).toMatch(/^check-policies dev: 12 policies on \d+ resources: 0 violation\(s\), 0 mandatory$/m);
+  });
+
+  it("hub memory 128Mi under the mandatory (prod) config: exit 1, naming the memory policy and each hub container", () => {
+    const r = checkPolicies("--stack", "dev", "--config", files.file("Pulumi.small-hub.yaml"), "--policy-config", policyConfigFile("prod"));
+    expect(r.status, r.output).toBe(1);
+    expect(r.stdout).toContain("memory-within-role-bounds [mandatory]: 3 violation(s)");
+    for (const replica of ["mcp-hub-1", "mcp-hub-2", "mcp-hub-3"]) {
+      expect(r.stdout).toContain(
+        `  ${replica}: mcp-hub (${replica}) (role hub): memory limit 128Mi is below the minimum 512Mi; raise mcp-superserver:hub.resources.limits.memory to at least 512Mi`,
+      );
+    }
+  });
+
+  it("the same stack under the advisory (dev) config: reported, exit 0", () => {
+    const r = checkPolicies("--stack", "dev", "--config", files.file("Pulumi.small-hub.yaml"));
+    expect(r.status, r.output).toBe(0);
+    expect(r.stdout).toContain("memory-within-role-bounds [advisory]: 3 violation(s)");
+  });
+
+  it("an invalid policy config: exit 2 naming the policy and key", () => {
+    const r = checkPolicies("--stack", "dev", "--policy-config", files.file("bad-policy-config.json"));
+    expect(r.status, r.output).toBe(2);
+    expect(r.stderr).toContain('memory-limit-request-ratio: maxRatio: "two" is not of type number');
+  });
+
+  // The program does not deploy to Kubernetes yet; once it does, this becomes "prod: exit 0".
+  it("prod: exit 2 while the prod stack cannot be synthesized", () => {
+    const r = checkPolicies("--stack", "prod");
+    expect(r.status, r.output).toBe(2);
+    expect(r.stderr).toContain('mcp-superserver:target: "kubernetes" is not deployable yet');
+  });
+});
