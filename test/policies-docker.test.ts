@@ -6,16 +6,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { ALERT_RULES_PATH } from "../components/workloads/monitoring";
 import { isSecretMarker, type RecordedResource } from "../scripts/lib/mockEngine";
-import type { PolicyReport } from "../scripts/lib/policyHarness";
-import { changed, checkPolicies, devResources } from "./support/policyRuns";
+import { changed, checkPolicies, devResources, messages, summary } from "./support/policyRuns";
 
 let dev: RecordedResource[];
 beforeAll(async () => {
   dev = await devResources();
 });
 
-const summary = (r: PolicyReport) => r.violations.map((v) => `${v.policy} ${v.resource ?? "(stack)"} ${v.enforcementLevel}`).sort();
-const messages = (r: PolicyReport, policy: string) => r.violations.filter((v) => v.policy === policy).map((v) => v.message);
 /** Neo4j's env holds its password, so it arrives as one secret: edit inside the secret. */
 const setEnv = (i: Record<string, any>, key: string, value: string) => {
   const secret = isSecretMarker(i.envs);

@@ -5,8 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import type { RecordedResource } from "../scripts/lib/mockEngine";
-import type { PolicyReport } from "../scripts/lib/policyHarness";
-import { changed, checkPolicies, prodResources } from "./support/policyRuns";
+import { changed, checkPolicies, messages, prodResources, summary } from "./support/policyRuns";
 
 let prod: RecordedResource[];
 beforeAll(async () => {
@@ -16,9 +15,6 @@ beforeAll(async () => {
 const container = (inputs: Record<string, any>, path = ["spec", "template"]) =>
   path.reduce((o, k) => o[k], inputs).spec.containers[0];
 
-/** The violations of a report as (policy, resource, level) and messages, for exact assertions. */
-const summary = (r: PolicyReport) => r.violations.map((v) => `${v.policy} ${v.resource ?? "(stack)"} ${v.enforcementLevel}`).sort();
-const messages = (r: PolicyReport, policy: string) => r.violations.filter((v) => v.policy === policy).map((v) => v.message);
 
 describe("policy pack on the prod stack (Kubernetes)", () => {
   it("passes clean under prod.json, every policy applicable somewhere", async () => {

@@ -53,3 +53,9 @@ export function changed(resources: RecordedResource[], name: string, edit: (inpu
     return { ...r, inputs, outputs: { ...structuredClone(r.outputs), ...structuredClone(inputs) } };
   });
 }
+
+/** A report's violations as "policy resource level", sorted, for exact assertions. */
+export const summary = (r: PolicyReport) => r.violations.map((v) => `${v.policy} ${v.resource ?? "(stack)"} ${v.enforcementLevel}`).sort();
+
+/** The messages of one policy's violations, in report order. */
+export const messages = (r: PolicyReport, policy: string) => r.violations.filter((v) => v.policy === policy).map((v) => v.message);
