@@ -10,8 +10,10 @@ import { reconcilePolicyConfig } from "../scripts/lib/policyConfig";
 import { runPolicies } from "../scripts/lib/policyHarness";
 import { record } from "./support/kubernetesStack";
 
-/** The analyzer's sentinel for a number not known until the update (from @pulumi/policy). */
+/** The analyzer's sentinels for values not known until the update (from @pulumi/policy). */
 const UNKNOWN_NUMBER = "3eeb2bf0-c639-47a8-9e75-3b44932eb421";
+const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN_ARRAY = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2";
 
 const hubContainer = (memory: unknown, outputs?: Record<string, unknown>) => {
   const r = record("docker:index/container:Container", "mcp-hub-1", {
@@ -57,6 +59,14 @@ describe("policy harness", () => {
         resource: "mcp-hub-1",
         message: "can't run during preview: number value at .memory can't be known during preview",
       },
+    ]);
+  });
+
+  it("still judges memory when a fresh preview knows neither the image id nor the secret-bearing env", async () => {
+    const preview = record("docker:index/container:Container", "mcp-hub-1", { ...hubContainer(128).inputs, image: UNKNOWN_STRING, envs: UNKNOWN_ARRAY });
+    const report = await run([roleBounds], [preview]);
+    expect(report.violations.map((v) => [v.enforcementLevel, v.message])).toEqual([
+      ["mandatory", expect.stringContaining("memory limit 128Mi is below the minimum 512Mi")],
     ]);
   });
 

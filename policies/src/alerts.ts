@@ -31,7 +31,8 @@ interface MemoryAlert {
 /** Rule files by where they come from: Docker uploads at `rulesFile`, ConfigMap keys named like it. */
 function ruleFiles(resources: PolicyResource[], rulesFile: string): { source: string; content: string }[] {
   return resources.flatMap((r) => {
-    if (r.type === DOCKER_CONTAINER) {
+    // Only Prometheus's uploads: others may hold secrets that are unknown during a preview.
+    if (r.type === DOCKER_CONTAINER && podOf(r.type, r.props)?.role === "prometheus") {
       const uploads: { file?: string; content?: unknown }[] = Array.isArray(r.props.uploads) ? r.props.uploads : [];
       return uploads.filter((u) => u.file === rulesFile && typeof u.content === "string").map((u) => ({ source: r.name, content: u.content as string }));
     }

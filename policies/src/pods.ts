@@ -110,19 +110,24 @@ function dockerPod(props: Dict): PodView {
       .filter((l) => isDict(l) && typeof l.label === "string")
       .map((l) => [l.label as string, String(l.value)]),
   );
-  const env = Object.fromEntries(
-    list(props.envs)
-      .filter((e): e is string => typeof e === "string" && e.includes("="))
-      .map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
-  );
   const container: ContainerView = {
     name: String(props.name ?? ""),
-    image: typeof props.image === "string" ? props.image : undefined,
+    // Read on demand: during a preview the image id and a secret-bearing env are unknown, and
+    // reading them must fail only the policies that need them.
+    get image() {
+      return typeof props.image === "string" ? props.image : undefined;
+    },
     memoryLimit: dockerMiB(props.memory),
     memoryRequest: dockerMiB(props.memoryReservation),
     unreadable: {},
     gpus: dockerGpus(props.gpus),
-    env,
+    get env() {
+      return Object.fromEntries(
+        list(props.envs)
+          .filter((e): e is string => typeof e === "string" && e.includes("="))
+          .map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
+      );
+    },
   };
   return {
     target: "docker",
@@ -150,17 +155,21 @@ function kubernetesContainer(c: Dict, gpuResource: string): ContainerView {
   const memoryRequest = memory("resources.requests.memory", requests.memory, unreadable);
   return {
     name: String(c.name ?? ""),
-    image: typeof c.image === "string" ? c.image : undefined,
+    get image() {
+      return typeof c.image === "string" ? c.image : undefined;
+    },
     memoryLimit,
     memoryRequest,
     unreadable,
     // Extended resources such as GPUs are set as limits; a request must equal it.
     gpus: quantityCount(limits[gpuResource] ?? requests[gpuResource]),
-    env: Object.fromEntries(
-      list(c.env)
-        .filter((e) => isDict(e) && typeof e.name === "string" && typeof e.value === "string")
-        .map((e) => [e.name, e.value]),
-    ),
+    get env() {
+      return Object.fromEntries(
+        list(c.env)
+          .filter((e) => isDict(e) && typeof e.name === "string" && typeof e.value === "string")
+          .map((e) => [e.name, e.value]),
+      );
+    },
   };
 }
 
