@@ -109,9 +109,15 @@ export function kubernetesStackResources(cfg: StackConfig): RecordedResource[] {
   const alertmanager = alertmanagerWorkload(cfg);
   const blackbox = blackboxWorkload(cfg);
   const nodeExporter = nodeExporterWorkload(cfg);
-  const backup = { ...backupSchedulerWorkload(cfg, { neo4jContainer: SERVICE.neo4j, neo4jDataVolume: "neo4j-data", workVolume: "backup-work", network: NAMESPACE, bucket: "mcp-superserver-backups-prod" }), image: { ref: cfg.backup.toolsImage } };
-  const prometheus = monitoring(cfg, [hub, neo4j, ollama, lb, alertmanager, blackbox, nodeExporter, backup]);
   const bucket = "mcp-superserver-backups-prod";
+  // The backup job's sizes and role; on Kubernetes it runs the AWS CLI image, not a Docker scheduler.
+  const backup: Workload = {
+    ...backupSchedulerWorkload(cfg, { neo4jContainer: SERVICE.neo4j, neo4jDataVolume: "neo4j-data", workVolume: "backup-work", network: NAMESPACE, bucket }),
+    image: { ref: cfg.backup.toolsImage },
+  };
+  const backupPod = podTemplate(backup);
+  backupPod.spec.restartPolicy = "OnFailure";
+  const prometheus = monitoring(cfg, [hub, neo4j, ollama, lb, alertmanager, blackbox, nodeExporter, backup]);
   return [
     record("aws:eks/nodeGroup:NodeGroup", "system", {
       nodeGroupName: "system",
@@ -148,7 +154,7 @@ export function kubernetesStackResources(cfg: StackConfig): RecordedResource[] {
     }),
     record("kubernetes:batch/v1:CronJob", backup.name, {
       metadata: meta(backup),
-      spec: { schedule: cfg.backup.schedule, jobTemplate: { spec: { template: { ...podTemplate(backup), spec: { ...podTemplate(backup).spec, restartPolicy: "OnFailure" } } } } },
+      spec: { schedule: cfg.backup.schedule, jobTemplate: { spec: { template: backupPod } } },
     }),
     // S3 names a bucket's id after the bucket, which is what its settings refer to.
     record("aws:s3/bucket:Bucket", "backup-bucket", { bucket }, bucket),
