@@ -35,9 +35,9 @@ describe("workload objects", () => {
     expect(sts.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual(["neo4j-data"]);
     expect(sts.spec.template.spec.volumes.some((v: any) => v.persistentVolumeClaim)).toBe(false);
     for (const o of [...ollama.objects, ...neo4j.objects]) validateObject(o);
-    // The password reaches Neo4j through a Secret the platform fills, never through the ConfigMap.
+    // The password reaches Neo4j by reference to a Secret the platform fills, never as a value.
     expect(neo4j.secrets).toEqual([expect.objectContaining({ entries: { NEO4J_AUTH: { secret: "neo4j-password", prefix: "neo4j/" } } })]);
-    expect(JSON.stringify(neo4j.objects)).not.toContain("NEO4J_AUTH");
+    expect(sts.spec.template.spec.containers[0].env).toContainEqual({ name: "NEO4J_AUTH", valueFrom: { secretKeyRef: { name: "neo4j-env", key: "NEO4J_AUTH" } } });
   });
 
   it("changes the pod template digest when a mounted file changes, so the pods roll", () => {

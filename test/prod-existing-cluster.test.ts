@@ -40,7 +40,7 @@ describe("Neo4j Enterprise", () => {
     const pod = (role: string) => ({ namespace: "mcp", labels: { "app.kubernetes.io/component": role } });
     expect(allowed(policies, pod("backup"), pod("neo4j"), 6362)).toBe(true);
     expect(allowed(policies, pod("hub"), pod("neo4j"), 6362)).toBe(false);
-    const env = byName(k8sObjects(run, "ConfigMap"), "neo4j-env").data;
-    expect(env.NEO4J_server_backup_listen__address).toBe("0.0.0.0:6362");
+    const env = byName(k8sObjects(run, "StatefulSet"), "neo4j").spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: "NEO4J_server_backup_listen__address", value: "0.0.0.0:6362" });
   });
 });

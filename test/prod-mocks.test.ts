@@ -45,7 +45,7 @@ describe("EKS cluster (create mode)", () => {
   it("runs the NVIDIA device plugin only on GPU nodes, tolerating their taint", () => {
     const plugin = byName(k8sObjects(run, "DaemonSet"), "nvidia-device-plugin");
     const spec = plugin.spec.template.spec;
-    expect(spec.tolerations).toContainEqual({ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" });
+    expect(spec.tolerations).toContainEqual({ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" });
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([
       { key: "nvidia.com/gpu.present", operator: "In", values: ["true"] },
     ]);
@@ -74,8 +74,11 @@ describe("workloads", () => {
   it("schedules Ollama on the GPU pool only, with the GPU limit from config and Recreate", () => {
     const ollama = byName(k8sObjects(run, "Deployment"), "ollama");
     const spec = ollama.spec.template.spec;
-    expect(spec.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true" });
-    expect(spec.tolerations).toContainEqual({ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" });
+    expect(spec.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true", "mcp-superserver/node-pool": "gpu" });
+    expect(spec.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    // The GPU node group carries exactly the labels Ollama selects.
+    const gpuGroup = aws("aws:eks/nodeGroup:NodeGroup").find((g) => g.amiType === "AL2023_x86_64_NVIDIA");
+    for (const [k, v] of Object.entries(spec.nodeSelector)) expect(gpuGroup.labels[k]).toBe(v);
     expect(spec.containers[0].resources.limits["nvidia.com/gpu"]).toBe("1");
     expect(spec.containers[0].resources.limits.memory).toBe("32Gi");
     expect(ollama.spec.strategy).toEqual({ type: "Recreate" });
@@ -102,7 +105,9 @@ describe("workloads", () => {
     expect(hub.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(preStop + 30);
     const keys = hub.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey);
     expect(keys).toEqual(["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
-    expect(c.envFrom).toEqual([{ configMapRef: { name: "mcp-hub-env" } }, { secretRef: { name: "mcp-hub-env" } }]);
+    expect(c.env).toContainEqual({ name: "NEO4J_URI", value: "bolt://neo4j:7687" });
+    expect(c.env).toContainEqual({ name: "NEO4J_PASSWORD", valueFrom: { secretKeyRef: { name: "mcp-hub-env", key: "NEO4J_PASSWORD" } } });
+    expect(byName(k8sObjects(run, "Secret"), "mcp-hub-env").stringData.NEO4J_PASSWORD).toEqual(run.generatedSecrets[0]);
   });
 
   it("autoscales the hub and keeps it available through disruptions", () => {
@@ -127,7 +132,7 @@ describe("workloads", () => {
     expect(spec.securityContext.runAsUser).toBe(7474);
     expect(spec.securityContext.fsGroup).toBe(7474);
     expect(neo4j.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
-    const env = byName(k8sObjects(run, "ConfigMap"), "neo4j-env").data;
+    const env = Object.fromEntries(c.env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]));
     expect(env.NEO4J_server_memory_heap_max__size).toBe("4g");
     expect(env.NEO4J_server_memory_pagecache_size).toBe("2g");
   });

@@ -52,7 +52,7 @@ export function devicePluginDaemonSet(image: string): K8sObject {
               name: "nvidia-device-plugin",
               image,
               env: [{ name: "FAIL_ON_INIT_ERROR", value: "false" }],
-              resources: { limits: { cpu: "100m", memory: "128Mi" }, requests: { cpu: "10m", memory: "32Mi" } },
+              resources: { limits: { cpu: "100m", memory: "128Mi" }, requests: { cpu: "10m", memory: "64Mi" } },
               // It registers with the kubelet through a root-owned socket directory on the host: it
               // runs as the image user (root) there, but with no privileges and no capabilities.
               securityContext: containerSecurityContext(true),

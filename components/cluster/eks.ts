@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
-import { GPU_NODE_LABEL, GPU_TAINT } from "../kubernetes/plan";
+import { GPU_NODE_LABEL, GPU_TAINT, POOL_LABEL } from "../kubernetes/plan";
 import { assumeRoleByService, irsaTrustPolicy } from "./irsa";
 import { subnetPlan } from "./network";
 
@@ -125,7 +125,7 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     );
   const system = nodeGroup(
     "system",
-    { amiType: "AL2023_x86_64_STANDARD", instanceTypes: c.systemNodes.instanceTypes, labels: { "mcp-superserver/pool": "system" } },
+    { amiType: "AL2023_x86_64_STANDARD", instanceTypes: c.systemNodes.instanceTypes, labels: { [POOL_LABEL]: "system" } },
     c.systemNodes,
   );
   const gpu = nodeGroup(
@@ -133,7 +133,7 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     {
       amiType: "AL2023_x86_64_NVIDIA",
       instanceTypes: [c.gpuNodes.instanceType],
-      labels: { "mcp-superserver/pool": "gpu", [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value },
+      labels: { [POOL_LABEL]: "gpu", [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value },
       taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
     },
     c.gpuNodes,

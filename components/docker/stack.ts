@@ -44,10 +44,10 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
   const hubReplicas = replicaNames(hub);
   const neo4j = neo4jWorkload(cfg);
   const ollama = ollamaWorkload(cfg);
-  const loadBalancer = loadBalancerWorkload(
-    cfg,
-    hubReplicas.map((host) => ({ host, port: cfg.hub.port })),
-  );
+  const loadBalancer = loadBalancerWorkload(cfg, {
+    kind: "static",
+    servers: hubReplicas.map((host) => ({ host, port: cfg.hub.port })),
+  });
   const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: false });
   const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg, { textfile: true }), cadvisorWorkload(cfg)];
   const objectStore = objectStoreWorkload(cfg);

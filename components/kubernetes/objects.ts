@@ -1,6 +1,6 @@
 /**
  * Every Kubernetes object one workload needs: its controller (Deployment, StatefulSet or
- * DaemonSet), ConfigMaps for env and files, Secrets (values filled by the platform), claims,
+ * DaemonSet), a ConfigMap for its files, Secrets (values filled by the platform), claims,
  * Services, PodDisruptionBudget and HorizontalPodAutoscaler. Pure: a function of the workload
  * description and its plan.
  */
@@ -8,8 +8,7 @@ import { formatBytes } from "../config/quantity";
 import { workloadLabels } from "../workloads/labels";
 import type { Workload } from "../workloads/types";
 import { type SecretSpec, type WorkloadPlan } from "./plan";
-import { claimName, envConfigMapName, envSecretName, filesConfigMapName, filesSecretName, podTemplate } from "./pod";
-import { POD_SECURITY } from "./security";
+import { claimName, envSecretName, filesConfigMapName, filesSecretName, podTemplate } from "./pod";
 import type { Json, K8sObject } from "./types";
 
 export interface WorkloadObjects {
@@ -107,8 +106,6 @@ export function workloadObjects(w: Workload, plan: WorkloadPlan): WorkloadObject
   const meta = (name: string) => ({ name, namespace: plan.namespace, labels });
   const objects: K8sObject[] = [];
   const secrets: SecretSpec[] = [];
-  const env = { ...w.env, ...POD_SECURITY[w.role].env };
-  if (Object.keys(env).length) objects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: meta(envConfigMapName(w)), data: env });
   if (w.files.length) {
     objects.push({
       apiVersion: "v1",

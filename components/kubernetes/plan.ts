@@ -36,5 +36,8 @@ export interface SecretSpec {
 export const GPU_NODE_LABEL = { key: "nvidia.com/gpu.present", value: "true" } as const;
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
 export const GPU_RESOURCE = "nvidia.com/gpu";
+/** Every node group carries its pool's name (system, gpu), which the policy pack checks placement by. */
+export const POOL_LABEL = "mcp-superserver/node-pool";
 
-export const gpuToleration = { key: GPU_TAINT.key, operator: "Equal", value: GPU_TAINT.value, effect: GPU_TAINT.effect };
+/** Tolerates the GPU taint whatever its value. */
+export const gpuToleration = { key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect };

@@ -5,11 +5,10 @@
 import { createHash } from "node:crypto";
 import { formatBytes, formatMillicores } from "../config/quantity";
 import type { HealthCheck, Workload } from "../workloads/types";
-import { GPU_NODE_LABEL, GPU_RESOURCE, gpuToleration, type WorkloadPlan } from "./plan";
+import { GPU_NODE_LABEL, GPU_RESOURCE, POOL_LABEL, gpuToleration, type WorkloadPlan } from "./plan";
 import { POD_SECURITY, containerSecurityContext, podSecurityContext } from "./security";
 import type { Json } from "./types";
 
-export const envConfigMapName = (w: Workload) => `${w.name}-env`;
 export const envSecretName = (w: Workload) => `${w.name}-env`;
 export const filesConfigMapName = (w: Workload) => `${w.name}-files`;
 export const filesSecretName = (w: Workload) => `${w.name}-secret-files`;
@@ -72,9 +71,10 @@ function podVolumes(w: Workload, plan: WorkloadPlan): Json[] {
 
 export function mainContainer(w: Workload, plan: WorkloadPlan): Json {
   const security = POD_SECURITY[w.role];
-  const envFrom = [
-    ...(Object.keys(w.env).length || security.env ? [{ configMapRef: { name: envConfigMapName(w) } }] : []),
-    ...(Object.keys(w.secretEnv).length ? [{ secretRef: { name: envSecretName(w) } }] : []),
+  // Inline, so the pod spec says what runs (and the policy pack can read it); secrets by reference.
+  const env = [
+    ...Object.entries({ ...w.env, ...security.env }).map(([name, value]) => ({ name, value })),
+    ...Object.keys(w.secretEnv).map((name) => ({ name, valueFrom: { secretKeyRef: { name: envSecretName(w), key: name } } })),
   ];
   return {
     name: w.role,
@@ -83,7 +83,7 @@ export function mainContainer(w: Workload, plan: WorkloadPlan): Json {
     ...(w.command ? { command: w.command } : {}),
     ...(w.args ? { args: w.args } : {}),
     ports: w.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
-    ...(envFrom.length ? { envFrom } : {}),
+    ...(env.length ? { env } : {}),
     resources: containerResources(w),
     ...(w.healthCheck ? probes(w.healthCheck) : {}),
     ...(plan.drain ? { lifecycle: { preStop: { sleep: { seconds: plan.drain.preStopSeconds } } } } : {}),
@@ -112,7 +112,7 @@ export function podTemplate(w: Workload, plan: WorkloadPlan, labels: Record<stri
         ],
       }
     : {};
-  const gpu = plan.gpuNode ? { nodeSelector: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value }, tolerations: [gpuToleration] } : {};
+  const gpu = plan.gpuNode ? { nodeSelector: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [POOL_LABEL]: "gpu" }, tolerations: [gpuToleration] } : {};
   const everyNode = plan.everyNode ? { tolerations: [{ operator: "Exists" }] } : {};
   const grace = plan.drain ? { terminationGracePeriodSeconds: plan.drain.preStopSeconds + plan.drain.inFlightSeconds } : {};
   return {

@@ -6,7 +6,7 @@
 import type { StackConfig } from "../config/schema";
 import { hubWorkload } from "../workloads/hub";
 import { workloadLabels } from "../workloads/labels";
-import { loadBalancerWorkload } from "../workloads/loadBalancer";
+import { loadBalancerWorkload, type HubUpstreams } from "../workloads/loadBalancer";
 import {
   alertmanagerWorkload,
   blackboxWorkload,
@@ -19,7 +19,8 @@ import {
 import { neo4jWorkload } from "../workloads/neo4j";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
-import { backupObjects, backupServiceAccount } from "./backupJob";
+import { DEVICE_PLUGIN_NAME } from "../cluster/clusterObjects";
+import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
 import { PROMETHEUS_SERVICE_ACCOUNT, kubernetesScrapeJobs, nginxExporterSidecar, prometheusRbac } from "./monitoring";
 import { networkPolicies, type Flow } from "./networkPolicy";
 import { headlessServiceName } from "./objects";
@@ -57,12 +58,17 @@ const DISK_SELECTOR = 'fstype!~"tmpfs|overlay|squashfs|nsfs|fuse.*"';
 const BACKUP_JOB_NAME = "mcp-backup";
 
 /**
- * The hub upstreams nginx proxies to: the headless Service's name. The one place the
- * Kubernetes target chooses how nginx finds the hub pods.
+ * How nginx finds the hub pods: the headless Service's name, resolved while nginx runs through
+ * the cluster DNS, so its upstream follows the ready hub pods as they come and go.
  */
-export function hubUpstreams(cfg: StackConfig, hub: Workload): { host: string; port: number }[] {
-  const k = cfg.kubernetes;
-  return [{ host: `${headlessServiceName(hub)}.${k.namespace}.svc.${k.clusterDomain}`, port: cfg.hub.port }];
+export function hubUpstreams(cfg: StackConfig, hub: Workload): HubUpstreams {
+  const domain = cfg.kubernetes.clusterDomain;
+  return {
+    kind: "resolve",
+    host: `${headlessServiceName(hub)}.${cfg.kubernetes.namespace}.svc.${domain}`,
+    port: cfg.hub.port,
+    resolver: `kube-dns.kube-system.svc.${domain}`,
+  };
 }
 
 /** Every connection the namespace allows; the NetworkPolicies are derived from this list. */
@@ -149,10 +155,17 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
       hubJob: SERVICE.hub,
       neo4jProbeJob: PROBE_JOB.neo4j,
       ollamaProbeJob: PROBE_JOB.ollama,
-      containers: [...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
-        service: w.name,
-        selector: `namespace="${w.role === "node-exporter" ? nodeNamespace : namespace}", container="${w.role}"`,
-      })),
+      containers: [
+        ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
+          service: w.name,
+          selector: `namespace="${w.role === "node-exporter" ? nodeNamespace : namespace}", container="${w.role}"`,
+        })),
+        // The backup and restore pods' two containers.
+        { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
+        ...(cfg.cluster.mode === "create"
+          ? [{ service: DEVICE_PLUGIN_NAME, selector: `namespace="kube-system", container="${DEVICE_PLUGIN_NAME}"` }]
+          : []),
+      ],
       containerLabel: "pod",
       diskSelector: DISK_SELECTOR,
     },
