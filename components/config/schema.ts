@@ -141,6 +141,17 @@ const thresholds = z
     diskFreeWarningPercent: percent("Free disk below which LowDiskSpace warns.", 15),
     diskFreeCriticalPercent: percent("Free disk below which CriticalDiskSpace pages.", 5),
     backupMaxAgeHours: z.number().positive().describe("Hours without a successful backup before BackupMissing.").default(26),
+    neo4jQuerySeconds: z
+      .number()
+      .positive()
+      .describe("Neo4j p95 Cypher execution time that warns (Neo4jSlowQueries; Enterprise metrics only).")
+      .default(5),
+    neo4jConnections: z
+      .number()
+      .int()
+      .positive()
+      .describe("Running Neo4j Bolt connections that warn (Neo4jTooManyConnections; Enterprise metrics only).")
+      .default(100),
   })
   .prefault({});
 

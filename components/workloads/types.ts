@@ -125,6 +125,8 @@ export const BACKUP_METRICS_VOLUME = "backup-metrics";
 export const PORT = {
   neo4jBolt: 7687,
   neo4jHttp: 7474,
+  /** Neo4j Enterprise's Prometheus endpoint (server.metrics.prometheus.endpoint). */
+  neo4jMetrics: 2004,
   ollama: 11434,
   nginxHttp: 8080,
   nginxStatus: 8081,
