@@ -236,7 +236,7 @@ function storageRules(i: AlertRulesInput): AlertRule[] {
       for: `${t.backupMaxAgeHours}h`,
       severity: "critical",
       summary: "No successful Neo4j backup recently",
-      description: `No backup has ever reported success ({{ $value }} = the metric is absent); limit ${t.backupMaxAgeHours}h.`,
+      description: `No backup has reported success within ${t.backupMaxAgeHours}h of monitoring (${BACKUP_SUCCESS_METRIC} absent: {{ $value }}).`,
       labels: { reason: "never" },
     },
   ];
