@@ -47,7 +47,15 @@ export async function startDaemon(name: string, binary: string, args: string[], 
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // If the test process itself dies, take the daemon with it.
+  const reap = () => child.kill("SIGKILL");
+  process.once("exit", reap);
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      process.removeListener("exit", reap);
+      resolve();
+    }),
+  );
   const daemon: Daemon = {
     name,
     process: child,
