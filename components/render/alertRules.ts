@@ -7,6 +7,7 @@
 import { stringify } from "yaml";
 import { durationSeconds } from "../config/primitives";
 import type { Thresholds } from "../config/schema";
+import { BACKUP_SUCCESS_METRIC, backupAgeSeconds, cpuOfLimit, errorRatio, memoryOfLimit, p95Latency } from "./promql";
 
 export type Severity = "critical" | "warning" | "none";
 
@@ -58,9 +59,6 @@ export interface AlertRulesInput {
   runbookUrl: string;
   timing?: AlertTiming;
 }
-
-/** The metric the backup job publishes when an upload succeeded. */
-export const BACKUP_SUCCESS_METRIC = "mcp_backup_last_success_timestamp_seconds";
 
 /**
  * Neo4j 5 Enterprise metrics (server.metrics.prometheus.*). The runbook's 4.x names
@@ -115,10 +113,8 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
 
 function trafficRules(i: AlertRulesInput, w: string): AlertRule[] {
   const t = i.thresholds;
-  const errorRate =
-    `sum by (server) (rate(mcp_requests_total{job="${i.hubJob}",status=~"5.."}[${w}]))` +
-    ` / sum by (server) (rate(mcp_requests_total{job="${i.hubJob}"}[${w}]))`;
-  const p95 = `histogram_quantile(0.95, sum by (le, server) (rate(mcp_request_duration_seconds_bucket{job="${i.hubJob}"}[${w}])))`;
+  const errorRate = errorRatio(i.hubJob, w);
+  const p95 = p95Latency(i.hubJob, w);
   return [
     {
       alert: "HighErrorRate",
@@ -159,13 +155,8 @@ function containerRules(i: AlertRulesInput, w: string): AlertRule[] {
   const t = i.thresholds;
   const by = i.containerLabel;
   return i.containers.flatMap(({ service, selector }) => {
-    // Working set is what the OOM killer compares with the limit (usage also counts page cache).
-    const memory =
-      `max by (${by}) (container_memory_working_set_bytes{${selector}}` +
-      ` / (container_spec_memory_limit_bytes{${selector}} > 0))`;
-    const cpu =
-      `sum by (${by}) (rate(container_cpu_usage_seconds_total{${selector}}[${w}]))` +
-      ` / max by (${by}) (container_spec_cpu_quota{${selector}} / container_spec_cpu_period{${selector}})`;
+    const memory = memoryOfLimit(by, selector);
+    const cpu = cpuOfLimit(by, selector, w);
     const labels = { service };
     return [
       {
@@ -222,7 +213,7 @@ function storageRules(i: AlertRulesInput): AlertRule[] {
     },
     {
       alert: "BackupMissing",
-      expr: `time() - max(${BACKUP_SUCCESS_METRIC}) > ${maxAgeSeconds}`,
+      expr: `${backupAgeSeconds()} > ${maxAgeSeconds}`,
       for: "10m",
       severity: "critical",
       summary: "No successful Neo4j backup recently",
