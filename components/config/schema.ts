@@ -212,6 +212,18 @@ export const alertmanagerSchema = z
   })
   .prefault({});
 
+export const grafanaSchema = z
+  .strictObject({
+    image: image("Grafana image, pinned.", "grafana/grafana:11.3.1").default("grafana/grafana:11.3.1"),
+    port: port("Grafana web port (Docker: published on the host; the load balancer has 3000).", 3001),
+    resources: resources("Grafana", {
+      limits: { cpu: "500m", memory: "256Mi" },
+      requests: { cpu: "100m", memory: "128Mi" },
+    }),
+    storage: storage("Grafana data", "1Gi"),
+  })
+  .prefault({});
+
 export const backupSchema = z
   .strictObject({
     schedule: cron("When the Neo4j backup runs (cron, UTC).").default("0 2 * * *"),
@@ -257,6 +269,7 @@ export const stackConfigSchema = z.strictObject({
   loadBalancer: loadBalancerSchema.describe("nginx least_conn load balancer in front of the hub replicas."),
   prometheus: prometheusSchema.describe("Prometheus, its exporters and the alert thresholds."),
   alertmanager: alertmanagerSchema.describe("Alertmanager and its receivers."),
+  grafana: grafanaSchema.describe("Grafana with the Prometheus datasource and the overview dashboard."),
   backup: backupSchema.describe("Nightly Neo4j backup to a bucket."),
 });
 

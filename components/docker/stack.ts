@@ -4,6 +4,7 @@
  */
 import type { StackConfig } from "../config/schema";
 import { BACKUP_WORK_VOLUME, backupSchedulerWorkload, objectStoreWorkload } from "../workloads/backup";
+import { grafanaWorkload } from "../workloads/grafana";
 import { hubWorkload } from "../workloads/hub";
 import { loadBalancerWorkload } from "../workloads/loadBalancer";
 import {
@@ -14,10 +15,10 @@ import {
   prometheusWorkload,
 } from "../workloads/monitoring";
 import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
-import { monitoringFiles, type ContainerView, type MonitoredAddresses } from "../workloads/monitoringTargets";
+import { JOB, monitoringFiles, type ContainerView, type MonitoredAddresses } from "../workloads/monitoringTargets";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, replicaNames, type Workload } from "../workloads/types";
-import { dockerContainerName, dockerContainerSelector, dockerNetworkName, dockerVolumeName } from "./naming";
+import { DOCKER_PREFIX, dockerContainerName, dockerContainerSelector, dockerNetworkName, dockerVolumeName } from "./naming";
 
 export interface DockerStack {
   network: string;
@@ -28,6 +29,7 @@ export interface DockerStack {
   loadBalancer: Workload;
   prometheus: Workload;
   alertmanager: Workload;
+  grafana: Workload;
   exporters: Workload[];
   objectStore: Workload;
   backup: Workload;
@@ -58,7 +60,18 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     bucket,
   });
 
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, ...exporters, objectStore, backup];
+  const grafana = grafanaWorkload(cfg, {
+    prometheusUrl: `http://${SERVICE.prometheus}:${PORT.prometheus}`,
+    dashboard: {
+      hubJob: JOB.hub,
+      neo4jProbeJob: JOB.neo4jProbe,
+      ollamaProbeJob: JOB.ollamaProbe,
+      containerLabel: "name",
+      containerSelector: `name=~"${DOCKER_PREFIX}.+"`,
+    },
+  });
+
+  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, ...exporters, objectStore, backup];
   const addresses: MonitoredAddresses = {
     hubReplicas: hubReplicas.map((r) => `${r}:${cfg.hub.port}`),
     neo4jBolt: `${SERVICE.neo4j}:${PORT.neo4jBolt}`,
@@ -67,7 +80,7 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     blackbox: `${SERVICE.blackbox}:${PORT.blackbox}`,
     alertmanager: `${SERVICE.alertmanager}:9093`,
     others: {
-      [SERVICE.prometheus]: ["localhost:9090"],
+      [SERVICE.prometheus]: [`localhost:${PORT.prometheus}`],
       [SERVICE.alertmanager]: [`${SERVICE.alertmanager}:9093`],
       [SERVICE.blackbox]: [`${SERVICE.blackbox}:${PORT.blackbox}`],
       [SERVICE.nodeExporter]: [`${SERVICE.nodeExporter}:${PORT.nodeExporter}`],
@@ -83,5 +96,5 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     diskSelector: DISK_SELECTOR,
   };
   const prometheus = prometheusWorkload(cfg, monitoringFiles(addresses, view, { stack, target: "docker" }));
-  return { network, bucket, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, exporters, objectStore, backup };
+  return { network, bucket, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, exporters, objectStore, backup };
 }

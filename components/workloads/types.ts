@@ -11,6 +11,7 @@ export type Role =
   | "load-balancer"
   | "prometheus"
   | "alertmanager"
+  | "grafana"
   | "blackbox-exporter"
   | "node-exporter"
   | "cadvisor"
@@ -66,7 +67,7 @@ export interface SecretRef {
   prefix?: string;
 }
 
-export type SecretName = "neo4j-password" | "object-store-password" | "alertmanager-config";
+export type SecretName = "neo4j-password" | "object-store-password" | "alertmanager-config" | "grafana-admin-password";
 
 /** A secret written to a file in the container (Alertmanager reads webhook URLs from files). */
 export interface SecretFileSpec {
@@ -112,6 +113,7 @@ export const SERVICE = {
   loadBalancer: "nginx",
   prometheus: "prometheus",
   alertmanager: "alertmanager",
+  grafana: "grafana",
   blackbox: "blackbox-exporter",
   nodeExporter: "node-exporter",
   cadvisor: "cadvisor",
@@ -134,6 +136,8 @@ export const PORT = {
   nodeExporter: 9100,
   cadvisor: 8080,
   objectStore: 9000,
+  prometheus: 9090,
+  grafana: 3000,
 } as const;
 
 /** Hub replicas are `mcp-hub-1..N` (the runbook's names); a single-instance service keeps its name. */
