@@ -5,6 +5,9 @@
  * whole run is bounded and leaves no process or directory behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseStackConfig } from "../components/config/parse";
+import { RATE_INTERVAL, grafanaDashboard } from "../components/render/grafanaDashboard";
+import { JOB } from "../components/workloads/monitoringTargets";
 import { FAST_TIMING, startLiveMonitoring, type LiveMonitoring } from "./support/liveMonitoring";
 import { waitFor } from "./support/processes";
 
@@ -29,6 +32,33 @@ describe("live monitoring pipeline", () => {
       15_000,
     );
     expect(probes.map((p) => p.metric.job).sort()).toEqual(["probe-neo4j", "probe-ollama"]);
+  });
+
+  it("answers every dashboard query, with data for the hub and availability panels", async () => {
+    const dashboard = grafanaDashboard({
+      datasourceUid: "live",
+      thresholds: parseStackConfig({}).prometheus.alerts,
+      hubJob: JOB.hub,
+      neo4jProbeJob: JOB.neo4jProbe,
+      ollamaProbeJob: JOB.ollamaProbe,
+      containerLabel: "name",
+      containerSelector: 'name=~"mcp-.+"',
+    });
+    // Container and backup metrics come from cAdvisor and the backup job, which do not run here.
+    const withData = ["Hub replicas up", "Neo4j up", "Ollama up", "Request rate by server", "p95 latency by server", "5xx error rate by server"];
+    const results = await waitFor(
+      "rates over a full window",
+      async () => {
+        const answers = await Promise.all(
+          dashboard.panels.map(async (p) => [p.title, await live.query(p.targets[0].expr.replaceAll(RATE_INTERVAL, FAST_TIMING.rules.rateWindow))] as const),
+        );
+        return answers.every(([title, r]) => !withData.includes(title) || r.length > 0) ? Object.fromEntries(answers) : undefined;
+      },
+      20_000,
+    );
+    expect(Object.keys(results).sort()).toEqual(dashboard.panels.map((p) => p.title).sort());
+    expect(results["Request rate by server"].map((r) => r.metric.server).sort()).toEqual(["neo4j-memory", "ollama"]);
+    expect(Number(results["Neo4j up"][0].value[1])).toBe(1);
   });
 
   it("delivers the Watchdog to its own receiver", async () => {

@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { parseStackConfig } from "../components/config/parse";
 import { renderAlertRules } from "../components/render/alertRules";
 import { COMMUNITY_CASES, ENTERPRISE_CASES, promtoolTestFile, type AlertCase } from "./support/alertScenarios";
+import { exportedMetrics, metricNames } from "./support/metricCatalog";
 import { prometheusFiles } from "./support/stackFiles";
 import { runTool, tempFiles } from "./support/tools";
 
@@ -94,6 +95,12 @@ describe("rendered alert rules", () => {
       expect(rule.annotations.description, rule.alert).toMatch(/\{\{ \$(labels\.\w+|value)/);
       expect(rule.annotations.runbook_url, rule.alert).toMatch(new RegExp(`/docs/runbook\\.md#${rule.alert.toLowerCase()}$`));
     }
+  });
+
+  it("read only metrics the stack's sources export", () => {
+    const known = exportedMetrics();
+    const rules = (parse(enterprise) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap((g) => g.rules);
+    for (const rule of rules) for (const name of metricNames(rule.expr)) expect(known, `${rule.alert}: ${name}`).toContain(name);
   });
 
   it("watch every service with a memory limit", () => {
