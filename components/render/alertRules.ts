@@ -9,6 +9,9 @@ import { durationSeconds } from "../config/primitives";
 import type { Thresholds } from "../config/schema";
 import { BACKUP_SUCCESS_METRIC, backupAgeSeconds, cpuOfLimit, errorRatio, memoryOfLimit, p95Latency } from "./promql";
 
+/** The backup job's success metric, which BackupMissing watches. */
+export { BACKUP_SUCCESS_METRIC };
+
 export type Severity = "critical" | "warning" | "none";
 
 export interface AlertRule {

@@ -4,7 +4,7 @@
  * even when the dump fails), then upload with a SHA-256 checksum and record the success for
  * the BackupMissing alert. Downtime is the dump's duration plus Neo4j's start (30-90 s).
  */
-import { BACKUP_SUCCESS_METRIC } from "./promql";
+import { BACKUP_SUCCESS_METRIC } from "./alertRules";
 
 export interface DockerBackupInput {
   neo4jContainer: string;

@@ -17,7 +17,7 @@ import { renderBlackboxConfig } from "../../components/render/blackbox";
 import { renderPrometheusConfig } from "../../components/render/prometheus";
 import { monitoringFiles } from "../../components/workloads/monitoringTargets";
 import { SERVICE } from "../../components/workloads/types";
-import { freePort, startDaemon, waitFor, type Daemon } from "./processes";
+import { closeNow, freePort, startDaemon, waitFor, type Daemon } from "./processes";
 import { StubHub } from "./stubHub";
 import { WebhookReceiver } from "./webhookReceiver";
 
@@ -61,8 +61,6 @@ async function listening<T extends HttpServer | TcpServer>(server: T): Promise<n
   return (server.address() as { port: number }).port;
 }
 
-const closeServer = (server: HttpServer | TcpServer) => new Promise<void>((resolve) => server.close(() => resolve()));
-
 export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonitoring> {
   const dir = mkdtempSync(path.join(tmpdir(), "mcp-live-"));
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
@@ -76,13 +74,10 @@ export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonit
     cleanups.push(() => hub.stop());
     const bolt = createTcpServer((socket) => socket.end());
     const boltPort = await listening(bolt);
-    cleanups.push(() => closeServer(bolt));
+    cleanups.push(() => closeNow(bolt));
     const ollama = createHttpServer((_req, res) => res.writeHead(200).end("Ollama is running"));
     const ollamaPort = await listening(ollama);
-    cleanups.push(() => {
-      ollama.closeAllConnections();
-      return closeServer(ollama);
-    });
+    cleanups.push(() => closeNow(ollama));
     const webhooks = new WebhookReceiver();
     await webhooks.start();
     cleanups.push(() => webhooks.stop());

@@ -3,7 +3,8 @@
  * bench: free ports, readiness by HTTP, and a stop that always reaps the process.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import type { Server as HttpServer } from "node:http";
+import { createServer, type Server as TcpServer } from "node:net";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,4 +84,11 @@ export async function startDaemon(name: string, binary: string, args: string[], 
     throw new Error(`${String(error)}\n${output}`);
   }
   return daemon;
+}
+
+/** Closes a server at once: open keep-alive connections are cut too, as a crashed process would. */
+export async function closeNow(server: HttpServer | TcpServer): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  if ("closeAllConnections" in server) server.closeAllConnections();
+  await closed;
 }

@@ -5,6 +5,7 @@
  * `setErrorRatio` injects 5xx answers for one server.
  */
 import { createServer, type Server } from "node:http";
+import { closeNow } from "./processes";
 
 const LATENCY_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Every simulated request takes 50 ms: well under the latency alerts. */
@@ -80,13 +81,10 @@ export class StubHub {
     return `127.0.0.1:${(server.address() as { port: number }).port}`;
   }
 
-  /** Stops answering at once: open keep-alive connections are cut too, as a crashed hub would. */
+  /** Stops answering at once, as a crashed hub would. */
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    if (server) await closeNow(server);
   }
 }

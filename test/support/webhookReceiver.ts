@@ -1,6 +1,6 @@
 /** A webhook receiver on 127.0.0.1 that records what Alertmanager delivers, by path. */
 import { createServer, type Server } from "node:http";
-import { waitFor } from "./processes";
+import { closeNow, waitFor } from "./processes";
 
 export interface DeliveredAlert {
   status: string;
@@ -54,10 +54,7 @@ export class WebhookReceiver {
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    if (server) await closeNow(server);
   }
 }
