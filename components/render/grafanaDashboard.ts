@@ -6,7 +6,7 @@
 import type { Thresholds } from "../config/schema";
 import { backupAgeSeconds, cpuOfLimit, errorRatio, memoryOfLimit, p95Latency, requestRate } from "./promql";
 
-export const DASHBOARD_UID = "mcp-superserver-overview";
+const DASHBOARD_UID = "mcp-superserver-overview";
 /** Grafana's own rate window: at least four scrape intervals, whatever the zoom. */
 export const RATE_INTERVAL = "$__rate_interval";
 

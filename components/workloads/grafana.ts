@@ -9,7 +9,7 @@ import { httpCheck, resourceSpec } from "./common";
 import { PORT, SERVICE, type Workload } from "./types";
 
 const PROVISIONING = "/etc/grafana/provisioning";
-export const GRAFANA_DASHBOARDS_DIR = "/etc/grafana/dashboards";
+const GRAFANA_DASHBOARDS_DIR = "/etc/grafana/dashboards";
 
 export interface GrafanaInput {
   /** URL of Prometheus as Grafana's server reaches it. */
