@@ -7,10 +7,9 @@
  * DIR/resources.json: one entry per resource (type, name, parent, inputs; secrets "[secret]").
  * DIR/files/: the rendered config files (nginx.conf, prometheus.yml, alert-rules.yml, ...).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { collectFiles, synthesize } from "./lib/synthesize";
+import { synthesize, writeSynthOutput } from "./lib/synthesize";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -34,11 +33,8 @@ async function main(): Promise<number> {
     console.error(result.error);
     return 1;
   }
-  mkdirSync(path.join(out, "files"), { recursive: true });
-  writeFileSync(path.join(out, "resources.json"), `${JSON.stringify(result.resources, null, 2)}\n`);
-  const files = collectFiles(result.run);
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(out, "files", name), content);
-  console.log(`synth ${stack}: ${result.resources.length} resources, ${Object.keys(files).length} files -> ${out}`);
+  const files = writeSynthOutput(out, result);
+  console.log(`synth ${stack}: ${result.resources.length} resources, ${files.length} files -> ${out}`);
   return 0;
 }
 

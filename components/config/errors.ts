@@ -68,6 +68,12 @@ function typeName(value: unknown): string {
 }
 
 /** `effective` is the value in force, for a rule about a key the input left to its default. */
+function expectedName(expected: string): string {
+  if (expected === "int") return "a whole number";
+  if (expected === "array") return "a list";
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
 export function formatIssue(schema: z.ZodType, input: unknown, issue: z.core.$ZodIssue, effective?: string): string[] {
   const path = issue.path;
   const given = describeValue(input, path, effective);
@@ -79,7 +85,7 @@ export function formatIssue(schema: z.ZodType, input: unknown, issue: z.core.$Zo
     case "invalid_type": {
       const value = valueAt(input, path);
       if (value === undefined) return [`${fullKey(path)}: is required (${issue.expected})`];
-      return [`${fullKey(path)}: ${given} is ${typeName(value)}; expected ${issue.expected === "int" ? "a whole number" : `a ${issue.expected}`}`];
+      return [`${fullKey(path)}: ${given} is ${typeName(value)}; expected ${expectedName(issue.expected)}`];
     }
     case "invalid_value":
       return [`${fullKey(path)}: ${given} is not allowed; use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`];

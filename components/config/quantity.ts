@@ -28,7 +28,7 @@ const DECIMAL_EXPONENTS: Record<string, number> = {
   E: 18,
 };
 
-const QUANTITY = /^([+]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
+const QUANTITY = /^(\+?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
 
 /** An exact rational value: numerator / denominator, denominator > 0. */
 interface Rational {
@@ -73,7 +73,8 @@ export function parseBytes(text: string): QuantityResult {
 
 /** Parses a CPU quantity into whole millicores ("500m" → 500, "1.5" → 1500). */
 export function parseMillicores(text: string): QuantityResult {
-  const r = parseRational(text);
+  // Binary suffixes are for bytes; "1Gi" CPUs is a typo, not a CPU count.
+  const r = /[KMGTPE]i$/.test(text) ? undefined : parseRational(text);
   if (!r) return { ok: false, reason: "is not a CPU quantity; use forms like 500m, 1 or 1.5" };
   const milli = r.num * 1000n;
   if (milli % r.den !== 0n) return { ok: false, reason: "is finer than 1m; CPU is counted in whole millicores (e.g. 250m)" };

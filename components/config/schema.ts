@@ -167,7 +167,7 @@ export const prometheusSchema = z
     retention: duration("How long samples are kept (storage.tsdb.retention.time).").default("15d"),
     alerts: thresholds,
     runbookUrl: z
-      .url({ protocol: /^https?$/ })
+      .url({ protocol: /^https?$/, error: "is not an http(s) URL" })
       .describe("Operator runbook that every alert's runbook_url points into (one section per alert).")
       .default("https://github.com/mcp-superserver/mcp-superserver-infra/blob/main/docs/runbook.md"),
     exporters: z

@@ -21,6 +21,8 @@ export interface RecordedResource {
   provider?: string;
   /** Inputs as sent; secret values still wrapped in Pulumi's secret marker. */
   inputs: Record<string, unknown>;
+  /** Resource options the engine would act on. */
+  options: { retainOnDelete: boolean; dependsOn: string[] };
 }
 
 export interface MockRun {
@@ -83,6 +85,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
 export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
   const resources: RecordedResource[] = [];
   const parents = new Map<string, string>();
+  const options = new Map<string, RecordedResource["options"]>();
   const generatedSecrets: string[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -93,6 +96,7 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
           custom: args.custom ?? true,
           provider: args.provider,
           inputs: args.inputs,
+          options: { retainOnDelete: false, dependsOn: [] },
         });
         const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, generatedSecrets) };
         return { id: `${args.name}-id`, state };
@@ -107,15 +111,24 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
   );
   pulumi.runtime.setAllConfig(opts.config ?? {}, opts.secretKeys ?? []);
   const outputs = (await runInPulumiStack(async () => {
-    // Mock requests do not carry the parent; a stack transformation sees it.
+    // Mock requests carry neither the parent nor the options; a stack transformation sees both.
     pulumi.runtime.registerStackTransformation((t) => {
+      const key = `${t.type}::${t.name}`;
       const parent = (t.opts.parent as { __name?: string } | undefined)?.__name;
-      if (parent) parents.set(`${t.type}::${t.name}`, parent);
+      if (parent) parents.set(key, parent);
+      const dependsOn = Array.isArray(t.opts.dependsOn) ? (t.opts.dependsOn as { __name?: string }[]) : [];
+      options.set(key, {
+        retainOnDelete: t.opts.retainOnDelete ?? false,
+        dependsOn: dependsOn.map((d) => d.__name ?? "?"),
+      });
       return undefined;
     });
     return (await opts.program()) ?? {};
   })) as Record<string, unknown>;
   await pulumi.runtime.disconnect();
-  for (const r of resources) r.parent = parents.get(`${r.type}::${r.name}`);
+  for (const r of resources) {
+    r.parent = parents.get(`${r.type}::${r.name}`);
+    r.options = options.get(`${r.type}::${r.name}`) ?? r.options;
+  }
   return { resources, outputs, generatedSecrets };
 }

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, isSecretMarker, redactSecrets, runUnderMocks, type MockRun } from "./mockEngine";
@@ -45,13 +46,27 @@ export async function synthesize(opts: { stack: string; configFile: string }): P
 export function collectFiles(run: MockRun): Record<string, string> {
   const files: Record<string, string> = {};
   for (const r of run.resources) {
-    const uploads = (r.inputs.uploads ?? []) as { file: string; content: unknown }[];
+    // One secret upload makes the whole list secret on the wire.
+    const listed = r.inputs.uploads;
+    const allSecret = isSecretMarker(listed);
+    const uploads = ((allSecret ? listed.value : listed) ?? []) as { file: string; content: unknown }[];
     for (const u of uploads) {
       let content = isSecretMarker(u.content) ? String(u.content.value) : String(u.content);
-      for (const secret of run.generatedSecrets) content = content.split(secret).join("[secret]");
+      if (allSecret || isSecretMarker(u.content)) {
+        for (const secret of run.generatedSecrets) content = content.split(secret).join("[secret]");
+      }
       // A user crontab is named after the user; call it what it is.
       files[u.file.startsWith("/etc/crontabs/") ? "crontab" : path.posix.basename(u.file)] = content;
     }
   }
   return files;
+}
+
+/** Writes `resources.json` and `files/` under `out`; returns the file names written. */
+export function writeSynthOutput(out: string, result: Extract<SynthResult, { ok: true }>): string[] {
+  mkdirSync(path.join(out, "files"), { recursive: true });
+  writeFileSync(path.join(out, "resources.json"), `${JSON.stringify(result.resources, null, 2)}\n`);
+  const files = collectFiles(result.run);
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(out, "files", name), content);
+  return Object.keys(files);
 }

@@ -1,0 +1,194 @@
+/**
+ * The dev stack under Pulumi's mock engine: what each component sends to the Docker, random and
+ * AWS providers (the recorded inputs), not what the mocks echo back.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { isSecretMarker, type MockRun } from "../scripts/lib/mockEngine";
+import { CONTAINER, container, declareStack, envOf, named, ofType, uploadOf } from "./support/devStack";
+
+let run: MockRun;
+beforeAll(async () => {
+  run = await declareStack();
+});
+
+describe("hub", () => {
+  it("runs hub.replicas containers mcp-hub-1..3 under the Hub component", () => {
+    const hubs = ofType(run, CONTAINER).filter((r) => r.parent === "mcp-hub");
+    expect(hubs.map((r) => r.inputs.name)).toEqual(["mcp-hub-1", "mcp-hub-2", "mcp-hub-3"]);
+    expect(named(run, "mcp-superserver:hub:Hub", "mcp-hub").parent).toBe("mcp");
+  });
+
+  it("has the runbook's limits: 1 CPU / 512M, reserved 0.5 CPU / 256M, no swap", () => {
+    const c = container(run, "mcp-hub-2");
+    expect([c.cpus, c.memory, c.memoryReservation, c.memorySwap, c.cpuShares]).toEqual(["1", 512, 256, 512, 512]);
+  });
+
+  it("reaches Neo4j and Ollama by service name, with the password as a secret", () => {
+    const raw = ofType(run, CONTAINER).find((r) => r.inputs.name === "mcp-hub-1")!;
+    expect(isSecretMarker(raw.inputs.envs)).toBe(true);
+    const env = envOf(container(run, "mcp-hub-1"));
+    expect(env).toMatchObject({ NEO4J_URI: "bolt://neo4j:7687", OLLAMA_BASE_URL: "http://ollama:11434", PORT: "3000" });
+    expect(env.NEO4J_PASSWORD).toBe(run.generatedSecrets[0]);
+  });
+
+  it("is health-checked on /health and restarts unless stopped", () => {
+    const c = container(run, "mcp-hub-3");
+    expect(c.healthcheck.tests).toEqual(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:3000/health"]);
+    expect(c.restart).toBe("unless-stopped");
+    expect(c.labels).toContainEqual({ label: "app.kubernetes.io/component", value: "hub" });
+  });
+
+  it("is built from a local checkout when hub.build.context is set", async () => {
+    const built = await declareStack({ hub: { build: { context: "../mcp-hub" }, image: "mcp-hub:dev" } });
+    const image = named(built, "docker:index/image:Image", "mcp-hub-image");
+    expect(image.inputs).toMatchObject({ imageName: "mcp-hub:dev", skipPush: true, build: { context: "../mcp-hub", dockerfile: "../mcp-hub/Dockerfile" } });
+    expect(ofType(built, "docker:index/remoteImage:RemoteImage").map((r) => r.inputs.name)).not.toContain("mcp-hub:dev");
+  });
+});
+
+describe("neo4j", () => {
+  it("sets memory with Neo4j 5 names only, from the config", () => {
+    const env = envOf(container(run, "mcp-neo4j"));
+    expect(env).toMatchObject({
+      NEO4J_server_memory_heap_initial__size: "1g",
+      NEO4J_server_memory_heap_max__size: "4g",
+      NEO4J_server_memory_pagecache_size: "2g",
+    });
+    expect(Object.keys(env).filter((k) => k.includes("dbms_memory"))).toEqual([]);
+    expect(container(run, "mcp-neo4j").memory).toBe(8192);
+  });
+
+  it("authenticates with the generated password and keeps data on a named volume", () => {
+    const c = container(run, "mcp-neo4j");
+    expect(envOf(c).NEO4J_AUTH).toBe(`neo4j/${run.generatedSecrets[0]}`);
+    expect(c.volumes).toEqual([{ volumeName: "mcp-neo4j-data", containerPath: "/data" }]);
+    expect(c.healthcheck.startPeriod).toBe("90s");
+  });
+
+  it("follows a heap change through to the container", async () => {
+    const bigger = await declareStack({ neo4j: { heap: { initial: "4Gi", max: "4Gi" }, pageCache: "1536Mi" } });
+    expect(envOf(container(bigger, "mcp-neo4j"))).toMatchObject({
+      NEO4J_server_memory_heap_initial__size: "4g",
+      NEO4J_server_memory_pagecache_size: "1536m",
+    });
+  });
+});
+
+describe("ollama", () => {
+  it("asks for one GPU, keeps models on a volume and pre-pulls the configured models", () => {
+    const c = container(run, "mcp-ollama");
+    expect(c.gpus).toBe("device=0");
+    expect(c.memory).toBe(32 * 1024);
+    expect(envOf(c)).toMatchObject({ OLLAMA_MODELS: "/root/.ollama/models", MCP_PREPULL_MODELS: "llama3.2:3b" });
+    expect(c.volumes).toEqual([{ volumeName: "mcp-ollama-models", containerPath: "/root/.ollama/models" }]);
+  });
+
+  it("asks for no GPU when ollama.gpu.enabled is false", async () => {
+    const cpuOnly = await declareStack({ ollama: { gpu: { enabled: false } } });
+    expect(container(cpuOnly, "mcp-ollama").gpus).toBeUndefined();
+  });
+});
+
+describe("load balancer", () => {
+  it("publishes nginx on 127.0.0.1:3000 with least_conn over every hub replica", () => {
+    const c = container(run, "mcp-nginx");
+    expect(c.ports).toEqual([{ internal: 8080, external: 3000, ip: "127.0.0.1", protocol: "tcp" }]);
+    const conf = uploadOf(c, "/etc/nginx/nginx.conf");
+    expect(conf).toContain("least_conn;");
+    expect(conf.match(/server mcp-hub-\d:3000/g)).toEqual(["server mcp-hub-1:3000", "server mcp-hub-2:3000", "server mcp-hub-3:3000"]);
+  });
+
+  it("follows hub.replicas", async () => {
+    const five = await declareStack({ hub: { replicas: 5 } });
+    expect(uploadOf(container(five, "mcp-nginx"), "/etc/nginx/nginx.conf").match(/server mcp-hub-\d:3000/g)).toHaveLength(5);
+  });
+});
+
+describe("monitoring", () => {
+  it("Prometheus scrapes every hub replica and probes Neo4j and Ollama through blackbox_exporter", () => {
+    const yml = uploadOf(container(run, "mcp-prometheus"), "/etc/prometheus/prometheus.yml");
+    for (const n of [1, 2, 3]) expect(yml).toContain(`mcp-hub-${n}:3000`);
+    expect(yml).toContain("neo4j:7687");
+    expect(yml).toContain("http://ollama:11434/");
+    expect(yml).toContain("replacement: blackbox-exporter:9115");
+  });
+
+  it("renders memory alerts at the configured thresholds", async () => {
+    const custom = await declareStack({ prometheus: { alerts: { memoryWarningPercent: 80, memoryCriticalPercent: 92 } } });
+    const rules = uploadOf(container(custom, "mcp-prometheus"), "/etc/prometheus/rules/alert-rules.yml");
+    expect(rules).toContain('name=~"mcp-hub-1|mcp-hub-2|mcp-hub-3"} > 0)) > 0.8');
+    expect(rules).toContain("> 0.92");
+  });
+
+  it("keeps alertmanager.yml secret once a receiver URL is set", async () => {
+    const url = "https://hooks.example.com/services/T0K3N";
+    const paging = await declareStack({ alertmanager: { receivers: { paging: { url } } } });
+    const raw = ofType(paging, CONTAINER).find((r) => r.inputs.name === "mcp-alertmanager")!;
+    // One secret upload makes the whole list secret on the wire.
+    expect(isSecretMarker(raw.inputs.uploads)).toBe(true);
+    expect(uploadOf(container(paging, "mcp-alertmanager"), "/etc/alertmanager/alertmanager.yml")).toContain(url);
+  });
+
+  it("runs cAdvisor and node_exporter with the host access they need", () => {
+    expect(container(run, "mcp-cadvisor").privileged).toBe(true);
+    expect(container(run, "mcp-node-exporter").pidMode).toBe("host");
+  });
+});
+
+describe("backup bucket and nightly job", () => {
+  it("creates a versioned bucket with expiry in MinIO through the AWS provider", () => {
+    const provider = named(run, "pulumi:providers:aws", "mcp-backup-s3");
+    // Provider config travels as strings.
+    expect(provider.inputs).toMatchObject({ s3UsePathStyle: "true", region: "us-east-1" });
+    expect(isSecretMarker(provider.inputs.secretKey)).toBe(true);
+    expect(JSON.parse(provider.inputs.endpoints as string)).toEqual([{ s3: "http://127.0.0.1:9000" }]);
+    expect(named(run, "aws:s3/bucket:Bucket", "mcp-backup-bucket").inputs.bucket).toBe("mcp-superserver-backups-dev");
+    expect(named(run, "aws:s3/bucketVersioning:BucketVersioning", "mcp-backup-versioning").inputs).toMatchObject({
+      versioningConfiguration: { status: "Enabled" },
+    });
+    const lifecycle = named(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "mcp-backup-lifecycle");
+    expect(lifecycle.inputs.rules).toMatchObject([{ expiration: { days: 30 }, noncurrentVersionExpiration: { noncurrentDays: 30 } }]);
+  });
+
+  it("waits for MinIO to be healthy before the bucket is created", () => {
+    expect(container(run, "mcp-minio").wait).toBe(true);
+    expect(named(run, "pulumi:providers:aws", "mcp-backup-s3").options.dependsOn).toEqual(["mcp-backup-store-container"]);
+  });
+
+  it("schedules the job at backup.schedule with the Docker socket and the bucket's credentials", async () => {
+    const weekly = await declareStack({ backup: { schedule: "30 3 * * 0" } });
+    const c = container(weekly, "mcp-backup");
+    expect(uploadOf(c, "/etc/crontabs/root")).toMatch(/^30 3 \* \* 0 \/usr\/local\/bin\/mcp-backup /);
+    expect(c.mounts).toContainEqual({ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: false });
+    expect(envOf(c).AWS_SECRET_ACCESS_KEY).toBe(weekly.generatedSecrets[1]);
+    expect(uploadOf(c, "/usr/local/bin/mcp-backup")).toContain("BUCKET='mcp-superserver-backups-dev'");
+  });
+});
+
+describe("every container", () => {
+  it("has a memory limit and reservation, a CPU limit, a pinned image and the private network", () => {
+    const containers = ofType(run, CONTAINER).map((r) => r.inputs as Record<string, any>);
+    expect(containers).toHaveLength(13);
+    for (const c of containers) {
+      expect(c.memory, c.name).toBeGreaterThan(0);
+      expect(c.memoryReservation, c.name).toBeGreaterThan(0);
+      expect(c.memoryReservation, c.name).toBeLessThanOrEqual(c.memory);
+      expect(Number(c.cpus), c.name).toBeGreaterThan(0);
+      expect(c.networksAdvanced, c.name).toEqual([expect.objectContaining({ name: "mcp-superserver-dev" })]);
+    }
+    for (const image of ofType(run, "docker:index/remoteImage:RemoteImage")) {
+      expect(image.inputs.name).toMatch(/:[\w][\w.-]*$/);
+      expect(image.inputs.name).not.toMatch(/:latest$/);
+    }
+  });
+
+  it("keeps graph data, models and backups when the stack is destroyed", () => {
+    const retained = ofType(run, "docker:index/volume:Volume").filter((v) => v.options.retainOnDelete);
+    expect(retained.map((v) => v.inputs.name).sort()).toEqual(["mcp-backup-objects", "mcp-neo4j-data", "mcp-ollama-models"]);
+  });
+
+  it("creates volumes before the containers that mount them", () => {
+    const neo4j = ofType(run, CONTAINER).find((r) => r.inputs.name === "mcp-neo4j")!;
+    expect(neo4j.options.dependsOn).toContain("mcp-neo4j-data");
+  });
+});
