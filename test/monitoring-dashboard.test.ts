@@ -3,14 +3,13 @@
  * parses (promtool), reads only metrics the stack's sources export, and the panels cover the
  * runbook's key metrics against the provisioned datasource.
  */
-import { writeFileSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { parseStackConfig } from "../components/config/parse";
 import { describeDockerStack } from "../components/docker/stack";
 import { RATE_INTERVAL, type Panel } from "../components/render/grafanaDashboard";
 import { exportedMetrics, metricNames } from "./support/metricCatalog";
-import { runTool, tempFiles } from "./support/tools";
+import { promtoolCheckRules } from "./support/validators";
 
 function grafanaFiles(raw: Record<string, unknown> = {}) {
   const w = describeDockerStack(parseStackConfig(raw), "dev").grafana;
@@ -26,8 +25,6 @@ function grafanaFiles(raw: Record<string, unknown> = {}) {
 
 const { workload, dashboard, datasources, provider, dashboardPath } = grafanaFiles();
 const queries = dashboard.panels.flatMap((p) => p.targets.map((t) => ({ panel: p.title, expr: t.expr })));
-const dir = tempFiles({});
-afterAll(() => dir.cleanup());
 
 describe("Grafana overview dashboard", () => {
   it("has only queries promtool parses", () => {
@@ -40,10 +37,8 @@ describe("Grafana overview dashboard", () => {
         },
       ],
     };
-    const file = dir.file("dashboard-rules.yml");
-    writeFileSync(file, stringify(rules));
-    const r = runTool("promtool", ["check", "rules", file]);
-    expect(r.code, r.output).toBe(0);
+    const r = promtoolCheckRules(stringify(rules));
+    expect(r.status, r.output).toBe(0);
     expect(r.output).toContain(`SUCCESS: ${queries.length} rules found`);
   });
 

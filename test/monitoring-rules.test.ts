@@ -10,7 +10,8 @@ import { renderAlertRules } from "../components/render/alertRules";
 import { COMMUNITY_CASES, ENTERPRISE_CASES, promtoolTestFile, type AlertCase } from "./support/alertScenarios";
 import { exportedMetrics, metricNames } from "./support/metricCatalog";
 import { prometheusFiles } from "./support/stackFiles";
-import { runTool, tempFiles } from "./support/tools";
+import { runTool, tempFiles } from "./support/exec";
+import { promtoolCheckRules } from "./support/validators";
 
 const ENTERPRISE = { neo4j: { edition: "enterprise", image: "neo4j:5.26.0-enterprise" } };
 
@@ -28,15 +29,15 @@ const namesOf = (text: string) => [...new Set(alertsOf(text).map((r) => r.alert)
 function promtoolTest(ruleFile: string, cases: AlertCase[], name: string) {
   const testFile = dir.file(`${name}.test.yml`);
   writeFileSync(testFile, promtoolTestFile(ruleFile, cases));
-  return runTool("promtool", ["test", "rules", testFile], dir.dir);
+  return runTool("promtool", ["test", "rules", testFile], { cwd: dir.dir });
 }
 
 describe("rendered alert rules", () => {
   it("pass promtool check rules for both Neo4j editions", () => {
-    for (const file of ["community.yml", "enterprise.yml"]) {
-      const r = runTool("promtool", ["check", "rules", dir.file(file)]);
+    for (const rules of [community, enterprise]) {
+      const r = promtoolCheckRules(rules);
       expect(r.output, r.output).toContain("SUCCESS");
-      expect(r.code).toBe(0);
+      expect(r.status).toBe(0);
     }
   });
 
@@ -54,13 +55,8 @@ describe("rendered alert rules", () => {
       runbookUrl: cfg.prometheus.runbookUrl,
       timing: { rateWindow: "30s", pendingScale: 0.05 },
     });
-    const k8s = tempFiles({ "rules.yml": text });
-    try {
-      const r = runTool("promtool", ["check", "rules", k8s.file("rules.yml")]);
-      expect(r.code, r.output).toBe(0);
-    } finally {
-      k8s.cleanup();
-    }
+    const r = promtoolCheckRules(text);
+    expect(r.status, r.output).toBe(0);
     expect(text).toContain("[30s]");
     expect(alertsOf(text).find((a) => a.alert === "MCPHubDown")).toBeDefined();
     expect(text).toMatch(/alert: MCPHubDown\n\s+expr: .*\n\s+for: 3s/);
@@ -128,19 +124,19 @@ describe("promtool test rules", () => {
       `community-${alert}`,
     );
     expect(r.output).toContain("SUCCESS");
-    expect(r.code, r.output).toBe(0);
+    expect(r.status, r.output).toBe(0);
   });
 
   it("Neo4j query alerts behave as their cases say (enterprise rules)", () => {
     const r = promtoolTest("enterprise.yml", ENTERPRISE_CASES, "enterprise");
     expect(r.output).toContain("SUCCESS");
-    expect(r.code, r.output).toBe(0);
+    expect(r.status, r.output).toBe(0);
   });
 
   it("a wrong expectation fails promtool (the cases are not vacuous)", () => {
     const [firing] = COMMUNITY_CASES.filter((c) => c.alert === "HighErrorRate" && c.expected.length);
     const wrong = { ...firing, expected: [{ ...firing.expected[0], description: "something else" }] };
     const r = promtoolTest("community.yml", [wrong], "wrong");
-    expect(r.code).not.toBe(0);
+    expect(r.status).not.toBe(0);
   });
 });

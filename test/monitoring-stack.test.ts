@@ -3,59 +3,40 @@
  * program sends for Grafana (generated secret password, provisioning files) and how Neo4j
  * Enterprise metrics are wired into Prometheus.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig } from "../components/config/parse";
 import { describeDockerStack } from "../components/docker/stack";
-import { isSecretMarker, redactSecrets, runUnderMocks, unwrapSecrets, type RecordedResource } from "../scripts/lib/mockEngine";
-
-async function deploy(raw: Record<string, unknown> = {}) {
-  let passwordIsSecret: Promise<boolean> | undefined;
-  const run = await runUnderMocks({
-    stack: "dev",
-    program: async () => {
-      const pulumi = await import("@pulumi/pulumi");
-      const { McpSuperserver } = await import("../components/superserver");
-      const stack = new McpSuperserver("mcp", { config: parseStackConfig(raw), stack: "dev" });
-      passwordIsSecret = pulumi.isSecret(stack.grafanaAdminPassword);
-      return { grafanaUrl: stack.grafanaUrl, grafanaAdminPassword: stack.grafanaAdminPassword };
-    },
-  });
-  return { run, passwordIsSecret: await passwordIsSecret! };
-}
-
-const byName = (resources: RecordedResource[], name: string) => {
-  const found = resources.find((r) => r.name === name);
-  if (!found) throw new Error(`no resource ${name}; have ${resources.map((r) => r.name).join(", ")}`);
-  return found;
-};
+import { isSecretMarker, redactSecrets } from "../scripts/lib/mockEngine";
+import { CONTAINER, container, declareStack, envOf, named } from "./support/devStack";
 
 describe("Grafana in the Docker stack", () => {
-  it("runs as its own component with a generated admin password passed only as a secret", async () => {
-    const { run, passwordIsSecret } = await deploy();
-    const component = byName(run.resources, "mcp-grafana");
-    expect(component).toMatchObject({ type: "mcp-superserver:monitoring:Grafana", parent: "mcp" });
-    const password = byName(run.resources, "mcp-grafana-admin-password");
-    expect(password).toMatchObject({ type: "random:index/randomPassword:RandomPassword", parent: "mcp" });
-    expect(password.inputs).toMatchObject({ length: 32, special: false });
-
-    const container = byName(run.resources, "mcp-grafana-container");
-    expect(container.parent).toBe("mcp-grafana");
-    expect(isSecretMarker(container.inputs.envs)).toBe(true);
-    const envs = unwrapSecrets(container.inputs.envs) as string[];
-    const admin = envs.find((e) => e.startsWith("GF_SECURITY_ADMIN_PASSWORD="))!.split("=")[1];
-    expect(run.generatedSecrets).toContain(admin);
-    expect(envs).toContain("GF_SECURITY_ADMIN_USER=admin");
-    // Nowhere in plain text: not in any resource's non-secret inputs, not in the outputs.
-    expect(JSON.stringify(run.resources.map((r) => redactSecrets(r.inputs)))).not.toContain(admin);
-    expect(passwordIsSecret).toBe(true);
+  let run: Awaited<ReturnType<typeof declareStack>>;
+  beforeAll(async () => {
+    run = await declareStack();
   });
 
-  it("publishes Grafana on the bind address and mounts the provisioning", async () => {
-    const { run } = await deploy();
-    const container = byName(run.resources, "mcp-grafana-container");
-    expect(container.inputs.ports).toEqual([{ internal: 3000, external: 3001, ip: "127.0.0.1", protocol: "tcp" }]);
-    const uploads = container.inputs.uploads as { file: string; content: string }[];
+  it("runs as its own component with a generated admin password passed only as a secret", () => {
+    expect(named(run, "mcp-superserver:monitoring:Grafana", "mcp-grafana").parent).toBe("mcp");
+    const password = named(run, "random:index/randomPassword:RandomPassword", "mcp-grafana-admin-password");
+    expect(password.parent).toBe("mcp");
+    expect(password.inputs).toMatchObject({ length: 32, special: false });
+
+    const raw = named(run, CONTAINER, "mcp-grafana-container");
+    expect(raw.parent).toBe("mcp-grafana");
+    expect(isSecretMarker(raw.inputs.envs)).toBe(true);
+    const env = envOf(container(run, "mcp-grafana"));
+    expect(run.generatedSecrets).toContain(env.GF_SECURITY_ADMIN_PASSWORD);
+    expect(env.GF_SECURITY_ADMIN_USER).toBe("admin");
+    // Nowhere in plain text: not in any resource's non-secret inputs; the output is a secret.
+    expect(JSON.stringify(run.resources.map((r) => redactSecrets(r.inputs)))).not.toContain(env.GF_SECURITY_ADMIN_PASSWORD);
+    expect(run.secretOutputs).toContain("grafanaAdminPassword");
+  });
+
+  it("publishes Grafana on the bind address and mounts the provisioning", () => {
+    const c = container(run, "mcp-grafana");
+    expect(c.ports).toEqual([{ internal: 3000, external: 3001, ip: "127.0.0.1", protocol: "tcp" }]);
+    const uploads = c.uploads as { file: string; content: string }[];
     const datasources = parse(uploads.find((u) => u.file.includes("/provisioning/datasources/"))!.content);
     expect(datasources.datasources[0]).toMatchObject({ type: "prometheus", url: "http://prometheus:9090", isDefault: true });
     const dashboard = JSON.parse(uploads.find((u) => u.file.endsWith(".json"))!.content);
