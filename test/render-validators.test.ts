@@ -28,7 +28,7 @@ const file = (w: Workload, name: string) => {
 
 describe("nginx.conf", () => {
   // Upstream host names must resolve for nginx -t: the renderer takes loopback upstreams here.
-  const loopback = [3001, 3002, 3003].map((port) => ({ host: "127.0.0.1", port }));
+  const loopback = { kind: "static" as const, servers: [3001, 3002, 3003].map((port) => ({ host: "127.0.0.1", port })) };
 
   it("passes nginx -t, with least_conn over every replica", () => {
     const conf = nginxConf(cfg, loopback);
@@ -41,7 +41,7 @@ describe("nginx.conf", () => {
   });
 
   it("nginx -t refuses a config whose upstream does not resolve", () => {
-    const r = nginxTest(nginxConf(cfg, [{ host: "no-such-host.invalid", port: 3000 }]));
+    const r = nginxTest(nginxConf(cfg, { kind: "static", servers: [{ host: "no-such-host.invalid", port: 3000 }] }));
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/host not found in upstream/);
   });

@@ -108,7 +108,16 @@ export const loadBalancerSchema = z
     replicas: z.number().int().min(1).max(20).describe("nginx replicas (Docker: exactly 1, it owns the host port).").default(1),
     port: port("Port clients connect to (Docker: on the host; Kubernetes: the Service port).", 3000),
     workerConnections: z.number().int().min(64).max(65536).describe("nginx worker_connections.").default(4096),
-    keepalive: z.number().int().min(0).max(1024).describe("Idle keep-alive connections nginx keeps to the hubs, per worker.").default(32),
+    keepalive: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024)
+      .describe("Idle keep-alive connections nginx keeps to the hubs, per worker; 0 opens a connection per request.")
+      .default(32),
+    keepaliveTimeout: duration(
+      "How long an idle keep-alive connection to a hub is kept (upstream keepalive_timeout); keep it below the hub's own idle timeout (Node's default 5s) so nginx, not the hub, closes idle connections.",
+    ).default("4s"),
     maxFails: z.number().int().min(0).max(100).describe("Failed attempts before a hub is taken out (max_fails).").default(3),
     failTimeout: duration("How long a failed hub stays out, and the window max_fails counts in (fail_timeout).").default("10s"),
     connectTimeout: duration("Timeout to connect to a hub (proxy_connect_timeout).").default("2s"),
@@ -116,6 +125,10 @@ export const loadBalancerSchema = z
       "300s",
     ),
     sendTimeout: duration("Timeout between two writes to a hub (proxy_send_timeout).").default("60s"),
+    healthTimeout: duration("Timeout for a hub's answer to /health through the load balancer (proxy_read_timeout there).").default("5s"),
+    dnsRefresh: duration(
+      "Kubernetes: how long nginx trusts a DNS answer for the hubs' headless Service before asking again (resolver valid=).",
+    ).default("5s"),
     clientMaxBodySize: z
       .string()
       .regex(/^\d+[kKmMgG]?$/, "is not an nginx size; use forms like 10m or 512k")

@@ -45,10 +45,10 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
   const hubReplicas = replicaNames(hub);
   const neo4j = neo4jWorkload(cfg);
   const ollama = ollamaWorkload(cfg);
-  const loadBalancer = loadBalancerWorkload(
-    cfg,
-    hubReplicas.map((host) => ({ host, port: cfg.hub.port })),
-  );
+  const loadBalancer = loadBalancerWorkload(cfg, {
+    kind: "static",
+    servers: hubReplicas.map((host) => ({ host, port: cfg.hub.port })),
+  });
   const alertmanager = alertmanagerWorkload(cfg);
   const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg), cadvisorWorkload(cfg)];
   const objectStore = objectStoreWorkload(cfg);

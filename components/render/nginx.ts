@@ -3,59 +3,57 @@
  * a choice carries a comment saying why, since operators read this file when traffic misbehaves.
  */
 import { durationSeconds } from "../config/primitives";
+import { nextUpstreamTries, resolverLines, upstreamBlock, UPSTREAM_NAME, type NginxUpstreams } from "./nginxUpstream";
 
-export interface NginxUpstream {
-  host: string;
-  port: number;
-}
+export type { NginxServer, NginxUpstreams } from "./nginxUpstream";
 
 export interface NginxInput {
   /** Port the proxy listens on for clients. */
   listenPort: number;
   /** Internal port for `stub_status` (scraped by the exporter, never published). */
   statusPort: number;
-  upstreams: NginxUpstream[];
+  /** Address both servers bind; all interfaces when absent (a container's own network). */
+  bindAddress?: string;
+  upstreams: NginxUpstreams;
   workerProcesses: number;
   workerConnections: number;
   keepalive: number;
+  keepaliveTimeout: string;
   maxFails: number;
   failTimeout: string;
   connectTimeout: string;
   readTimeout: string;
   sendTimeout: string;
+  healthTimeout: string;
   clientMaxBodySize: string;
   /** Where nginx keeps its pid and temp files; a writable path for a read-only root filesystem. */
   runDir: string;
 }
 
-const indent = (lines: string[], by = "    ") => lines.map((l) => (l ? by + l : l));
+/** The JSON bodies nginx itself answers with when it cannot give the client a hub's answer. */
+const ERROR_PAGES: { status: number; error: string; message: string }[] = [
+  {
+    status: 502,
+    error: "hub_unavailable",
+    message:
+      "No MCP hub replica answered. A request a hub already received is never sent to another, so a tool call may have run: check before repeating it.",
+  },
+  { status: 504, error: "hub_timeout", message: "The MCP hub replica did not answer in time." },
+  { status: 413, error: "request_too_large", message: "The request body is larger than the load balancer accepts." },
+];
 
-function upstreamBlock(i: NginxInput): string[] {
-  if (i.upstreams.length === 0) throw new Error("nginx needs at least one hub upstream");
-  return [
-    "upstream mcp_hub {",
-    ...indent([
-      "# New requests go to the hub with the fewest active ones: tool calls vary from",
-      "# milliseconds to minutes (LLM calls), so round-robin would pile work on a busy replica.",
-      "least_conn;",
-      "# Shared memory lets every worker see the same connection counts and failure state.",
-      "zone mcp_hub 64k;",
-      `# Passive health: ${i.maxFails} failed attempts within ${i.failTimeout} take a hub out for ${i.failTimeout}.`,
-      ...i.upstreams.map((u) => `server ${u.host}:${u.port} max_fails=${i.maxFails} fail_timeout=${i.failTimeout};`),
-      "# Reuse connections to the hubs instead of a TCP handshake per request.",
-      `keepalive ${i.keepalive};`,
-    ]),
-    "}",
-  ];
-}
+const indent = (lines: string[]) => lines.map((l) => (l ? `    ${l}` : l));
+const block = (head: string, body: string[]) => [`${head} {`, ...indent(body), "}"];
+const listen = (i: NginxInput, port: number) => `listen ${i.bindAddress ? `${i.bindAddress}:` : ""}${port};`;
 
-function proxyDirectives(i: NginxInput): string[] {
-  const tries = Math.min(3, i.upstreams.length);
+/** Proxy settings shared by every location (inherited from the server level). */
+function proxySettings(i: NginxInput): string[] {
+  const tries = nextUpstreamTries(i.upstreams);
   return [
-    "proxy_pass http://mcp_hub;",
     "# HTTP/1.1 with an empty Connection header is what upstream keepalive needs.",
     "proxy_http_version 1.1;",
     'proxy_set_header Connection "";',
+    "# The runbook's headers, plus the scheme and a request id the hubs can log.",
     "proxy_set_header Host $host;",
     "proxy_set_header X-Real-IP $remote_addr;",
     "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
@@ -66,29 +64,79 @@ function proxyDirectives(i: NginxInput): string[] {
     "# LLM tool calls can think for minutes between bytes.",
     `proxy_read_timeout ${i.readTimeout};`,
     `proxy_send_timeout ${i.sendTimeout};`,
-    "# Retry on another hub only when this one could not be reached or timed out. nginx never",
-    "# passes a non-idempotent request (POST /tools/call) on once it was sent to a hub, so a",
-    "# tool call cannot run twice; tries and time are bounded so a dead pool fails fast.",
+    "# Stream answers as the hub writes them instead of holding them in nginx.",
+    "proxy_buffering off;",
+    "# Retry on another hub only when this one could not be reached or timed out. Without",
+    "# `non_idempotent`, nginx never passes a POST (POST /tools/call runs a tool) on once it was",
+    "# sent to a hub, so a tool call cannot run twice; tries and time are bounded so a dead",
+    "# pool fails fast instead of walking every replica.",
     "proxy_next_upstream error timeout;",
     `proxy_next_upstream_tries ${tries};`,
     `proxy_next_upstream_timeout ${Math.round(tries * durationSeconds(i.connectTimeout) * 1000)}ms;`,
   ];
 }
 
+function errorPages(): string[] {
+  return ERROR_PAGES.flatMap((p) => [
+    `error_page ${p.status} @error_${p.status};`,
+    ...block(`location @error_${p.status}`, [
+      "default_type application/json;",
+      `return ${p.status} '${JSON.stringify({ error: p.error, message: p.message }).slice(0, -1)},"request_id":"$mcp_request_id"}';`,
+    ]),
+  ]);
+}
+
+function proxyServer(i: NginxInput): string[] {
+  return block("server", [
+    listen(i, i.listenPort),
+    `client_max_body_size ${i.clientMaxBodySize};`,
+    ...proxySettings(i),
+    "",
+    ...block("location /", [`proxy_pass http://${UPSTREAM_NAME};`]),
+    "",
+    "# Health passes through to a hub, so it answers for the whole path, not just nginx; a probe",
+    "# must not wait as long as a tool call may.",
+    ...block("location = /health", [`proxy_pass http://${UPSTREAM_NAME};`, `proxy_read_timeout ${i.healthTimeout};`]),
+    "",
+    "# When nginx cannot give the hub's answer, say why in JSON instead of nginx's HTML page.",
+    "# A hub's own error responses pass through untouched (proxy_intercept_errors stays off).",
+    ...errorPages(),
+  ]);
+}
+
+function statusServer(i: NginxInput): string[] {
+  return [
+    "# Internal: connection counters for the Prometheus exporter; never published.",
+    ...block("server", [
+      listen(i, i.statusPort),
+      "access_log off;",
+      ...block("location = /stub_status", ["stub_status;"]),
+      ...block("location = /healthz", ["default_type text/plain;", "return 200 'ok';"]),
+    ]),
+  ];
+}
+
+const ACCESS_LOG_FORMAT = [
+  `'{"time":"$time_iso8601","request_id":"$mcp_request_id","remote_addr":"$remote_addr",'`,
+  `'"method":"$request_method","uri":"$request_uri","status":$status,"bytes_sent":$body_bytes_sent,'`,
+  `'"request_time":$request_time,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status",'`,
+  `'"upstream_connect_time":"$upstream_connect_time","upstream_response_time":"$upstream_response_time"}';`,
+];
+
 export function renderNginxConf(i: NginxInput): string {
   const lines = [
     "# Rendered by mcp-superserver-infra from the stack config; do not edit by hand.",
-    "# One worker per CPU of the container's limit: more would only contend for the same quota.",
+    "# One worker per CPU of the container's limit: nginx cannot see the limit (`auto` counts the",
+    "# node's CPUs), and more workers would only contend for the same quota.",
     `worker_processes ${i.workerProcesses};`,
+    "# Each proxied request holds two descriptors (client and hub).",
+    `worker_rlimit_nofile ${2 * i.workerConnections + 64};`,
     `pid ${i.runDir}/nginx.pid;`,
-    "error_log /dev/stderr warn;",
+    "error_log stderr warn;",
     "",
-    "events {",
-    ...indent([`worker_connections ${i.workerConnections};`]),
-    "}",
+    ...block("events", [`worker_connections ${i.workerConnections};`]),
     "",
-    "http {",
-    ...indent([
+    ...block("http", [
       `client_body_temp_path ${i.runDir}/client_body;`,
       `proxy_temp_path ${i.runDir}/proxy;`,
       `fastcgi_temp_path ${i.runDir}/fastcgi;`,
@@ -97,61 +145,21 @@ export function renderNginxConf(i: NginxInput): string {
       "server_tokens off;",
       "",
       "# Keep the caller's request id, or make one, so a request can be followed through the hubs.",
-      "map $http_x_request_id $mcp_request_id {",
-      '    ""      $request_id;',
-      "    default $http_x_request_id;",
-      "}",
+      ...block("map $http_x_request_id $mcp_request_id", ['""      $request_id;', "default $http_x_request_id;"]),
       "",
-      "# One JSON object per request, with the hub that served it and how long each step took.",
+      "# One JSON object per request, with the hub that served it and how long each step took",
+      "# (a retried request lists every hub it tried).",
       "log_format mcp_json escape=json",
-      `    '{"time":"$time_iso8601","request_id":"$mcp_request_id","remote_addr":"$remote_addr",'`,
-      `    '"method":"$request_method","uri":"$request_uri","status":$status,"bytes_sent":$body_bytes_sent,'`,
-      `    '"request_time":$request_time,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status",'`,
-      `    '"upstream_connect_time":"$upstream_connect_time","upstream_response_time":"$upstream_response_time"}';`,
+      ...indent(ACCESS_LOG_FORMAT),
       "access_log /dev/stdout mcp_json;",
       "",
-      ...upstreamBlock(i),
+      ...resolverLines(i.upstreams),
+      ...upstreamBlock(i.upstreams, i),
       "",
-      "server {",
-      ...indent([
-        `listen ${i.listenPort};`,
-        `client_max_body_size ${i.clientMaxBodySize};`,
-        "",
-        "location / {",
-        ...indent(proxyDirectives(i)),
-        "}",
-        "",
-        "# Health passes through to a hub, so it answers for the whole path, not just nginx.",
-        "location = /health {",
-        ...indent(proxyDirectives(i)),
-        "}",
-        "",
-        "# When no hub can take the request, say so in JSON instead of nginx's HTML page.",
-        "error_page 502 503 504 = @hub_unavailable;",
-        "location @hub_unavailable {",
-        ...indent([
-          "default_type application/json;",
-          `return 503 '{"error":"no MCP hub replica is available","request_id":"$mcp_request_id"}';`,
-        ]),
-        "}",
-      ]),
-      "}",
+      ...proxyServer(i),
       "",
-      "# Internal: connection counters for the Prometheus exporter; never published.",
-      "server {",
-      ...indent([
-        `listen ${i.statusPort};`,
-        "access_log off;",
-        "location = /stub_status {",
-        ...indent(["stub_status;"]),
-        "}",
-        "location = /healthz {",
-        ...indent(["default_type text/plain;", "return 200 'ok';"]),
-        "}",
-      ]),
-      "}",
+      ...statusServer(i),
     ]),
-    "}",
     "",
   ];
   return lines.join("\n");

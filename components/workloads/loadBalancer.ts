@@ -1,34 +1,56 @@
 import type { StackConfig } from "../config/schema";
-import { renderNginxConf, type NginxUpstream } from "../render/nginx";
+import { renderNginxConf, type NginxInput, type NginxServer, type NginxUpstreams } from "../render/nginx";
 import { httpCheck, resourceSpec } from "./common";
 import { PORT, SERVICE, type Workload } from "./types";
+
+/**
+ * Where the load balancer finds the hubs: a fixed list (Docker: one container per replica) or a
+ * headless Service name resolved while nginx runs (Kubernetes), refreshed every `dnsRefresh`.
+ */
+export type HubUpstreams =
+  | { kind: "static"; servers: NginxServer[] }
+  | { kind: "resolve"; host: string; port: number; resolver: string };
 
 /** nginx runs one worker per CPU of its limit, at least one. */
 export function nginxWorkerProcesses(limitMillicores: number): number {
   return Math.max(1, Math.ceil(limitMillicores / 1000));
 }
 
-export function nginxConf(cfg: StackConfig, upstreams: NginxUpstream[]): string {
+function nginxUpstreams(cfg: StackConfig, hubs: HubUpstreams): NginxUpstreams {
+  return hubs.kind === "static" ? hubs : { ...hubs, refresh: cfg.loadBalancer.dnsRefresh };
+}
+
+/** nginx's pid and temp files: /tmp is writable even with a read-only root filesystem. */
+export const NGINX_RUN_DIR = "/tmp";
+
+/** The renderer's inputs for this stack: the load-balancer section of the config, in nginx terms. */
+export function nginxInput(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_RUN_DIR): NginxInput {
   const lb = cfg.loadBalancer;
-  return renderNginxConf({
+  return {
     listenPort: PORT.nginxHttp,
     statusPort: PORT.nginxStatus,
-    upstreams,
+    upstreams: nginxUpstreams(cfg, hubs),
     workerProcesses: nginxWorkerProcesses(lb.resources.limits.cpu),
     workerConnections: lb.workerConnections,
     keepalive: lb.keepalive,
+    keepaliveTimeout: lb.keepaliveTimeout,
     maxFails: lb.maxFails,
     failTimeout: lb.failTimeout,
     connectTimeout: lb.connectTimeout,
     readTimeout: lb.readTimeout,
     sendTimeout: lb.sendTimeout,
+    healthTimeout: lb.healthTimeout,
     clientMaxBodySize: lb.clientMaxBodySize,
-    runDir: "/tmp",
-  });
+    runDir,
+  };
 }
 
-/** The nginx `least_conn` load balancer, listing every hub replica as an upstream. */
-export function loadBalancerWorkload(cfg: StackConfig, upstreams: NginxUpstream[]): Workload {
+export function nginxConf(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_RUN_DIR): string {
+  return renderNginxConf(nginxInput(cfg, hubs, runDir));
+}
+
+/** The nginx `least_conn` load balancer in front of the hub replicas. */
+export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Workload {
   const lb = cfg.loadBalancer;
   return {
     name: SERVICE.loadBalancer,
@@ -44,7 +66,7 @@ export function loadBalancerWorkload(cfg: StackConfig, upstreams: NginxUpstream[
     resources: resourceSpec(lb.resources),
     healthCheck: httpCheck(PORT.nginxStatus, "/healthz"),
     volumes: [],
-    files: [{ name: "nginx.conf", mountPath: "/etc/nginx/nginx.conf", content: nginxConf(cfg, upstreams) }],
+    files: [{ name: "nginx.conf", mountPath: "/etc/nginx/nginx.conf", content: nginxConf(cfg, hubs) }],
     secretFiles: [],
     gpus: 0,
     dependsOn: [SERVICE.hub],

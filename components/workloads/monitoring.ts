@@ -94,10 +94,13 @@ export function alertmanagerWorkload(cfg: StackConfig): Workload {
   };
 }
 
-/** Small fixed sizes: exporters hold no data and barely use CPU. */
+/**
+ * Small fixed sizes: exporters hold no data and barely use CPU. Memory requests are half the
+ * limits, the most the policy pack lets a limit overcommit its request.
+ */
 const EXPORTER_RESOURCES = {
   limits: { cpu: 200, memory: 128 * 1024 ** 2 },
-  requests: { cpu: 50, memory: 32 * 1024 ** 2 },
+  requests: { cpu: 50, memory: 64 * 1024 ** 2 },
 };
 
 export function blackboxWorkload(cfg: StackConfig): Workload {
@@ -155,7 +158,7 @@ export function cadvisorWorkload(cfg: StackConfig): Workload {
     secretEnv: {},
     resources: {
       limits: { cpu: 500, memory: 256 * 1024 ** 2 },
-      requests: { cpu: 100, memory: 64 * 1024 ** 2 },
+      requests: { cpu: 100, memory: 128 * 1024 ** 2 },
     },
     healthCheck: httpCheck(PORT.cadvisor, "/healthz"),
     volumes: [],

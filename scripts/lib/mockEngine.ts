@@ -21,6 +21,9 @@ export interface RecordedResource {
   provider?: string;
   /** Inputs as sent; secret values still wrapped in Pulumi's secret marker. */
   inputs: Record<string, unknown>;
+  /** The id and outputs the mock answered with: what a stack policy sees as the resource's state. */
+  id: string;
+  outputs: Record<string, unknown>;
   /** Resource options the engine would act on. */
   options: { retainOnDelete: boolean; dependsOn: string[] };
 }
@@ -90,16 +93,19 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
+        const id = `${args.name}-id`;
+        const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, generatedSecrets) };
         resources.push({
           type: args.type,
           name: args.name,
           custom: args.custom ?? true,
           provider: args.provider,
           inputs: args.inputs,
+          id,
+          outputs: state,
           options: { retainOnDelete: false, dependsOn: [] },
         });
-        const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, generatedSecrets) };
-        return { id: `${args.name}-id`, state };
+        return { id, state };
       },
       call() {
         return {};

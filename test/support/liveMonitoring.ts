@@ -18,7 +18,7 @@ import { renderPrometheusConfig } from "../../components/render/prometheus";
 import { monitoringFiles } from "../../components/workloads/monitoringTargets";
 import { SERVICE } from "../../components/workloads/types";
 import { closeNow, freePort, startDaemon, waitFor, type Daemon } from "./processes";
-import { StubHub } from "./stubHub";
+import { MetricsStubHub } from "./metricsStubHub";
 import { WebhookReceiver } from "./webhookReceiver";
 
 export interface LiveTiming {
@@ -48,7 +48,7 @@ export function hubDownDetectionBoundSeconds(t: LiveTiming): number {
 export const MCP_SERVERS = ["neo4j-memory", "ollama"];
 
 export interface LiveMonitoring {
-  hub: StubHub;
+  hub: MetricsStubHub;
   webhooks: WebhookReceiver;
   prometheusUrl: string;
   /** Instant query against the running Prometheus. */
@@ -69,7 +69,7 @@ export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonit
   };
   try {
     const cfg = parseStackConfig({});
-    const hub = new StubHub(MCP_SERVERS);
+    const hub = new MetricsStubHub(MCP_SERVERS);
     const hubAddress = await hub.start();
     cleanups.push(() => hub.stop());
     const bolt = createTcpServer((socket) => socket.end());

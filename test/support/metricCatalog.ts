@@ -5,7 +5,7 @@
  */
 import { parseStackConfig } from "../../components/config/parse";
 import { describeDockerStack } from "../../components/docker/stack";
-import { StubHub } from "./stubHub";
+import { MetricsStubHub } from "./metricsStubHub";
 
 const exposedNames = (text: string) => [...text.matchAll(/^# TYPE (\S+) (\w+)$/gm)].flatMap(([, name, type]) =>
   type === "histogram" ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name],
@@ -21,7 +21,7 @@ export function exportedMetrics(): Set<string> {
   return new Set([
     // Prometheus itself
     "up",
-    ...exposedNames(new StubHub(["any"]).metrics()),
+    ...exposedNames(new MetricsStubHub(["any"]).metrics()),
     // blackbox_exporter
     "probe_success",
     // cAdvisor

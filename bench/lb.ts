@@ -1,0 +1,157 @@
+/**
+ * Load-balancer benchmark on 127.0.0.1 (`npm run bench:lb`): real nginx rendered by the stack's
+ * renderer in front of stub hubs, each comparison measured side by side in one run and printed
+ * as ratios. Figures depend on the machine; the ratios are what to compare between runs.
+ *
+ * 1. Through the load balancer (3 hubs) vs straight to one hub, 64 connections.
+ * 2. least_conn vs round-robin when one of 3 hubs is 10x slower (each hub works on 4 requests
+ *    at a time, so a hub given more than it can take queues them).
+ * 3. Upstream keepalive on vs off.
+ */
+import { cpus } from "node:os";
+import { parseStackConfig } from "../components/config";
+import { nginxInput } from "../components/workloads/loadBalancer";
+import { NginxProcess } from "../test/support/nginxProcess";
+import type { StubHubOptions } from "../test/support/stubHub";
+import { startHubProcesses } from "./lib/hubProcesses";
+import { measure, type Measurement } from "./lib/measure";
+
+const CONNECTIONS = 64;
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const FAST_MS = 2;
+const HUB_WORKERS = 4;
+
+/** The stack's default load-balancer settings, as the stack hands them to the renderer. */
+function stackDefaults(ports: number[]) {
+  const servers = ports.map((port) => ({ host: "127.0.0.1", port }));
+  const { listenPort, statusPort, bindAddress, runDir, ...settings } = nginxInput(parseStackConfig({}), { kind: "static", servers });
+  return settings;
+}
+
+/** The round-robin baseline: the same config without `least_conn` (nginx's default then). */
+function roundRobin(conf: string): string {
+  const edited = conf.replace(/^\s*least_conn;\n/m, "");
+  if (edited === conf) throw new Error("the rendered config has no least_conn line to remove");
+  return edited;
+}
+
+async function startNginx(ports: number[], overrides: { keepalive?: number } = {}, edit?: (conf: string) => string) {
+  return NginxProcess.start({ ...stackDefaults(ports), ...overrides }, edit);
+}
+
+interface Row {
+  comparison: string;
+  baseline: string;
+  candidate: string;
+  b: Measurement;
+  c: Measurement;
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+
+function medianOf(runs: Measurement[]): Measurement {
+  return {
+    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+  };
+}
+
+/**
+ * Baseline and candidate measured in alternating rounds, each figure the median of its rounds:
+ * a noisy neighbour or a slow start then hits both sides alike.
+ */
+async function sideBySide(baselineUrl: string, candidateUrl: string): Promise<{ b: Measurement; c: Measurement }> {
+  const b: Measurement[] = [];
+  const c: Measurement[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    b.push(await measure(baselineUrl, CONNECTIONS, DURATION_MS));
+    c.push(await measure(candidateUrl, CONNECTIONS, DURATION_MS));
+  }
+  return { b: medianOf(b), c: medianOf(c) };
+}
+
+/** Runs `compare` against hubs in their own processes and nginx instances started for it, then stops them all. */
+async function withHubs(
+  hubs: StubHubOptions[],
+  nginx: (ports: number[]) => Promise<NginxProcess>[],
+  compare: (ports: number[], lbs: NginxProcess[]) => Promise<{ b: Measurement; c: Measurement }>,
+) {
+  const processes = await startHubProcesses(hubs);
+  const lbs = await Promise.all(nginx(processes.ports));
+  try {
+    return await compare(processes.ports, lbs);
+  } finally {
+    await Promise.all(lbs.map((lb) => lb.stop()));
+    await processes.stop();
+  }
+}
+
+const plainHubs = () => [0, 1, 2].map((k) => ({ name: `hub-${k}` }));
+
+async function overhead(): Promise<Row> {
+  const r = await withHubs(
+    plainHubs(),
+    (ports) => [startNginx(ports)],
+    (ports, [lb]) => sideBySide(`http://127.0.0.1:${ports[0]}`, lb.url),
+  );
+  return { comparison: "through LB vs direct", baseline: "direct to 1 hub", candidate: "nginx, 3 hubs", ...r };
+}
+
+async function slowReplica(): Promise<Row> {
+  const delays = [FAST_MS, FAST_MS, FAST_MS * 10];
+  const r = await withHubs(
+    delays.map((delayMs, k) => ({ name: `hub-${k}`, delayMs, workers: HUB_WORKERS })),
+    (ports) => [startNginx(ports, {}, roundRobin), startNginx(ports)],
+    (_, [rr, lc]) => sideBySide(rr.url, lc.url),
+  );
+  return { comparison: "1 of 3 hubs 10x slower", baseline: "round-robin", candidate: "least_conn", ...r };
+}
+
+async function keepalive(): Promise<Row> {
+  const r = await withHubs(
+    plainHubs(),
+    (ports) => [startNginx(ports, { keepalive: 0 }), startNginx(ports)],
+    (_, [off, on]) => sideBySide(off.url, on.url),
+  );
+  const pool = parseStackConfig({}).loadBalancer.keepalive;
+  return { comparison: "upstream keepalive", baseline: "keepalive off", candidate: `keepalive ${pool}`, ...r };
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+function table(rows: Row[]): string {
+  const header = ["comparison", "baseline", "candidate", "req/s (b / c)", "ratio", "p50 ms (b / c)", "ratio", "p99 ms (b / c)", "ratio", "errors"];
+  const body = rows.map((r) => [
+    r.comparison,
+    r.baseline,
+    r.candidate,
+    `${fmt(r.b.requestsPerSecond, 0)} / ${fmt(r.c.requestsPerSecond, 0)}`,
+    fmt(r.c.requestsPerSecond / r.b.requestsPerSecond, 2),
+    `${fmt(r.b.p50Ms)} / ${fmt(r.c.p50Ms)}`,
+    fmt(r.c.p50Ms / r.b.p50Ms, 2),
+    `${fmt(r.b.p99Ms)} / ${fmt(r.c.p99Ms)}`,
+    fmt(r.c.p99Ms / r.b.p99Ms, 2),
+    `${r.b.errors} / ${r.c.errors}`,
+  ]);
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...body.map(line)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const rows = [await overhead(), await slowReplica(), await keepalive()];
+  const cpu = cpus();
+  console.log(
+    `nginx load balancer on 127.0.0.1: ${CONNECTIONS} connections; baseline and candidate alternate ${ROUNDS} rounds of ${DURATION_MS / 1000} s (after 1 s warm-up each), medians shown`,
+  );
+  console.log(`machine: ${cpu.length} x ${cpu[0]?.model.trim()}, Node ${process.version}`);
+  console.log("ratio = candidate / baseline (c / b)\n");
+  console.log(table(rows));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
