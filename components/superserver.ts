@@ -6,7 +6,7 @@ import type { StackConfig } from "./config/schema";
 import { dockerVolumeName } from "./docker/naming";
 import { DockerPlatform, type Secrets } from "./docker/platform";
 import { describeDockerStack } from "./docker/stack";
-import { Alertmanager, Exporter, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
+import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
 import { alertmanagerConfig, configuredReceivers } from "./workloads/monitoring";
 import { PORT } from "./workloads/types";
 
@@ -21,16 +21,18 @@ const PRECIOUS_VOLUMES = new Set(["neo4j-data", "ollama-models", "backup-objects
 
 /**
  * The whole MCP-SUPERSERVER deployment: hub replicas behind nginx, Neo4j, Ollama, Prometheus
- * with its exporters, Alertmanager, and the backup bucket with its nightly job.
+ * with its exporters, Alertmanager, Grafana, and the backup bucket with its nightly job.
  */
 export class McpSuperserver extends pulumi.ComponentResource {
   public readonly loadBalancerUrl: pulumi.Output<string>;
   public readonly healthUrl: pulumi.Output<string>;
   public readonly prometheusUrl: pulumi.Output<string>;
   public readonly alertmanagerUrl: pulumi.Output<string>;
+  public readonly grafanaUrl: pulumi.Output<string>;
   public readonly neo4jBoltUri: pulumi.Output<string>;
   public readonly backupBucket: pulumi.Output<string>;
   public readonly neo4jPassword: pulumi.Output<string>;
+  public readonly grafanaAdminPassword: pulumi.Output<string>;
 
   constructor(name: string, args: McpSuperserverArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-superserver:index:McpSuperserver", name, {}, opts);
@@ -46,6 +48,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const secrets: Secrets = {
       "neo4j-password": password("neo4j-password"),
       "object-store-password": password("object-store-password"),
+      "grafana-admin-password": password("grafana-admin-password"),
       "alertmanager-config": pulumi.secret(
         pulumi
           .all(Object.fromEntries(configuredReceivers(cfg).map((r) => [r, pulumi.secret(cfg.alertmanager.receivers[r].url!.reveal())])))
@@ -54,7 +57,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
     };
 
     const network = new docker.Network(`${name}-network`, { name: d.network, driver: "bridge" }, parent);
-    const workloads = [d.hub, d.neo4j, d.ollama, d.loadBalancer, d.prometheus, d.alertmanager, ...d.exporters, d.objectStore, d.backup];
+    const workloads = [d.hub, d.neo4j, d.ollama, d.loadBalancer, d.prometheus, d.alertmanager, d.grafana, ...d.exporters, d.objectStore, d.backup];
     const volumeNames = [...new Set(workloads.flatMap((w) => w.volumes.map((v) => v.name)))];
     const volumes = volumeNames.map(
       (v) =>
@@ -73,7 +76,8 @@ export class McpSuperserver extends pulumi.ComponentResource {
     new LoadBalancer(`${name}-lb`, { workload: d.loadBalancer, ...on(hub) }, parent);
     const alertmanager = new Alertmanager(`${name}-alertmanager`, { workload: d.alertmanager, ...on() }, parent);
     const exporters = d.exporters.map((w) => new Exporter(`${name}-${w.name}`, { workload: w, ...on() }, parent));
-    new Prometheus(`${name}-prometheus`, { workload: d.prometheus, ...on(alertmanager, ...exporters) }, parent);
+    const prometheus = new Prometheus(`${name}-prometheus`, { workload: d.prometheus, ...on(alertmanager, ...exporters) }, parent);
+    new Grafana(`${name}-grafana`, { workload: d.grafana, ...on(prometheus) }, parent);
 
     const host = cfg.docker.bindAddress === "0.0.0.0" ? "localhost" : cfg.docker.bindAddress;
     const backup = new BackupBucket(
@@ -95,17 +99,21 @@ export class McpSuperserver extends pulumi.ComponentResource {
     this.healthUrl = pulumi.output(`http://${host}:${cfg.loadBalancer.port}/health`);
     this.prometheusUrl = pulumi.output(`http://${host}:${cfg.prometheus.port}`);
     this.alertmanagerUrl = pulumi.output(`http://${host}:${cfg.alertmanager.port}`);
+    this.grafanaUrl = pulumi.output(`http://${host}:${cfg.grafana.port}`);
     this.neo4jBoltUri = pulumi.output(`bolt://${host}:${PORT.neo4jBolt}`);
     this.backupBucket = backup.bucketName;
     this.neo4jPassword = secrets["neo4j-password"];
+    this.grafanaAdminPassword = secrets["grafana-admin-password"];
     this.registerOutputs({
       loadBalancerUrl: this.loadBalancerUrl,
       healthUrl: this.healthUrl,
       prometheusUrl: this.prometheusUrl,
       alertmanagerUrl: this.alertmanagerUrl,
+      grafanaUrl: this.grafanaUrl,
       neo4jBoltUri: this.neo4jBoltUri,
       backupBucket: this.backupBucket,
       neo4jPassword: this.neo4jPassword,
+      grafanaAdminPassword: this.grafanaAdminPassword,
     });
   }
 }

@@ -3,8 +3,8 @@
  * name, and monitoring pointed at the container names Docker will use. Pure: no Pulumi here.
  */
 import type { StackConfig } from "../config/schema";
-import { BLACKBOX_MODULE } from "../render/blackbox";
 import { BACKUP_WORK_VOLUME, backupSchedulerWorkload, objectStoreWorkload } from "../workloads/backup";
+import { grafanaWorkload } from "../workloads/grafana";
 import { hubWorkload } from "../workloads/hub";
 import { loadBalancerWorkload } from "../workloads/loadBalancer";
 import {
@@ -14,10 +14,11 @@ import {
   nodeExporterWorkload,
   prometheusWorkload,
 } from "../workloads/monitoring";
-import { neo4jWorkload } from "../workloads/neo4j";
+import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
+import { JOB, monitoringFiles, type ContainerView, type MonitoredAddresses } from "../workloads/monitoringTargets";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, replicaNames, type Workload } from "../workloads/types";
-import { dockerContainerName, dockerContainerSelector, dockerNetworkName, dockerVolumeName } from "./naming";
+import { DOCKER_PREFIX, dockerContainerName, dockerContainerSelector, dockerNetworkName, dockerVolumeName } from "./naming";
 
 export interface DockerStack {
   network: string;
@@ -28,6 +29,7 @@ export interface DockerStack {
   loadBalancer: Workload;
   prometheus: Workload;
   alertmanager: Workload;
+  grafana: Workload;
   exporters: Workload[];
   objectStore: Workload;
   backup: Workload;
@@ -58,47 +60,41 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     bucket,
   });
 
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, ...exporters, objectStore, backup];
-  const prometheus = prometheusWorkload(cfg, {
-    prometheus: {
-      externalLabels: { stack, target: "docker" },
-      alertmanagers: [`${SERVICE.alertmanager}:9093`],
-      jobs: [
-        { job: SERVICE.hub, targets: hubReplicas.map((r) => `${r}:${cfg.hub.port}`), labels: { service: SERVICE.hub } },
-        { job: SERVICE.prometheus, targets: ["localhost:9090"] },
-        { job: SERVICE.alertmanager, targets: [`${SERVICE.alertmanager}:9093`] },
-        { job: SERVICE.blackbox, targets: [`${SERVICE.blackbox}:${PORT.blackbox}`] },
-        { job: SERVICE.nodeExporter, targets: [`${SERVICE.nodeExporter}:${PORT.nodeExporter}`] },
-        { job: SERVICE.cadvisor, targets: [`${SERVICE.cadvisor}:${PORT.cadvisor}`] },
-      ],
-      probes: [
-        {
-          job: "probe-neo4j",
-          module: BLACKBOX_MODULE.tcp,
-          targets: [`${SERVICE.neo4j}:${PORT.neo4jBolt}`],
-          exporter: `${SERVICE.blackbox}:${PORT.blackbox}`,
-          labels: { service: SERVICE.neo4j },
-        },
-        {
-          job: "probe-ollama",
-          module: BLACKBOX_MODULE.http,
-          targets: [`http://${SERVICE.ollama}:${PORT.ollama}/`],
-          exporter: `${SERVICE.blackbox}:${PORT.blackbox}`,
-          labels: { service: SERVICE.ollama },
-        },
-      ],
-    },
-    rules: {
-      hubJob: SERVICE.hub,
-      neo4jProbeJob: "probe-neo4j",
-      ollamaProbeJob: "probe-ollama",
-      containers: [...watched, { name: SERVICE.prometheus, replicas: 1, role: "prometheus" as const }].map((w) => ({
-        service: w.name,
-        selector: dockerContainerSelector(replicaNames(w)),
-      })),
+  const grafana = grafanaWorkload(cfg, {
+    prometheusUrl: `http://${SERVICE.prometheus}:${PORT.prometheus}`,
+    dashboard: {
+      hubJob: JOB.hub,
+      neo4jProbeJob: JOB.neo4jProbe,
+      ollamaProbeJob: JOB.ollamaProbe,
       containerLabel: "name",
-      diskSelector: DISK_SELECTOR,
+      containerSelector: `name=~"${DOCKER_PREFIX}.+"`,
     },
   });
-  return { network, bucket, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, exporters, objectStore, backup };
+
+  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, ...exporters, objectStore, backup];
+  const addresses: MonitoredAddresses = {
+    hubReplicas: hubReplicas.map((r) => `${r}:${cfg.hub.port}`),
+    neo4jBolt: `${SERVICE.neo4j}:${PORT.neo4jBolt}`,
+    ...(neo4jMetricsEnabled(cfg) ? { neo4jMetrics: `${SERVICE.neo4j}:${PORT.neo4jMetrics}` } : {}),
+    ollamaUrl: `http://${SERVICE.ollama}:${PORT.ollama}/`,
+    blackbox: `${SERVICE.blackbox}:${PORT.blackbox}`,
+    alertmanager: `${SERVICE.alertmanager}:9093`,
+    others: {
+      [SERVICE.prometheus]: [`localhost:${PORT.prometheus}`],
+      [SERVICE.alertmanager]: [`${SERVICE.alertmanager}:9093`],
+      [SERVICE.blackbox]: [`${SERVICE.blackbox}:${PORT.blackbox}`],
+      [SERVICE.nodeExporter]: [`${SERVICE.nodeExporter}:${PORT.nodeExporter}`],
+      [SERVICE.cadvisor]: [`${SERVICE.cadvisor}:${PORT.cadvisor}`],
+    },
+  };
+  const view: ContainerView = {
+    containers: [...watched, { name: SERVICE.prometheus, replicas: 1, role: "prometheus" as const }].map((w) => ({
+      service: w.name,
+      selector: dockerContainerSelector(replicaNames(w)),
+    })),
+    containerLabel: "name",
+    diskSelector: DISK_SELECTOR,
+  };
+  const prometheus = prometheusWorkload(cfg, monitoringFiles(addresses, view, { stack, target: "docker" }));
+  return { network, bucket, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, exporters, objectStore, backup };
 }
