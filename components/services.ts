@@ -22,6 +22,8 @@ export const Prometheus = componentType("mcp-superserver:monitoring:Prometheus")
 export type Prometheus = InstanceType<typeof Prometheus>;
 export const Alertmanager = componentType("mcp-superserver:monitoring:Alertmanager");
 export type Alertmanager = InstanceType<typeof Alertmanager>;
+export const Grafana = componentType("mcp-superserver:monitoring:Grafana");
+export type Grafana = InstanceType<typeof Grafana>;
 /** blackbox_exporter, node_exporter and cAdvisor. */
 export const Exporter = componentType("mcp-superserver:monitoring:Exporter");
 export type Exporter = InstanceType<typeof Exporter>;

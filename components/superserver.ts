@@ -11,7 +11,7 @@ import { KubernetesPlatform } from "./kubernetes/platform";
 import { describeKubernetesStack } from "./kubernetes/stack";
 import type { Platform } from "./platform";
 import { S3Backup } from "./s3Backup";
-import { Alertmanager, Exporter, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
+import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
 import { alertmanagerConfig, configuredReceivers } from "./workloads/monitoring";
 import { PORT, SERVICE, type Workload } from "./workloads/types";
 
@@ -25,29 +25,32 @@ interface Endpoints {
   loadBalancerUrl: pulumi.Output<string>;
   prometheusUrl: pulumi.Output<string>;
   alertmanagerUrl: pulumi.Output<string>;
+  grafanaUrl: pulumi.Output<string>;
   neo4jBoltUri: pulumi.Output<string>;
   backupBucket: pulumi.Output<string>;
 }
 
 type Described = Workload | { workload: Workload };
 /** The services of either target's description (Docker: workloads; Kubernetes: planned workloads). */
-type ServiceWorkloads = Record<"hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager", Described> & { exporters: Described[] };
+type ServiceWorkloads = Record<"hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana", Described> & { exporters: Described[] };
 
 /** Volumes whose loss would lose data or a long download: kept when the stack is destroyed. */
 const PRECIOUS_VOLUMES = new Set(["neo4j-data", "ollama-models", "backup-objects"]);
 
 /**
  * The whole MCP-SUPERSERVER deployment: hub replicas behind nginx, Neo4j, Ollama, Prometheus
- * with its exporters, Alertmanager, and the backup bucket with its nightly job.
+ * with its exporters, Alertmanager, Grafana, and the backup bucket with its nightly job.
  */
 export class McpSuperserver extends pulumi.ComponentResource {
   public readonly loadBalancerUrl: pulumi.Output<string>;
   public readonly healthUrl: pulumi.Output<string>;
   public readonly prometheusUrl: pulumi.Output<string>;
   public readonly alertmanagerUrl: pulumi.Output<string>;
+  public readonly grafanaUrl: pulumi.Output<string>;
   public readonly neo4jBoltUri: pulumi.Output<string>;
   public readonly backupBucket: pulumi.Output<string>;
   public readonly neo4jPassword: pulumi.Output<string>;
+  public readonly grafanaAdminPassword: pulumi.Output<string>;
 
   constructor(name: string, args: McpSuperserverArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-superserver:index:McpSuperserver", name, {}, opts);
@@ -57,6 +60,9 @@ export class McpSuperserver extends pulumi.ComponentResource {
       pulumi.secret(new random.RandomPassword(`${name}-${part}`, { length: 32, special: false }, parent).result);
     const secrets: Partial<Secrets> = {
       "neo4j-password": password("neo4j-password"),
+      // MinIO's root password: the Docker target's stand-in for S3 (prod uses IRSA, no key).
+      ...(cfg.target === "docker" ? { "object-store-password": password("object-store-password") } : {}),
+      "grafana-admin-password": password("grafana-admin-password"),
       "alertmanager-config": pulumi.secret(
         pulumi
           .all(Object.fromEntries(configuredReceivers(cfg).map((r) => [r, pulumi.secret(cfg.alertmanager.receivers[r].url!.reveal())])))
@@ -68,17 +74,21 @@ export class McpSuperserver extends pulumi.ComponentResource {
     this.healthUrl = endpoints.loadBalancerUrl.apply((url) => `${url}/health`);
     this.prometheusUrl = endpoints.prometheusUrl;
     this.alertmanagerUrl = endpoints.alertmanagerUrl;
+    this.grafanaUrl = endpoints.grafanaUrl;
     this.neo4jBoltUri = endpoints.neo4jBoltUri;
     this.backupBucket = endpoints.backupBucket;
     this.neo4jPassword = secrets["neo4j-password"]!;
+    this.grafanaAdminPassword = secrets["grafana-admin-password"]!;
     this.registerOutputs({
       loadBalancerUrl: this.loadBalancerUrl,
       healthUrl: this.healthUrl,
       prometheusUrl: this.prometheusUrl,
       alertmanagerUrl: this.alertmanagerUrl,
+      grafanaUrl: this.grafanaUrl,
       neo4jBoltUri: this.neo4jBoltUri,
       backupBucket: this.backupBucket,
       neo4jPassword: this.neo4jPassword,
+      grafanaAdminPassword: this.grafanaAdminPassword,
     });
   }
 
@@ -87,11 +97,8 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const cfg = args.config;
     const parent = { parent: this };
     const d = describeDockerStack(cfg, args.stack);
-    secrets["object-store-password"] = pulumi.secret(
-      new random.RandomPassword(`${name}-object-store-password`, { length: 32, special: false }, parent).result,
-    );
     const network = new docker.Network(`${name}-network`, { name: d.network, driver: "bridge" }, parent);
-    const workloads = [d.hub, d.neo4j, d.ollama, d.loadBalancer, d.prometheus, d.alertmanager, ...d.exporters, d.objectStore, d.backup];
+    const workloads = [d.hub, d.neo4j, d.ollama, d.loadBalancer, d.prometheus, d.alertmanager, d.grafana, ...d.exporters, d.objectStore, d.backup];
     const volumeNames = [...new Set(workloads.flatMap((w) => w.volumes.map((v) => v.name)))];
     const volumes = volumeNames.map(
       (v) =>
@@ -113,7 +120,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
         objectStore: d.objectStore,
         job: d.backup,
         endpoint: `http://${host}:${cfg.backup.objectStorePort}`,
-        objectStorePassword: secrets["object-store-password"],
+        objectStorePassword: secrets["object-store-password"]!,
         dependsOn: [...volumes, services.neo4j],
       },
       parent,
@@ -122,6 +129,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
       loadBalancerUrl: pulumi.output(`http://${host}:${cfg.loadBalancer.port}`),
       prometheusUrl: pulumi.output(`http://${host}:${cfg.prometheus.port}`),
       alertmanagerUrl: pulumi.output(`http://${host}:${cfg.alertmanager.port}`),
+      grafanaUrl: pulumi.output(`http://${host}:${cfg.grafana.port}`),
       neo4jBoltUri: pulumi.output(`bolt://${host}:${PORT.neo4jBolt}`),
       backupBucket: backup.bucketName,
     };
@@ -133,7 +141,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const parent = { parent: this };
     const k = describeKubernetesStack(cfg, args.stack);
     const cluster = new KubernetesCluster(`${name}-cluster`, { config: cfg, stack: args.stack }, parent);
-    const planned = [k.hub, k.neo4j, k.ollama, k.loadBalancer, k.prometheus, k.alertmanager, ...k.exporters];
+    const planned = [k.hub, k.neo4j, k.ollama, k.loadBalancer, k.prometheus, k.alertmanager, k.grafana, ...k.exporters];
     const platform = new KubernetesPlatform(cluster.provider, secrets, Object.fromEntries(planned.map((p) => [p.workload.name, p.plan])));
     const namespaces = platform.apply(`${name}-namespace`, k.namespaces, { parent: this, dependsOn: cluster.ready });
     const base = [...cluster.ready, ...namespaces, ...platform.apply(`${name}-policy`, k.shared, { parent: this, dependsOn: namespaces })];
@@ -164,6 +172,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
       // In-cluster addresses: reach them with `kubectl port-forward` (they are not exposed).
       prometheusUrl: pulumi.output(`http://${fqdn(SERVICE.prometheus)}:${cfg.prometheus.port}`),
       alertmanagerUrl: pulumi.output(`http://${fqdn(SERVICE.alertmanager)}:${cfg.alertmanager.port}`),
+      grafanaUrl: pulumi.output(`http://${fqdn(SERVICE.grafana)}:${cfg.grafana.port}`),
       neo4jBoltUri: pulumi.output(`bolt://${fqdn(SERVICE.neo4j)}:${PORT.neo4jBolt}`),
       backupBucket: backup.bucketName,
     };
@@ -180,7 +189,8 @@ export class McpSuperserver extends pulumi.ComponentResource {
     new LoadBalancer(`${name}-lb`, { workload: wl(s.loadBalancer), ...on(hub) }, parent);
     const alertmanager = new Alertmanager(`${name}-alertmanager`, { workload: wl(s.alertmanager), ...on() }, parent);
     const exporters = s.exporters.map((e) => new Exporter(`${name}-${wl(e).name}`, { workload: wl(e), ...on() }, parent));
-    new Prometheus(`${name}-prometheus`, { workload: wl(s.prometheus), ...on(alertmanager, ...exporters) }, parent);
+    const prometheus = new Prometheus(`${name}-prometheus`, { workload: wl(s.prometheus), ...on(alertmanager, ...exporters) }, parent);
+    new Grafana(`${name}-grafana`, { workload: wl(s.grafana), ...on(prometheus) }, parent);
     return { neo4j };
   }
 }

@@ -35,7 +35,18 @@ describe("synth --stack dev", () => {
 
   it("writes the rendered files", () => {
     expect(readdirSync(path.join(out, "files")).sort()).toEqual(
-      ["alert-rules.yml", "alertmanager.yml", "blackbox.yml", "crontab", "mcp-backup", "nginx.conf", "prometheus.yml"],
+      [
+        "alert-rules.yml",
+        "alertmanager.yml",
+        "blackbox.yml",
+        "crontab",
+        "mcp-backup",
+        "mcp-superserver-dashboards.yml",
+        "mcp-superserver-datasources.yml",
+        "mcp-superserver-overview.json",
+        "nginx.conf",
+        "prometheus.yml",
+      ],
     );
   });
 
@@ -58,7 +69,8 @@ describe("synth --stack dev", () => {
   });
 
   it("no generated secret appears in plain text in anything it wrote", () => {
-    expect(generatedSecrets).toHaveLength(2);
+    // Neo4j, object store and Grafana admin passwords.
+    expect(generatedSecrets).toHaveLength(3);
     const written = [path.join(out, "resources.json"), ...readdirSync(path.join(out, "files")).map((f) => path.join(out, "files", f))];
     for (const file of written) {
       const text = readFileSync(file, "utf8");

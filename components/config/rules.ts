@@ -19,8 +19,8 @@ const MiB = 1024 ** 2;
 /** Memory Neo4j needs outside heap and page cache (JVM metaspace, threads, native buffers). */
 export const NEO4J_MIN_HEADROOM_BYTES = GiB;
 
-type Part = "hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "backup";
-const PARTS: Part[] = ["hub", "neo4j", "ollama", "loadBalancer", "prometheus", "alertmanager", "backup"];
+type Part = "hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana" | "backup";
+const PARTS: Part[] = ["hub", "neo4j", "ollama", "loadBalancer", "prometheus", "alertmanager", "grafana", "backup"];
 
 function requestsWithinLimits(part: Part, r: Resources): RuleIssue[] {
   const issues: RuleIssue[] = [];

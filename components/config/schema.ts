@@ -174,6 +174,17 @@ const thresholds = z
     diskFreeWarningPercent: percent("Free disk below which LowDiskSpace warns.", 15),
     diskFreeCriticalPercent: percent("Free disk below which CriticalDiskSpace pages.", 5),
     backupMaxAgeHours: z.number().positive().describe("Hours without a successful backup before BackupMissing.").default(26),
+    neo4jQuerySeconds: z
+      .number()
+      .positive()
+      .describe("Neo4j p95 Cypher execution time that warns (Neo4jSlowQueries; Enterprise metrics only).")
+      .default(5),
+    neo4jConnections: z
+      .number()
+      .int()
+      .positive()
+      .describe("Running Neo4j Bolt connections that warn (Neo4jTooManyConnections; Enterprise metrics only).")
+      .default(100),
   })
   .prefault({});
 
@@ -233,6 +244,18 @@ export const alertmanagerSchema = z
       requests: { cpu: "50m", memory: "64Mi" },
     }),
     storage: storage("Alertmanager data", "1Gi"),
+  })
+  .prefault({});
+
+export const grafanaSchema = z
+  .strictObject({
+    image: image("Grafana image, pinned.", "grafana/grafana:11.3.1").default("grafana/grafana:11.3.1"),
+    port: port("Grafana web port (Docker: published on the host; the load balancer has 3000).", 3001),
+    resources: resources("Grafana", {
+      limits: { cpu: "500m", memory: "256Mi" },
+      requests: { cpu: "100m", memory: "128Mi" },
+    }),
+    storage: storage("Grafana data", "1Gi"),
   })
   .prefault({});
 
@@ -374,6 +397,7 @@ export const stackConfigSchema = z.strictObject({
   loadBalancer: loadBalancerSchema.describe("nginx least_conn load balancer in front of the hub replicas."),
   prometheus: prometheusSchema.describe("Prometheus, its exporters and the alert thresholds."),
   alertmanager: alertmanagerSchema.describe("Alertmanager and its receivers."),
+  grafana: grafanaSchema.describe("Grafana with the Prometheus datasource and the overview dashboard."),
   backup: backupSchema.describe("Nightly Neo4j backup to a bucket."),
   cluster: clusterSchema.describe("Kubernetes target: the EKS cluster (created, or an existing one)."),
   kubernetes: kubernetesSchema.describe("Kubernetes target: namespace, storage class and DNS domain."),

@@ -4,6 +4,7 @@
  */
 import type { StackConfig } from "../config/schema";
 import { BACKUP_WORK_VOLUME, backupSchedulerWorkload, objectStoreWorkload } from "../workloads/backup";
+import { stackGrafanaWorkload } from "../workloads/grafana";
 import { hubWorkload } from "../workloads/hub";
 import { loadBalancerWorkload } from "../workloads/loadBalancer";
 import {
@@ -11,14 +12,13 @@ import {
   blackboxWorkload,
   cadvisorWorkload,
   nodeExporterWorkload,
-  PROBE_JOB,
   prometheusWorkload,
-  serviceProbes,
 } from "../workloads/monitoring";
-import { neo4jWorkload } from "../workloads/neo4j";
+import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
+import { addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, replicaNames, type Workload } from "../workloads/types";
-import { dockerContainerName, dockerContainerSelector, dockerNetworkName, dockerVolumeName } from "./naming";
+import { DOCKER_PREFIX, dockerContainerName, dockerContainerSelector, dockerNetworkName, dockerVolumeName } from "./naming";
 
 export interface DockerStack {
   network: string;
@@ -29,6 +29,7 @@ export interface DockerStack {
   loadBalancer: Workload;
   prometheus: Workload;
   alertmanager: Workload;
+  grafana: Workload;
   exporters: Workload[];
   objectStore: Workload;
   backup: Workload;
@@ -59,32 +60,25 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     bucket,
   });
 
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, ...exporters, objectStore, backup];
-  const prometheus = prometheusWorkload(cfg, {
-    prometheus: {
-      externalLabels: { stack, target: "docker" },
-      alertmanagers: [`${SERVICE.alertmanager}:9093`],
-      jobs: [
-        { job: SERVICE.hub, targets: hubReplicas.map((r) => `${r}:${cfg.hub.port}`), labels: { service: SERVICE.hub } },
-        { job: SERVICE.prometheus, targets: ["localhost:9090"] },
-        { job: SERVICE.alertmanager, targets: [`${SERVICE.alertmanager}:9093`] },
-        { job: SERVICE.blackbox, targets: [`${SERVICE.blackbox}:${PORT.blackbox}`] },
-        { job: SERVICE.nodeExporter, targets: [`${SERVICE.nodeExporter}:${PORT.nodeExporter}`] },
-        { job: SERVICE.cadvisor, targets: [`${SERVICE.cadvisor}:${PORT.cadvisor}`] },
-      ],
-      probes: serviceProbes(),
+  const grafana = stackGrafanaWorkload(cfg, { containerLabel: "name", containerSelector: `name=~"${DOCKER_PREFIX}.+"` });
+
+  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, ...exporters, objectStore, backup];
+  const addresses = addressesByServiceName(
+    neo4jMetricsEnabled(cfg),
+    hubReplicas.map((r) => `${r}:${cfg.hub.port}`),
+    {
+      [SERVICE.nodeExporter]: [`${SERVICE.nodeExporter}:${PORT.nodeExporter}`],
+      [SERVICE.cadvisor]: [`${SERVICE.cadvisor}:${PORT.cadvisor}`],
     },
-    rules: {
-      hubJob: SERVICE.hub,
-      neo4jProbeJob: PROBE_JOB.neo4j,
-      ollamaProbeJob: PROBE_JOB.ollama,
-      containers: [...watched, { name: SERVICE.prometheus, replicas: 1, role: "prometheus" as const }].map((w) => ({
-        service: w.name,
-        selector: dockerContainerSelector(replicaNames(w)),
-      })),
-      containerLabel: "name",
-      diskSelector: DISK_SELECTOR,
-    },
-  });
-  return { network, bucket, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, exporters, objectStore, backup };
+  );
+  const view: ContainerView = {
+    containers: [...watched, { name: SERVICE.prometheus, replicas: 1, role: "prometheus" as const }].map((w) => ({
+      service: w.name,
+      selector: dockerContainerSelector(replicaNames(w)),
+    })),
+    containerLabel: "name",
+    diskSelector: DISK_SELECTOR,
+  };
+  const prometheus = prometheusWorkload(cfg, monitoringFiles(addresses, view, { stack, target: "docker" }));
+  return { network, bucket, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, exporters, objectStore, backup };
 }

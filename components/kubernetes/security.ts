@@ -29,6 +29,8 @@ export const POD_SECURITY: Record<Role, PodSecurity> = {
   // 101 is the nginx image's nginx user; pid and temp files go to /tmp (the rendered runDir).
   "load-balancer": { runAsUser: 101, fsGroup: 101, readOnlyRootFilesystem: true, writablePaths: ["/tmp", "/var/cache/nginx"] },
   prometheus: exporter,
+  // 472 is the Grafana image's user; its data lives on a volume, logs and scratch on emptyDirs.
+  grafana: { runAsUser: 472, fsGroup: 472, readOnlyRootFilesystem: true, writablePaths: ["/tmp", "/var/log/grafana"] },
   alertmanager: exporter,
   "blackbox-exporter": exporter,
   "node-exporter": exporter,

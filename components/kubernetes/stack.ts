@@ -7,16 +7,10 @@ import type { StackConfig } from "../config/schema";
 import { hubWorkload } from "../workloads/hub";
 import { workloadLabels } from "../workloads/labels";
 import { loadBalancerWorkload, type HubUpstreams } from "../workloads/loadBalancer";
-import {
-  alertmanagerWorkload,
-  blackboxWorkload,
-  nodeExporterWorkload,
-  PROBE_JOB,
-  prometheusWorkload,
-  pushgatewayWorkload,
-  serviceProbes,
-} from "../workloads/monitoring";
-import { neo4jWorkload } from "../workloads/neo4j";
+import { stackGrafanaWorkload } from "../workloads/grafana";
+import { alertmanagerWorkload, blackboxWorkload, nodeExporterWorkload, prometheusWorkload, pushgatewayWorkload } from "../workloads/monitoring";
+import { JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
+import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
 import { DEVICE_PLUGIN_NAME } from "../cluster/clusterObjects";
@@ -44,6 +38,7 @@ export interface KubernetesStack {
   loadBalancer: Planned;
   prometheus: Planned;
   alertmanager: Planned;
+  grafana: Planned;
   exporters: Planned[];
   /** Namespace-wide objects: NetworkPolicies and Prometheus' RBAC. */
   shared: K8sObject[];
@@ -87,6 +82,7 @@ export function allowedFlows(cfg: StackConfig, nodeNamespace: string): Flow[] {
     { from: role("prometheus"), to: role("pushgateway"), port: PORT.pushgateway, reason: "the backup's last success" },
     { from: role("prometheus"), to: { role: "node-exporter", namespace: nodeNamespace }, port: PORT.nodeExporter, reason: "disk space" },
     { from: role("prometheus"), to: anywhere, port: 443, reason: "Kubernetes API: discovery and kubelet cAdvisor" },
+    { from: role("grafana"), to: role("prometheus"), port: PORT.prometheus, reason: "dashboard queries" },
     { from: role("blackbox-exporter"), to: role("neo4j"), port: PORT.neo4jBolt, reason: "Bolt TCP probe" },
     { from: role("blackbox-exporter"), to: role("ollama"), port: PORT.ollama, reason: "Ollama HTTP probe" },
     { from: role("ollama"), to: anywhere, port: 443, reason: "model pulls from the Ollama registry" },
@@ -96,6 +92,9 @@ export function allowedFlows(cfg: StackConfig, nodeNamespace: string): Flow[] {
   ];
   if (cfg.neo4j.edition === "enterprise") {
     flows.push({ from: role("backup"), to: role("neo4j"), port: PORT.neo4jBackup, reason: "Enterprise online backup" });
+  }
+  if (neo4jMetricsEnabled(cfg)) {
+    flows.push({ from: role("prometheus"), to: role("neo4j"), port: PORT.neo4jMetrics, reason: "Neo4j Enterprise metrics" });
   }
   return flows;
 }
@@ -137,37 +136,34 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   const nodeExporter = nodeExporterWorkload(cfg, { textfile: false });
   const pushgateway = pushgatewayWorkload(cfg);
 
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, blackbox, nodeExporter, pushgateway];
+  const grafana = stackGrafanaWorkload(cfg, { containerLabel: "pod", containerSelector: `namespace="${namespace}", container!=""` });
+
+  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, blackbox, nodeExporter, pushgateway];
+  // Hub pods are discovered from the API (kubernetes_sd below), not listed.
+  const addresses = addressesByServiceName(neo4jMetricsEnabled(cfg), [], {
+    [SERVICE.pushgateway]: [`${SERVICE.pushgateway}:${PORT.pushgateway}`],
+  });
+  const view: ContainerView = {
+    containers: [
+      ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
+        service: w.name,
+        selector: `namespace="${w.role === "node-exporter" ? nodeNamespace : namespace}", container="${w.role}"`,
+      })),
+      // The backup and restore pods' two containers.
+      { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
+      ...(cfg.cluster.mode === "create" ? [{ service: DEVICE_PLUGIN_NAME, selector: `namespace="kube-system", container="${DEVICE_PLUGIN_NAME}"` }] : []),
+    ],
+    containerLabel: "pod",
+    diskSelector: DISK_SELECTOR,
+  };
+  const files = monitoringFiles(addresses, view, { stack, target: "kubernetes" });
   const prometheus = prometheusWorkload(cfg, {
+    ...files,
     prometheus: {
-      externalLabels: { stack, target: "kubernetes" },
-      alertmanagers: [`${SERVICE.alertmanager}:9093`],
-      jobs: [
-        { job: SERVICE.prometheus, targets: ["localhost:9090"] },
-        { job: SERVICE.alertmanager, targets: [`${SERVICE.alertmanager}:9093`] },
-        { job: SERVICE.blackbox, targets: [`${SERVICE.blackbox}:${PORT.blackbox}`] },
-        { job: SERVICE.pushgateway, targets: [`${SERVICE.pushgateway}:${PORT.pushgateway}`] },
-      ],
+      ...files.prometheus,
+      // The hub job is the discovered one (same job name, so the rules match).
+      jobs: files.prometheus.jobs.filter((j) => j.job !== JOB.hub),
       kubernetesJobs: kubernetesScrapeJobs(namespace, nodeNamespace),
-      probes: serviceProbes(),
-    },
-    rules: {
-      hubJob: SERVICE.hub,
-      neo4jProbeJob: PROBE_JOB.neo4j,
-      ollamaProbeJob: PROBE_JOB.ollama,
-      containers: [
-        ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
-          service: w.name,
-          selector: `namespace="${w.role === "node-exporter" ? nodeNamespace : namespace}", container="${w.role}"`,
-        })),
-        // The backup and restore pods' two containers.
-        { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
-        ...(cfg.cluster.mode === "create"
-          ? [{ service: DEVICE_PLUGIN_NAME, selector: `namespace="kube-system", container="${DEVICE_PLUGIN_NAME}"` }]
-          : []),
-      ],
-      containerLabel: "pod",
-      diskSelector: DISK_SELECTOR,
     },
   });
 
@@ -216,6 +212,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     },
     prometheus: { workload: prometheus, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" }, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT } },
     alertmanager: { workload: alertmanager, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
+    grafana: { workload: grafana, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
     exporters: [
       { workload: blackbox, plan: single },
       { workload: pushgateway, plan: single },

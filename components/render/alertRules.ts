@@ -1,10 +1,16 @@
 /**
  * Alert rules as data (kube-prometheus style): every alert has a `severity` label and
  * `summary`, `description` and `runbook_url` annotations. Thresholds come from the typed stack
- * config, so the rules, the policy pack and the docs cannot disagree.
+ * config, so the rules, the policy pack and the docs cannot disagree. Selectors, label names
+ * and jobs are inputs: the Docker stack, the Kubernetes stack and the tests render the same rules.
  */
 import { stringify } from "yaml";
+import { durationSeconds } from "../config/primitives";
 import type { Thresholds } from "../config/schema";
+import { BACKUP_SUCCESS_METRIC, backupAgeSeconds, cpuOfLimit, errorRatio, memoryOfLimit, p95Latency } from "./promql";
+
+/** The backup job's success metric, which BackupMissing watches. */
+export { BACKUP_SUCCESS_METRIC };
 
 export type Severity = "critical" | "warning" | "none";
 
@@ -26,11 +32,26 @@ export interface ContainerTarget {
   selector: string;
 }
 
+/**
+ * How fast the rules react. Production keeps the runbook's windows; a live test runs the very
+ * same rules in seconds by shrinking the rate window and scaling every `for`.
+ */
+export interface AlertTiming {
+  /** Range of the `rate()` in the error-rate, latency and CPU rules. */
+  rateWindow: string;
+  /** Multiplies every rule's `for`. */
+  pendingScale: number;
+}
+
+export const RUNBOOK_TIMING: AlertTiming = { rateWindow: "5m", pendingScale: 1 };
+
 export interface AlertRulesInput {
   thresholds: Thresholds;
   hubJob: string;
   neo4jProbeJob: string;
   ollamaProbeJob: string;
+  /** Job scraping Neo4j's own metrics (Enterprise only); without it there are no Neo4j query alerts. */
+  neo4jMetricsJob?: string;
   /** Services with a memory (and CPU) limit; each gets its own memory and CPU alerts. */
   containers: ContainerTarget[];
   /** The label that tells containers apart in cAdvisor series (`name` on Docker, `pod` on Kubernetes). */
@@ -39,22 +60,31 @@ export interface AlertRulesInput {
   diskSelector: string;
   /** Where the operator runbook lives; each alert links to its own section. */
   runbookUrl: string;
+  timing?: AlertTiming;
 }
 
-/** The metric the backup job publishes when an upload succeeded. */
-export const BACKUP_SUCCESS_METRIC = "mcp_backup_last_success_timestamp_seconds";
+/**
+ * Neo4j 5 Enterprise metrics (server.metrics.prometheus.*). The runbook's 4.x names
+ * (`neo4j_cypher_execution_time_seconds`, `neo4j_connections_active`) no longer exist.
+ */
+export const NEO4J_METRIC = {
+  connections: "neo4j_dbms_bolt_connections_running",
+  queryLatencyMillis: "neo4j_database_neo4j_db_query_execution_latency_millis",
+} as const;
 
 const ratio = (percent: number) => String(percent / 100);
 
 function availabilityRules(i: AlertRulesInput): AlertRule[] {
+  const hubUp = `up{job="${i.hubJob}"}`;
   return [
     {
       alert: "MCPHubDown",
-      expr: `sum(up{job="${i.hubJob}"}) == 0 or absent(up{job="${i.hubJob}"})`,
+      // `absent(...) - 1` is 0 with the job label: "no replica up" also when the job has no series.
+      expr: `sum by (job) (${hubUp}) == 0 or (absent(${hubUp}) - 1)`,
       for: "1m",
       severity: "critical",
       summary: "MCP hub is down",
-      description: "No MCP hub replica has answered a scrape for 1 minute; every CLI client is failing.",
+      description: "{{ $value }} replicas of {{ $labels.job }} answer scrapes; every CLI client is failing.",
     },
     {
       alert: "Neo4jDown",
@@ -63,7 +93,7 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
       for: "2m",
       severity: "critical",
       summary: "Neo4j is unreachable",
-      description: "The Bolt port of {{ $labels.instance }} has refused connections for 2 minutes; graph memory tool calls fail.",
+      description: "The Bolt port {{ $labels.instance }} refuses connections; graph memory tool calls fail.",
     },
     {
       alert: "OllamaDown",
@@ -71,7 +101,7 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
       for: "2m",
       severity: "critical",
       summary: "Ollama is unreachable",
-      description: "The Ollama API at {{ $labels.instance }} has not answered for 2 minutes; LLM tool calls fail.",
+      description: "The Ollama API {{ $labels.instance }} does not answer; LLM tool calls fail.",
     },
     {
       alert: "TargetDown",
@@ -79,17 +109,15 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
       for: "5m",
       severity: "warning",
       summary: "A scrape target is down",
-      description: "{{ $labels.job }} target {{ $labels.instance }} has been down for 5 minutes.",
+      description: "{{ $labels.job }} target {{ $labels.instance }} does not answer scrapes.",
     },
   ];
 }
 
-function trafficRules(i: AlertRulesInput): AlertRule[] {
+function trafficRules(i: AlertRulesInput, w: string): AlertRule[] {
   const t = i.thresholds;
-  const errorRate =
-    `sum by (server) (rate(mcp_requests_total{job="${i.hubJob}",status=~"5.."}[5m]))` +
-    ` / sum by (server) (rate(mcp_requests_total{job="${i.hubJob}"}[5m]))`;
-  const p95 = `histogram_quantile(0.95, sum by (le, server) (rate(mcp_request_duration_seconds_bucket{job="${i.hubJob}"}[5m])))`;
+  const errorRate = errorRatio(i.hubJob, w);
+  const p95 = p95Latency(i.hubJob, w);
   return [
     {
       alert: "HighErrorRate",
@@ -126,17 +154,12 @@ function trafficRules(i: AlertRulesInput): AlertRule[] {
   ];
 }
 
-function containerRules(i: AlertRulesInput): AlertRule[] {
+function containerRules(i: AlertRulesInput, w: string): AlertRule[] {
   const t = i.thresholds;
   const by = i.containerLabel;
   return i.containers.flatMap(({ service, selector }) => {
-    // Working set is what the OOM killer compares with the limit (usage also counts page cache).
-    const memory =
-      `max by (${by}) (container_memory_working_set_bytes{${selector}}` +
-      ` / (container_spec_memory_limit_bytes{${selector}} > 0))`;
-    const cpu =
-      `sum by (${by}) (rate(container_cpu_usage_seconds_total{${selector}}[5m]))` +
-      ` / max by (${by}) (container_spec_cpu_quota{${selector}} / container_spec_cpu_period{${selector}})`;
+    const memory = memoryOfLimit(by, selector);
+    const cpu = cpuOfLimit(by, selector, w);
     const labels = { service };
     return [
       {
@@ -193,7 +216,7 @@ function storageRules(i: AlertRulesInput): AlertRule[] {
     },
     {
       alert: "BackupMissing",
-      expr: `time() - max(${BACKUP_SUCCESS_METRIC}) > ${maxAgeSeconds}`,
+      expr: `${backupAgeSeconds()} > ${maxAgeSeconds}`,
       for: "10m",
       severity: "critical",
       summary: "No successful Neo4j backup recently",
@@ -207,8 +230,30 @@ function storageRules(i: AlertRulesInput): AlertRule[] {
       for: `${t.backupMaxAgeHours}h`,
       severity: "critical",
       summary: "No successful Neo4j backup recently",
-      description: `No backup has reported success for ${t.backupMaxAgeHours}h.`,
+      description: `No backup has reported success within ${t.backupMaxAgeHours}h of monitoring (${BACKUP_SUCCESS_METRIC} absent: {{ $value }}).`,
       labels: { reason: "never" },
+    },
+  ];
+}
+
+function neo4jRules(i: AlertRulesInput, job: string): AlertRule[] {
+  const t = i.thresholds;
+  return [
+    {
+      alert: "Neo4jSlowQueries",
+      expr: `${NEO4J_METRIC.queryLatencyMillis}{job="${job}",quantile="0.95"} / 1000 > ${t.neo4jQuerySeconds}`,
+      for: "5m",
+      severity: "warning",
+      summary: "Neo4j queries are slow",
+      description: `p95 Cypher execution time on {{ $labels.instance }} is {{ $value | humanizeDuration }} (warning above ${t.neo4jQuerySeconds}s).`,
+    },
+    {
+      alert: "Neo4jTooManyConnections",
+      expr: `${NEO4J_METRIC.connections}{job="${job}"} > ${t.neo4jConnections}`,
+      for: "5m",
+      severity: "warning",
+      summary: "Neo4j has too many Bolt connections",
+      description: `{{ $labels.instance }} has {{ $value }} running Bolt connections (warning above ${t.neo4jConnections}).`,
     },
   ];
 }
@@ -219,15 +264,17 @@ const WATCHDOG: AlertRule = {
   for: "0m",
   severity: "none",
   summary: "Alerting pipeline is alive",
-  description: "Always firing. If its receiver stops getting it, Prometheus or Alertmanager is broken.",
+  description: "Always firing (value {{ $value }}). If its receiver stops getting it, Prometheus or Alertmanager is broken.",
 };
 
 export function alertRules(i: AlertRulesInput): { group: string; rules: AlertRule[] }[] {
+  const w = (i.timing ?? RUNBOOK_TIMING).rateWindow;
   return [
     { group: "mcp-superserver.availability", rules: availabilityRules(i) },
-    { group: "mcp-superserver.traffic", rules: trafficRules(i) },
-    { group: "mcp-superserver.resources", rules: containerRules(i) },
+    { group: "mcp-superserver.traffic", rules: trafficRules(i, w) },
+    { group: "mcp-superserver.resources", rules: containerRules(i, w) },
     { group: "mcp-superserver.storage", rules: storageRules(i) },
+    ...(i.neo4jMetricsJob ? [{ group: "mcp-superserver.neo4j", rules: neo4jRules(i, i.neo4jMetricsJob) }] : []),
     { group: "mcp-superserver.meta", rules: [WATCHDOG] },
   ];
 }
@@ -237,13 +284,20 @@ export function runbookAnchor(alert: string): string {
   return alert.toLowerCase();
 }
 
+/** A rule's `for` under the timing: unchanged at scale 1, else whole seconds. */
+export function pendingFor(runbookFor: string, timing: AlertTiming): string {
+  if (timing.pendingScale === 1 || runbookFor === "0m") return runbookFor;
+  return `${Math.max(1, Math.round(durationSeconds(runbookFor) * timing.pendingScale))}s`;
+}
+
 export function renderAlertRules(i: AlertRulesInput): string {
+  const timing = i.timing ?? RUNBOOK_TIMING;
   const groups = alertRules(i).map(({ group, rules }) => ({
     name: group,
     rules: rules.map((r) => ({
       alert: r.alert,
       expr: r.expr,
-      for: r.for,
+      for: pendingFor(r.for, timing),
       labels: { severity: r.severity, ...r.labels },
       annotations: {
         summary: r.summary,

@@ -26,6 +26,8 @@ export const INHIBITIONS: { source: string; targets: string[]; equal: string[] }
     targets: ["HighErrorRate", "CriticalErrorRate", "HighResponseTime", "VeryHighResponseTime"],
     equal: [],
   },
+  // ...and neither do the hub's own down targets.
+  { source: "MCPHubDown", targets: ["TargetDown"], equal: ["job"] },
 ];
 
 function receiver(name: ReceiverName, url: string | undefined) {

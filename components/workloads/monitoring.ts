@@ -1,12 +1,10 @@
 import type { StackConfig } from "../config/schema";
 import { renderAlertRules, type AlertRulesInput } from "../render/alertRules";
 import { renderAlertmanagerConfig, type ReceiverName } from "../render/alertmanager";
-import { BLACKBOX_MODULE, renderBlackboxConfig } from "../render/blackbox";
-import { renderPrometheusConfig, type ProbeJob, type PrometheusInput } from "../render/prometheus";
+import { renderBlackboxConfig } from "../render/blackbox";
+import { renderPrometheusConfig, type PrometheusInput } from "../render/prometheus";
 import { httpCheck, resourceSpec } from "./common";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
-
-export const PROBE_JOB = { neo4j: "probe-neo4j", ollama: "probe-ollama" } as const;
 
 export const PROMETHEUS_CONFIG_PATH = "/etc/prometheus/prometheus.yml";
 export const ALERT_RULES_PATH = "/etc/prometheus/rules/alert-rules.yml";
@@ -153,15 +151,6 @@ export function pushgatewayWorkload(cfg: StackConfig): Workload {
     healthPath: "/-/ready",
     files: [],
   });
-}
-
-/** Blackbox probes of the services that have no metrics endpoint, by service name (both targets). */
-export function serviceProbes(): ProbeJob[] {
-  const exporter = `${SERVICE.blackbox}:${PORT.blackbox}`;
-  return [
-    { job: PROBE_JOB.neo4j, module: BLACKBOX_MODULE.tcp, targets: [`${SERVICE.neo4j}:${PORT.neo4jBolt}`], exporter, labels: { service: SERVICE.neo4j } },
-    { job: PROBE_JOB.ollama, module: BLACKBOX_MODULE.http, targets: [`http://${SERVICE.ollama}:${PORT.ollama}/`], exporter, labels: { service: SERVICE.ollama } },
-  ];
 }
 
 /**

@@ -21,6 +21,11 @@ export function neo4jSettingEnv(setting: string): string {
   return `NEO4J_${setting.replace(/_/g, "__").replace(/\./g, "_")}`;
 }
 
+/** Only Neo4j Enterprise serves Prometheus metrics; Community is watched by its Bolt probe alone. */
+export function neo4jMetricsEnabled(cfg: StackConfig): boolean {
+  return cfg.neo4j.edition === "enterprise";
+}
+
 export function neo4jWorkload(cfg: StackConfig): Workload {
   const { neo4j } = cfg;
   const settings: Record<string, string> = {
@@ -29,6 +34,10 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
     "server.memory.pagecache.size": neo4jMemoryValue(neo4j.pageCache),
     "server.default_listen_address": "0.0.0.0",
   };
+  if (neo4jMetricsEnabled(cfg)) {
+    settings["server.metrics.prometheus.enabled"] = "true";
+    settings["server.metrics.prometheus.endpoint"] = `0.0.0.0:${PORT.neo4jMetrics}`;
+  }
   const env = Object.fromEntries(Object.entries(settings).map(([k, v]) => [neo4jSettingEnv(k), v]));
   if (neo4j.edition === "enterprise") {
     env.NEO4J_ACCEPT_LICENSE_AGREEMENT = "yes";
@@ -44,6 +53,7 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
       { name: "bolt", port: PORT.neo4jBolt, publish: PORT.neo4jBolt },
       { name: "http", port: PORT.neo4jHttp, publish: PORT.neo4jHttp },
       ...(neo4j.edition === "enterprise" ? [{ name: "backup", port: PORT.neo4jBackup }] : []),
+      ...(neo4jMetricsEnabled(cfg) ? [{ name: "metrics", port: PORT.neo4jMetrics }] : []),
     ],
     env,
     secretEnv: { NEO4J_AUTH: { secret: "neo4j-password", prefix: "neo4j/" } },

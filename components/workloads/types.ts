@@ -11,6 +11,7 @@ export type Role =
   | "load-balancer"
   | "prometheus"
   | "alertmanager"
+  | "grafana"
   | "blackbox-exporter"
   | "node-exporter"
   | "cadvisor"
@@ -67,7 +68,7 @@ export interface SecretRef {
   prefix?: string;
 }
 
-export type SecretName = "neo4j-password" | "object-store-password" | "alertmanager-config";
+export type SecretName = "neo4j-password" | "object-store-password" | "alertmanager-config" | "grafana-admin-password";
 
 /** A secret written to a file in the container (Alertmanager reads webhook URLs from files). */
 export interface SecretFileSpec {
@@ -113,6 +114,7 @@ export const SERVICE = {
   loadBalancer: "nginx",
   prometheus: "prometheus",
   alertmanager: "alertmanager",
+  grafana: "grafana",
   blackbox: "blackbox-exporter",
   nodeExporter: "node-exporter",
   cadvisor: "cadvisor",
@@ -127,6 +129,8 @@ export const BACKUP_METRICS_VOLUME = "backup-metrics";
 export const PORT = {
   neo4jBolt: 7687,
   neo4jHttp: 7474,
+  /** Neo4j Enterprise's Prometheus endpoint (server.metrics.prometheus.endpoint). */
+  neo4jMetrics: 2004,
   ollama: 11434,
   nginxHttp: 8080,
   nginxStatus: 8081,
@@ -137,6 +141,8 @@ export const PORT = {
   nginxExporter: 9113,
   pushgateway: 9091,
   neo4jBackup: 6362,
+  prometheus: 9090,
+  grafana: 3000,
 } as const;
 
 /** Hub replicas are `mcp-hub-1..N` (the runbook's names); a single-instance service keeps its name. */

@@ -1,17 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../../components/config";
 import { runUnderMocks, unwrapSecrets, type MockRun, type RecordedResource } from "../../scripts/lib/mockEngine";
 
-/** Runs the McpSuperserver component for a raw config under mocks and returns what it declared. */
-export async function declareStack(raw: Record<string, unknown> = {}, stack = "dev"): Promise<MockRun> {
+/**
+ * Runs the McpSuperserver component for a raw config under mocks and returns what it declared,
+ * plus the names of the stack outputs that are secrets (resolved outputs lose that mark).
+ */
+export async function declareStack(raw: Record<string, unknown> = {}, stack = "dev"): Promise<MockRun & { secretOutputs: string[] }> {
   const config = parseStackConfig(raw);
   const { McpSuperserver } = await import("../../components/superserver");
-  return runUnderMocks({
+  const secretOutputs: string[] = [];
+  const run = await runUnderMocks({
     stack,
-    program: () => {
+    program: async () => {
       const s = new McpSuperserver("mcp", { config, stack });
-      return { loadBalancerUrl: s.loadBalancerUrl, neo4jPassword: s.neo4jPassword, backupBucket: s.backupBucket };
+      const outputs = {
+        loadBalancerUrl: s.loadBalancerUrl,
+        neo4jPassword: s.neo4jPassword,
+        backupBucket: s.backupBucket,
+        grafanaUrl: s.grafanaUrl,
+        grafanaAdminPassword: s.grafanaAdminPassword,
+      };
+      for (const [name, output] of Object.entries(outputs)) if (await pulumi.isSecret(output)) secretOutputs.push(name);
+      return outputs;
     },
   });
+  return { ...run, secretOutputs };
 }
 
 export const ofType = (run: MockRun, type: string) => run.resources.filter((r) => r.type === type);

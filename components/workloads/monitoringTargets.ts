@@ -1,0 +1,88 @@
+/**
+ * What Prometheus scrapes and probes, and which jobs the alert rules watch, as a function of
+ * addresses. Docker passes service names, Kubernetes its Service DNS names, the live test
+ * 127.0.0.1 ports: all render the same jobs, so the rules' job names always match.
+ */
+import type { ContainerTarget } from "../render/alertRules";
+import { BLACKBOX_MODULE } from "../render/blackbox";
+import type { ProbeJob, StaticJob } from "../render/prometheus";
+import type { MonitoringFiles } from "./monitoring";
+import { PORT, SERVICE } from "./types";
+
+export const JOB = {
+  hub: SERVICE.hub,
+  neo4jProbe: "probe-neo4j",
+  ollamaProbe: "probe-ollama",
+  neo4jMetrics: SERVICE.neo4j,
+} as const;
+
+export interface MonitoredAddresses {
+  /** host:port of every hub replica. */
+  hubReplicas: string[];
+  /** host:port of Neo4j's Bolt port, probed over TCP. */
+  neo4jBolt: string;
+  /** host:port of Neo4j's Prometheus endpoint; only Enterprise has one. */
+  neo4jMetrics?: string;
+  /** URL of Ollama's API, probed over HTTP. */
+  ollamaUrl: string;
+  /** host:port of blackbox_exporter. */
+  blackbox: string;
+  /** host:port of Alertmanager. */
+  alertmanager: string;
+  /** Other targets scraped as they are (Prometheus itself, exporters), by job name. */
+  others: Record<string, string[]>;
+}
+
+/**
+ * Addresses by service name, which both targets' DNS answers (Docker's network, a Kubernetes
+ * namespace), given the hub targets and the scrape jobs only one target has.
+ */
+export function addressesByServiceName(
+  neo4jMetrics: boolean,
+  hubReplicas: string[],
+  extraJobs: Record<string, string[]>,
+): MonitoredAddresses {
+  return {
+    hubReplicas,
+    neo4jBolt: `${SERVICE.neo4j}:${PORT.neo4jBolt}`,
+    ...(neo4jMetrics ? { neo4jMetrics: `${SERVICE.neo4j}:${PORT.neo4jMetrics}` } : {}),
+    ollamaUrl: `http://${SERVICE.ollama}:${PORT.ollama}/`,
+    blackbox: `${SERVICE.blackbox}:${PORT.blackbox}`,
+    alertmanager: `${SERVICE.alertmanager}:9093`,
+    others: {
+      [SERVICE.prometheus]: [`localhost:${PORT.prometheus}`],
+      [SERVICE.alertmanager]: [`${SERVICE.alertmanager}:9093`],
+      [SERVICE.blackbox]: [`${SERVICE.blackbox}:${PORT.blackbox}`],
+      ...extraJobs,
+    },
+  };
+}
+
+/** How container series are told apart on the target (cAdvisor on Docker, the kubelet on Kubernetes). */
+export interface ContainerView {
+  containers: ContainerTarget[];
+  containerLabel: string;
+  diskSelector: string;
+}
+
+export function monitoringFiles(a: MonitoredAddresses, view: ContainerView, externalLabels: Record<string, string>): MonitoringFiles {
+  const jobs: StaticJob[] = [
+    { job: JOB.hub, targets: a.hubReplicas, labels: { service: SERVICE.hub } },
+    ...(a.neo4jMetrics ? [{ job: JOB.neo4jMetrics, targets: [a.neo4jMetrics], labels: { service: SERVICE.neo4j } }] : []),
+    ...Object.entries(a.others).map(([job, targets]) => ({ job, targets })),
+  ];
+  const probes: ProbeJob[] = [
+    { job: JOB.neo4jProbe, module: BLACKBOX_MODULE.tcp, targets: [a.neo4jBolt], exporter: a.blackbox, labels: { service: SERVICE.neo4j } },
+    { job: JOB.ollamaProbe, module: BLACKBOX_MODULE.http, targets: [a.ollamaUrl], exporter: a.blackbox, labels: { service: SERVICE.ollama } },
+  ];
+  return {
+    prometheus: { externalLabels, alertmanagers: [a.alertmanager], jobs, probes },
+    rules: {
+      hubJob: JOB.hub,
+      neo4jProbeJob: JOB.neo4jProbe,
+      ollamaProbeJob: JOB.ollamaProbe,
+      ...(a.neo4jMetrics ? { neo4jMetricsJob: JOB.neo4jMetrics } : {}),
+      ...view,
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * End to end on 127.0.0.1 with the real daemons running the rendered configs: stopping the hub
+ * delivers MCPHubDown to the paging webhook, 10% of 5xx delivers HighErrorRate to chat, and the
+ * Watchdog reaches its own receiver. Intervals are seconds (through the renderers' inputs), the
+ * whole run is bounded and leaves no process or directory behind.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseStackConfig } from "../components/config/parse";
+import { RATE_INTERVAL, grafanaDashboard } from "../components/render/grafanaDashboard";
+import { JOB } from "../components/workloads/monitoringTargets";
+import { FAST_TIMING, startLiveMonitoring, type LiveMonitoring } from "./support/liveMonitoring";
+import { waitFor } from "./support/processes";
+
+const RUNBOOK = "https://github.com/mcp-superserver/mcp-superserver-infra/blob/main/docs/runbook.md";
+
+describe("live monitoring pipeline", () => {
+  let live: LiveMonitoring;
+  beforeAll(async () => {
+    live = await startLiveMonitoring(FAST_TIMING);
+  });
+  afterAll(async () => live?.stop());
+
+  it("scrapes the hub contract and probes Neo4j and Ollama through blackbox_exporter", async () => {
+    const probes = await waitFor(
+      "first scrapes",
+      async () => {
+        const up = await live.query('up{job="mcp-hub"} == 1');
+        const probed = await live.query("probe_success == 1");
+        const requests = await live.query("mcp_requests_total");
+        return up.length === 1 && probed.length === 2 && requests.length === 4 ? probed : undefined;
+      },
+      15_000,
+    );
+    expect(probes.map((p) => p.metric.job).sort()).toEqual(["probe-neo4j", "probe-ollama"]);
+  });
+
+  it("answers every dashboard query, with data for the hub and availability panels", async () => {
+    const dashboard = grafanaDashboard({
+      datasourceUid: "live",
+      thresholds: parseStackConfig({}).prometheus.alerts,
+      hubJob: JOB.hub,
+      neo4jProbeJob: JOB.neo4jProbe,
+      ollamaProbeJob: JOB.ollamaProbe,
+      containerLabel: "name",
+      containerSelector: 'name=~"mcp-.+"',
+    });
+    // Container and backup metrics come from cAdvisor and the backup job, which do not run here.
+    const withData = ["Hub replicas up", "Neo4j up", "Ollama up", "Request rate by server", "p95 latency by server", "5xx error rate by server"];
+    const results = await waitFor(
+      "rates over a full window",
+      async () => {
+        const answers = await Promise.all(
+          dashboard.panels.map(async (p) => [p.title, await live.query(p.targets[0].expr.replaceAll(RATE_INTERVAL, FAST_TIMING.rules.rateWindow))] as const),
+        );
+        return answers.every(([title, r]) => !withData.includes(title) || r.length > 0) ? Object.fromEntries(answers) : undefined;
+      },
+      20_000,
+    );
+    expect(Object.keys(results).sort()).toEqual(dashboard.panels.map((p) => p.title).sort());
+    expect(results["Request rate by server"].map((r) => r.metric.server).sort()).toEqual(["neo4j-memory", "ollama"]);
+    expect(Number(results["Neo4j up"][0].value[1])).toBe(1);
+  });
+
+  it("delivers the Watchdog to its own receiver", async () => {
+    const { alert } = await live.webhooks.firing("/watchdog", "Watchdog", 0, 15_000);
+    expect(alert.labels.severity).toBe("none");
+  });
+
+  it("delivers HighErrorRate (and not CriticalErrorRate) to chat when 10% of requests fail", async () => {
+    const since = Date.now();
+    live.hub.setErrorRatio("neo4j-memory", 0.1);
+    const { alert } = await live.webhooks.firing("/chat", "HighErrorRate", since, 45_000);
+    expect(alert.labels).toMatchObject({ alertname: "HighErrorRate", severity: "warning", server: "neo4j-memory", stack: "live-test" });
+    expect(alert.annotations.summary).toBe("MCP hub error rate is high");
+    expect(alert.annotations.description).toMatch(/^More than 5% of requests to server neo4j-memory fail with 5xx \(now (9\.\d+|10(\.\d+)?)%\)\.$/);
+    expect(alert.annotations.runbook_url).toBe(`${RUNBOOK}#higherrorrate`);
+    const critical = live.webhooks.deliveries.flatMap((d) => d.alerts).filter((a) => a.labels.alertname === "CriticalErrorRate");
+    expect(critical).toEqual([]);
+  });
+
+  it("delivers MCPHubDown to paging when the hub stops", async () => {
+    const since = Date.now();
+    await live.hub.stop();
+    const { alert } = await live.webhooks.firing("/paging", "MCPHubDown", since, 30_000);
+    expect(alert.labels).toMatchObject({ alertname: "MCPHubDown", severity: "critical", job: "mcp-hub" });
+    expect(alert.annotations.description).toBe("0 replicas of mcp-hub answer scrapes; every CLI client is failing.");
+    expect(alert.annotations.runbook_url).toBe(`${RUNBOOK}#mcphubdown`);
+  });
+});

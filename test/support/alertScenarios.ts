@@ -1,0 +1,521 @@
+/**
+ * promtool unit-test scenarios, one pair per alert: a case that fires (with its labels and
+ * annotations spelled out as an operator would expect to read them) and a case just under the
+ * threshold or before `for` that must stay quiet. They run against the rules the Docker stack
+ * renders with the default (runbook) thresholds; the Neo4j query alerts against Enterprise.
+ */
+import { stringify } from "yaml";
+
+const RUNBOOK = "https://github.com/mcp-superserver/mcp-superserver-infra/blob/main/docs/runbook.md";
+
+export interface ExpectedAlert {
+  labels: Record<string, string>;
+  summary: string;
+  description: string;
+}
+
+export interface AlertCase {
+  alert: string;
+  /** What the case shows, e.g. "fires when every replica is down". */
+  title: string;
+  interval: string;
+  /** How often promtool evaluates the rules; cases run together must agree. */
+  evaluationInterval?: string;
+  series: { series: string; values: string }[];
+  evalTime: string;
+  /** Empty: the alert must not fire at evalTime. */
+  expected: ExpectedAlert[];
+}
+
+const HUB_UP = (replica: number, values: string) => ({
+  series: `up{job="mcp-hub",instance="mcp-hub-${replica}:3000",service="mcp-hub"}`,
+  values,
+});
+
+const requests = (server: string, okPerMinute: number, errorsPerMinute: number) => [
+  { series: `mcp_requests_total{job="mcp-hub",instance="mcp-hub-1:3000",server="${server}",status="200"}`, values: `0+${okPerMinute}x30` },
+  { series: `mcp_requests_total{job="mcp-hub",instance="mcp-hub-1:3000",server="${server}",status="500"}`, values: `0+${errorsPerMinute}x30` },
+];
+
+/** Cumulative bucket counts per minute, keyed by `le`. */
+const latency = (server: string, perMinute: Record<string, number>) =>
+  Object.entries(perMinute).map(([le, n]) => ({
+    series: `mcp_request_duration_seconds_bucket{job="mcp-hub",instance="mcp-hub-1:3000",server="${server}",le="${le}"}`,
+    values: `0+${n}x30`,
+  }));
+
+const MiB = 1024 ** 2;
+const memory = (name: string, limitBytes: number, workingSetBytes: number) => [
+  { series: `container_memory_working_set_bytes{name="${name}"}`, values: `${workingSetBytes}x20` },
+  { series: `container_spec_memory_limit_bytes{name="${name}"}`, values: `${limitBytes}x20` },
+];
+
+const cpu = (name: string, cpuSecondsPerMinute: number) => [
+  { series: `container_cpu_usage_seconds_total{name="${name}"}`, values: `0+${cpuSecondsPerMinute}x30` },
+  { series: `container_spec_cpu_quota{name="${name}"}`, values: "100000x30" },
+  { series: `container_spec_cpu_period{name="${name}"}`, values: "100000x30" },
+];
+
+const DATA_DISK = 'instance="node-exporter:9100",mountpoint="/data",fstype="ext4",device="/dev/sda1"';
+const disk = (labels: string, freePercent: number) => [
+  { series: `node_filesystem_avail_bytes{${labels}}`, values: `${freePercent}x20` },
+  { series: `node_filesystem_size_bytes{${labels}}`, values: "100x20" },
+];
+
+/** 27 hours at 1m would be 1620 evaluations of every rule; 5m keeps the run short. */
+const BACKUP_TIMING = { interval: "5m", evaluationInterval: "5m" };
+
+export const COMMUNITY_CASES: AlertCase[] = [
+  {
+    alert: "MCPHubDown",
+    title: "fires when every replica fails its scrapes for 1m",
+    interval: "1m",
+    series: [HUB_UP(1, "1 0x5"), HUB_UP(2, "1 0x5")],
+    evalTime: "2m",
+    expected: [
+      {
+        labels: { severity: "critical", job: "mcp-hub" },
+        summary: "MCP hub is down",
+        description: "0 replicas of mcp-hub answer scrapes; every CLI client is failing.",
+      },
+    ],
+  },
+  {
+    alert: "MCPHubDown",
+    title: "fires when the hub job has no series at all",
+    interval: "1m",
+    series: [{ series: 'up{job="prometheus",instance="localhost:9090"}', values: "1x5" }],
+    evalTime: "1m",
+    expected: [
+      {
+        labels: { severity: "critical", job: "mcp-hub" },
+        summary: "MCP hub is down",
+        description: "0 replicas of mcp-hub answer scrapes; every CLI client is failing.",
+      },
+    ],
+  },
+  {
+    alert: "MCPHubDown",
+    title: "stays quiet while one replica still answers",
+    interval: "1m",
+    series: [HUB_UP(1, "1x5"), HUB_UP(2, "1 0x5")],
+    evalTime: "5m",
+    expected: [],
+  },
+  {
+    alert: "Neo4jDown",
+    title: "fires after 2m of refused Bolt connections",
+    interval: "1m",
+    series: [{ series: 'probe_success{job="probe-neo4j",instance="neo4j:7687",service="neo4j"}', values: "0x5" }],
+    evalTime: "2m",
+    expected: [
+      {
+        labels: { severity: "critical", job: "probe-neo4j", instance: "neo4j:7687", service: "neo4j" },
+        summary: "Neo4j is unreachable",
+        description: "The Bolt port neo4j:7687 refuses connections; graph memory tool calls fail.",
+      },
+    ],
+  },
+  {
+    alert: "Neo4jDown",
+    title: "stays quiet through a restart shorter than 2m",
+    interval: "1m",
+    series: [{ series: 'probe_success{job="probe-neo4j",instance="neo4j:7687",service="neo4j"}', values: "0 0 1 1 1" }],
+    evalTime: "2m",
+    expected: [],
+  },
+  {
+    alert: "OllamaDown",
+    title: "fires after 2m without an answer from the API",
+    interval: "1m",
+    series: [{ series: 'probe_success{job="probe-ollama",instance="http://ollama:11434/",service="ollama"}', values: "0x5" }],
+    evalTime: "3m",
+    expected: [
+      {
+        labels: { severity: "critical", job: "probe-ollama", instance: "http://ollama:11434/", service: "ollama" },
+        summary: "Ollama is unreachable",
+        description: "The Ollama API http://ollama:11434/ does not answer; LLM tool calls fail.",
+      },
+    ],
+  },
+  {
+    alert: "OllamaDown",
+    title: "stays quiet before 2m have passed",
+    interval: "1m",
+    series: [{ series: 'probe_success{job="probe-ollama",instance="http://ollama:11434/",service="ollama"}', values: "0x5" }],
+    evalTime: "1m",
+    expected: [],
+  },
+  {
+    alert: "TargetDown",
+    title: "fires when a target has been down for 5m",
+    interval: "1m",
+    series: [{ series: 'up{job="node-exporter",instance="node-exporter:9100"}', values: "0x10" }],
+    evalTime: "6m",
+    expected: [
+      {
+        labels: { severity: "warning", job: "node-exporter", instance: "node-exporter:9100" },
+        summary: "A scrape target is down",
+        description: "node-exporter target node-exporter:9100 does not answer scrapes.",
+      },
+    ],
+  },
+  {
+    alert: "TargetDown",
+    title: "stays quiet before 5m have passed",
+    interval: "1m",
+    series: [{ series: 'up{job="node-exporter",instance="node-exporter:9100"}', values: "0x10" }],
+    evalTime: "4m",
+    expected: [],
+  },
+  {
+    alert: "HighErrorRate",
+    title: "fires at 10% 5xx",
+    interval: "1m",
+    series: requests("neo4j-memory", 540, 60),
+    evalTime: "10m",
+    expected: [
+      {
+        labels: { severity: "warning", server: "neo4j-memory" },
+        summary: "MCP hub error rate is high",
+        description: "More than 5% of requests to server neo4j-memory fail with 5xx (now 10%).",
+      },
+    ],
+  },
+  {
+    alert: "HighErrorRate",
+    title: "stays quiet at 4.5% 5xx",
+    interval: "1m",
+    series: requests("neo4j-memory", 573, 27),
+    evalTime: "10m",
+    expected: [],
+  },
+  {
+    alert: "CriticalErrorRate",
+    title: "fires at 20% 5xx",
+    interval: "1m",
+    series: requests("ollama", 480, 120),
+    evalTime: "10m",
+    expected: [
+      {
+        labels: { severity: "critical", server: "ollama" },
+        summary: "MCP hub error rate is critical",
+        description: "More than 15% of requests to server ollama fail with 5xx (now 20%).",
+      },
+    ],
+  },
+  {
+    alert: "CriticalErrorRate",
+    title: "stays quiet at 14% 5xx",
+    interval: "1m",
+    series: requests("ollama", 516, 84),
+    evalTime: "10m",
+    expected: [],
+  },
+  {
+    alert: "HighResponseTime",
+    title: "fires at a p95 of 2.125s",
+    interval: "1m",
+    series: latency("ollama", { "0.5": 50, "1": 80, "2.5": 100, "5": 100, "+Inf": 100 }),
+    evalTime: "15m",
+    expected: [
+      {
+        labels: { severity: "warning", server: "ollama" },
+        summary: "MCP hub responses are slow",
+        description: "p95 latency of server ollama is 2.125s (warning above 1s).",
+      },
+    ],
+  },
+  {
+    alert: "HighResponseTime",
+    title: "stays quiet at a p95 just under 1s",
+    interval: "1m",
+    series: latency("ollama", { "0.5": 50, "1": 96, "2.5": 100, "5": 100, "+Inf": 100 }),
+    evalTime: "15m",
+    expected: [],
+  },
+  {
+    alert: "VeryHighResponseTime",
+    title: "fires at a p95 of 8.75s",
+    interval: "1m",
+    series: latency("neo4j-memory", { "1": 50, "2.5": 60, "5": 80, "10": 100, "+Inf": 100 }),
+    evalTime: "10m",
+    expected: [
+      {
+        labels: { severity: "critical", server: "neo4j-memory" },
+        summary: "MCP hub responses are very slow",
+        description: "p95 latency of server neo4j-memory is 8.75s (critical above 5s).",
+      },
+    ],
+  },
+  {
+    alert: "VeryHighResponseTime",
+    title: "stays quiet at a p95 of 4.75s",
+    interval: "1m",
+    series: latency("neo4j-memory", { "1": 25, "2.5": 50, "5": 100, "10": 100, "+Inf": 100 }),
+    evalTime: "10m",
+    expected: [],
+  },
+  {
+    alert: "HighMemoryUsage",
+    title: "fires for a hub replica at 93.75% of its 512Mi limit",
+    interval: "1m",
+    series: memory("mcp-hub-1", 512 * MiB, 480 * MiB),
+    evalTime: "6m",
+    expected: [
+      {
+        labels: { severity: "warning", name: "mcp-hub-1", service: "mcp-hub" },
+        summary: "mcp-hub memory is near its limit",
+        description: "mcp-hub-1 uses 93.75% of its memory limit (warning above 90%).",
+      },
+    ],
+  },
+  {
+    alert: "HighMemoryUsage",
+    title: "stays quiet at 89.84% of the limit",
+    interval: "1m",
+    series: memory("mcp-hub-1", 512 * MiB, 460 * MiB),
+    evalTime: "6m",
+    expected: [],
+  },
+  {
+    alert: "CriticalMemoryUsage",
+    title: "fires for Neo4j at 95.31% of its 8Gi limit",
+    interval: "1m",
+    series: memory("mcp-neo4j", 8192 * MiB, 7808 * MiB),
+    evalTime: "3m",
+    expected: [
+      {
+        labels: { severity: "critical", name: "mcp-neo4j", service: "neo4j" },
+        summary: "neo4j is about to be OOM-killed",
+        description: "mcp-neo4j uses 95.31% of its memory limit (critical above 95%).",
+      },
+    ],
+  },
+  {
+    alert: "CriticalMemoryUsage",
+    title: "stays quiet at 94.53% of the limit",
+    interval: "1m",
+    series: memory("mcp-neo4j", 8192 * MiB, 7744 * MiB),
+    evalTime: "3m",
+    expected: [],
+  },
+  {
+    alert: "HighCPUUsage",
+    title: "fires for a hub replica using 95% of its CPU for 15m",
+    interval: "1m",
+    series: cpu("mcp-hub-2", 57),
+    evalTime: "20m",
+    expected: [
+      {
+        labels: { severity: "warning", name: "mcp-hub-2", service: "mcp-hub" },
+        summary: "mcp-hub is using most of its CPU limit",
+        description: "mcp-hub-2 uses 95% of its CPU limit (warning above 90%); it is being throttled.",
+      },
+    ],
+  },
+  {
+    alert: "HighCPUUsage",
+    title: "stays quiet at 88% of the CPU limit",
+    interval: "1m",
+    series: cpu("mcp-hub-2", 52.8),
+    evalTime: "20m",
+    expected: [],
+  },
+  {
+    alert: "LowDiskSpace",
+    title: "fires with 10% free on /data for 10m",
+    interval: "1m",
+    series: disk(DATA_DISK, 10),
+    evalTime: "12m",
+    expected: [
+      {
+        labels: {
+          severity: "warning",
+          instance: "node-exporter:9100",
+          mountpoint: "/data",
+          fstype: "ext4",
+          device: "/dev/sda1",
+        },
+        summary: "Disk space is low",
+        description: "/data on node-exporter:9100 has 10% free (warning below 15%).",
+      },
+    ],
+  },
+  {
+    alert: "LowDiskSpace",
+    title: "stays quiet with 16% free, and ignores a full tmpfs",
+    interval: "1m",
+    series: [...disk(DATA_DISK, 16), ...disk('instance="node-exporter:9100",mountpoint="/run",fstype="tmpfs",device="tmpfs"', 1)],
+    evalTime: "12m",
+    expected: [],
+  },
+  {
+    alert: "CriticalDiskSpace",
+    title: "fires with 4% free on /data for 5m",
+    interval: "1m",
+    series: disk(DATA_DISK, 4),
+    evalTime: "7m",
+    expected: [
+      {
+        labels: {
+          severity: "critical",
+          instance: "node-exporter:9100",
+          mountpoint: "/data",
+          fstype: "ext4",
+          device: "/dev/sda1",
+        },
+        summary: "Disk is almost full",
+        description: "/data on node-exporter:9100 has 4% free (critical below 5%).",
+      },
+    ],
+  },
+  {
+    alert: "CriticalDiskSpace",
+    title: "stays quiet with 6% free",
+    interval: "1m",
+    series: disk(DATA_DISK, 6),
+    evalTime: "7m",
+    expected: [],
+  },
+  {
+    alert: "BackupMissing",
+    title: "fires 27h after the last successful backup",
+    ...BACKUP_TIMING,
+    series: [{ series: 'mcp_backup_last_success_timestamp_seconds{job="node-exporter",instance="node-exporter:9100"}', values: "0x400" }],
+    evalTime: "27h",
+    expected: [
+      {
+        labels: { severity: "critical", reason: "stale" },
+        summary: "No successful Neo4j backup recently",
+        description: "The last successful backup finished 1d 3h 0m 0s ago (limit 26h).",
+      },
+    ],
+  },
+  {
+    alert: "BackupMissing",
+    title: "stays quiet exactly 26h after the last backup",
+    ...BACKUP_TIMING,
+    series: [{ series: 'mcp_backup_last_success_timestamp_seconds{job="node-exporter",instance="node-exporter:9100"}', values: "0x400" }],
+    evalTime: "26h",
+    expected: [],
+  },
+  {
+    alert: "BackupMissing",
+    title: "fires when no backup has ever reported success for 26h",
+    ...BACKUP_TIMING,
+    series: [{ series: 'up{job="node-exporter",instance="node-exporter:9100"}', values: "1x400" }],
+    evalTime: "26h10m",
+    expected: [
+      {
+        labels: { severity: "critical", reason: "never" },
+        summary: "No successful Neo4j backup recently",
+        description: "No backup has reported success within 26h of monitoring (mcp_backup_last_success_timestamp_seconds absent: 1).",
+      },
+    ],
+  },
+  {
+    alert: "BackupMissing",
+    title: "stays quiet on a fresh stack younger than 26h",
+    ...BACKUP_TIMING,
+    series: [{ series: 'up{job="node-exporter",instance="node-exporter:9100"}', values: "1x400" }],
+    evalTime: "25h50m",
+    expected: [],
+  },
+  {
+    alert: "Watchdog",
+    title: "always fires (it has no quiet case: silence means the pipeline is broken)",
+    interval: "1m",
+    series: [],
+    evalTime: "1m",
+    expected: [
+      {
+        labels: { severity: "none" },
+        summary: "Alerting pipeline is alive",
+        description: "Always firing (value 1). If its receiver stops getting it, Prometheus or Alertmanager is broken.",
+      },
+    ],
+  },
+];
+
+const NEO4J_METRICS = 'job="neo4j",instance="neo4j:2004",service="neo4j"';
+
+/** Cases for the rules only an Enterprise Neo4j (with its metrics endpoint) gets. */
+export const ENTERPRISE_CASES: AlertCase[] = [
+  {
+    alert: "Neo4jSlowQueries",
+    title: "fires at a p95 Cypher execution time of 6.5s",
+    interval: "1m",
+    series: [{ series: `neo4j_database_neo4j_db_query_execution_latency_millis{${NEO4J_METRICS},quantile="0.95"}`, values: "6500x10" }],
+    evalTime: "6m",
+    expected: [
+      {
+        labels: { severity: "warning", job: "neo4j", instance: "neo4j:2004", service: "neo4j", quantile: "0.95" },
+        summary: "Neo4j queries are slow",
+        description: "p95 Cypher execution time on neo4j:2004 is 6.5s (warning above 5s).",
+      },
+    ],
+  },
+  {
+    alert: "Neo4jSlowQueries",
+    title: "stays quiet at 4.9s",
+    interval: "1m",
+    series: [{ series: `neo4j_database_neo4j_db_query_execution_latency_millis{${NEO4J_METRICS},quantile="0.95"}`, values: "4900x10" }],
+    evalTime: "6m",
+    expected: [],
+  },
+  {
+    alert: "Neo4jTooManyConnections",
+    title: "fires at 120 running Bolt connections",
+    interval: "1m",
+    series: [{ series: `neo4j_dbms_bolt_connections_running{${NEO4J_METRICS}}`, values: "120x10" }],
+    evalTime: "6m",
+    expected: [
+      {
+        labels: { severity: "warning", job: "neo4j", instance: "neo4j:2004", service: "neo4j" },
+        summary: "Neo4j has too many Bolt connections",
+        description: "neo4j:2004 has 120 running Bolt connections (warning above 100).",
+      },
+    ],
+  },
+  {
+    alert: "Neo4jTooManyConnections",
+    title: "stays quiet at exactly 100",
+    interval: "1m",
+    series: [{ series: `neo4j_dbms_bolt_connections_running{${NEO4J_METRICS}}`, values: "100x10" }],
+    evalTime: "6m",
+    expected: [],
+  },
+];
+
+/** A promtool unit-test file with one test group per case. */
+export function promtoolTestFile(ruleFile: string, cases: AlertCase[]): string {
+  const intervals = new Set(cases.map((c) => c.evaluationInterval ?? "1m"));
+  if (intervals.size !== 1) throw new Error(`cases run together need one evaluation interval, got ${[...intervals]}`);
+  return stringify(
+    {
+      rule_files: [ruleFile],
+      evaluation_interval: [...intervals][0],
+      tests: cases.map((c) => ({
+        name: `${c.alert} ${c.title}`,
+        interval: c.interval,
+        input_series: c.series,
+        alert_rule_test: [
+          {
+            eval_time: c.evalTime,
+            alertname: c.alert,
+            exp_alerts: c.expected.map((e) => ({
+              exp_labels: e.labels,
+              exp_annotations: {
+                summary: e.summary,
+                description: e.description,
+                runbook_url: `${RUNBOOK}#${c.alert.toLowerCase()}`,
+              },
+            })),
+          },
+        ],
+      })),
+    },
+    { lineWidth: 0 },
+  );
+}
