@@ -1,6 +1,7 @@
 /**
  * MCP-SUPERSERVER: one typed stack config in, one component out. `target: docker` (the dev
- * stack) runs everything on local Docker; see README.md for the config reference.
+ * stack) runs everything on local Docker, `target: kubernetes` (the prod stack) on EKS; see
+ * README.md for the config reference and docs/prod.md for the prod stack.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./components/config";

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { versionedBucket } from "./bucket";
 import type { DockerPlatform } from "./docker/platform";
 import { OBJECT_STORE_REGION, OBJECT_STORE_USER } from "./workloads/backup";
 import type { Workload } from "./workloads/types";
@@ -42,29 +43,7 @@ export class BackupBucket extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: store.containers },
     );
-    const resourceOpts = { parent: this, provider };
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucket, forceDestroy: true }, resourceOpts);
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-      resourceOpts,
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            id: "expire-old-backups",
-            status: "Enabled",
-            filter: {},
-            expiration: { days: args.retentionDays },
-            noncurrentVersionExpiration: { noncurrentDays: args.retentionDays },
-          },
-        ],
-      },
-      { ...resourceOpts, dependsOn: [versioning] },
-    );
+    const { bucket } = versionedBucket(name, { bucket: args.bucket, retentionDays: args.retentionDays, forceDestroy: true }, { parent: this, provider });
     args.platform.deploy(`${name}-job`, args.job, { parent: this, dependsOn: [bucket, ...(args.dependsOn ?? [])] });
     this.bucketName = bucket.bucket;
     this.registerOutputs({ bucketName: this.bucketName });

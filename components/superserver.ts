@@ -4,17 +4,35 @@ import * as random from "@pulumi/random";
 import { BackupBucket } from "./backupBucket";
 import type { StackConfig } from "./config/schema";
 import { dockerVolumeName } from "./docker/naming";
+import { KubernetesCluster } from "./cluster/cluster";
 import { DockerPlatform, type Secrets } from "./docker/platform";
 import { describeDockerStack } from "./docker/stack";
+import { KubernetesPlatform } from "./kubernetes/platform";
+import { describeKubernetesStack } from "./kubernetes/stack";
+import type { Platform } from "./platform";
+import { S3Backup } from "./s3Backup";
 import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
 import { alertmanagerConfig, configuredReceivers } from "./workloads/monitoring";
-import { PORT } from "./workloads/types";
+import { PORT, SERVICE, type Workload } from "./workloads/types";
 
 export interface McpSuperserverArgs {
   config: StackConfig;
-  /** Stack name; names the Docker network and the backup bucket. */
+  /** Stack name; names the Docker network or the EKS cluster, and the backup bucket. */
   stack: string;
 }
+
+interface Endpoints {
+  loadBalancerUrl: pulumi.Output<string>;
+  prometheusUrl: pulumi.Output<string>;
+  alertmanagerUrl: pulumi.Output<string>;
+  grafanaUrl: pulumi.Output<string>;
+  neo4jBoltUri: pulumi.Output<string>;
+  backupBucket: pulumi.Output<string>;
+}
+
+type Described = Workload | { workload: Workload };
+/** The services of either target's description (Docker: workloads; Kubernetes: planned workloads). */
+type ServiceWorkloads = Record<"hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana", Described> & { exporters: Described[] };
 
 /** Volumes whose loss would lose data or a long download: kept when the stack is destroyed. */
 const PRECIOUS_VOLUMES = new Set(["neo4j-data", "ollama-models", "backup-objects"]);
@@ -38,16 +56,12 @@ export class McpSuperserver extends pulumi.ComponentResource {
     super("mcp-superserver:index:McpSuperserver", name, {}, opts);
     const cfg = args.config;
     const parent = { parent: this };
-    if (cfg.target !== "docker") {
-      throw new pulumi.RunError(`mcp-superserver:target: "${cfg.target}" is not deployable yet; use "docker"`);
-    }
-    const d = describeDockerStack(cfg, args.stack);
-
     const password = (part: string) =>
       pulumi.secret(new random.RandomPassword(`${name}-${part}`, { length: 32, special: false }, parent).result);
-    const secrets: Secrets = {
+    const secrets: Partial<Secrets> = {
       "neo4j-password": password("neo4j-password"),
-      "object-store-password": password("object-store-password"),
+      // MinIO's root password: the Docker target's stand-in for S3 (prod uses IRSA, no key).
+      ...(cfg.target === "docker" ? { "object-store-password": password("object-store-password") } : {}),
       "grafana-admin-password": password("grafana-admin-password"),
       "alertmanager-config": pulumi.secret(
         pulumi
@@ -55,7 +69,34 @@ export class McpSuperserver extends pulumi.ComponentResource {
           .apply((urls) => alertmanagerConfig(cfg, urls)),
       ),
     };
+    const endpoints = cfg.target === "docker" ? this.onDocker(name, args, secrets) : this.onKubernetes(name, args, secrets);
+    this.loadBalancerUrl = endpoints.loadBalancerUrl;
+    this.healthUrl = endpoints.loadBalancerUrl.apply((url) => `${url}/health`);
+    this.prometheusUrl = endpoints.prometheusUrl;
+    this.alertmanagerUrl = endpoints.alertmanagerUrl;
+    this.grafanaUrl = endpoints.grafanaUrl;
+    this.neo4jBoltUri = endpoints.neo4jBoltUri;
+    this.backupBucket = endpoints.backupBucket;
+    this.neo4jPassword = secrets["neo4j-password"]!;
+    this.grafanaAdminPassword = secrets["grafana-admin-password"]!;
+    this.registerOutputs({
+      loadBalancerUrl: this.loadBalancerUrl,
+      healthUrl: this.healthUrl,
+      prometheusUrl: this.prometheusUrl,
+      alertmanagerUrl: this.alertmanagerUrl,
+      grafanaUrl: this.grafanaUrl,
+      neo4jBoltUri: this.neo4jBoltUri,
+      backupBucket: this.backupBucket,
+      neo4jPassword: this.neo4jPassword,
+      grafanaAdminPassword: this.grafanaAdminPassword,
+    });
+  }
 
+  /** Dev: every service in a Docker container on one network, the bucket in MinIO. */
+  private onDocker(name: string, args: McpSuperserverArgs, secrets: Partial<Secrets>): Endpoints {
+    const cfg = args.config;
+    const parent = { parent: this };
+    const d = describeDockerStack(cfg, args.stack);
     const network = new docker.Network(`${name}-network`, { name: d.network, driver: "bridge" }, parent);
     const workloads = [d.hub, d.neo4j, d.ollama, d.loadBalancer, d.prometheus, d.alertmanager, d.grafana, ...d.exporters, d.objectStore, d.backup];
     const volumeNames = [...new Set(workloads.flatMap((w) => w.volumes.map((v) => v.name)))];
@@ -68,17 +109,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
         ),
     );
     const platform = new DockerPlatform(network, secrets, cfg.docker.bindAddress);
-    const on = (...deps: pulumi.Resource[]) => ({ platform, dependsOn: [...volumes, ...deps] });
-
-    const neo4j = new Neo4j(`${name}-neo4j`, { workload: d.neo4j, ...on() }, parent);
-    const ollama = new Ollama(`${name}-ollama`, { workload: d.ollama, ...on() }, parent);
-    const hub = new Hub(`${name}-hub`, { workload: d.hub, ...on(neo4j, ollama) }, parent);
-    new LoadBalancer(`${name}-lb`, { workload: d.loadBalancer, ...on(hub) }, parent);
-    const alertmanager = new Alertmanager(`${name}-alertmanager`, { workload: d.alertmanager, ...on() }, parent);
-    const exporters = d.exporters.map((w) => new Exporter(`${name}-${w.name}`, { workload: w, ...on() }, parent));
-    const prometheus = new Prometheus(`${name}-prometheus`, { workload: d.prometheus, ...on(alertmanager, ...exporters) }, parent);
-    new Grafana(`${name}-grafana`, { workload: d.grafana, ...on(prometheus) }, parent);
-
+    const services = this.services(name, d, platform, volumes);
     const host = cfg.docker.bindAddress === "0.0.0.0" ? "localhost" : cfg.docker.bindAddress;
     const backup = new BackupBucket(
       `${name}-backup`,
@@ -89,31 +120,77 @@ export class McpSuperserver extends pulumi.ComponentResource {
         objectStore: d.objectStore,
         job: d.backup,
         endpoint: `http://${host}:${cfg.backup.objectStorePort}`,
-        objectStorePassword: secrets["object-store-password"],
-        dependsOn: [...volumes, neo4j],
+        objectStorePassword: secrets["object-store-password"]!,
+        dependsOn: [...volumes, services.neo4j],
       },
       parent,
     );
+    return {
+      loadBalancerUrl: pulumi.output(`http://${host}:${cfg.loadBalancer.port}`),
+      prometheusUrl: pulumi.output(`http://${host}:${cfg.prometheus.port}`),
+      alertmanagerUrl: pulumi.output(`http://${host}:${cfg.alertmanager.port}`),
+      grafanaUrl: pulumi.output(`http://${host}:${cfg.grafana.port}`),
+      neo4jBoltUri: pulumi.output(`bolt://${host}:${PORT.neo4jBolt}`),
+      backupBucket: backup.bucketName,
+    };
+  }
 
-    this.loadBalancerUrl = pulumi.output(`http://${host}:${cfg.loadBalancer.port}`);
-    this.healthUrl = pulumi.output(`http://${host}:${cfg.loadBalancer.port}/health`);
-    this.prometheusUrl = pulumi.output(`http://${host}:${cfg.prometheus.port}`);
-    this.alertmanagerUrl = pulumi.output(`http://${host}:${cfg.alertmanager.port}`);
-    this.grafanaUrl = pulumi.output(`http://${host}:${cfg.grafana.port}`);
-    this.neo4jBoltUri = pulumi.output(`bolt://${host}:${PORT.neo4jBolt}`);
-    this.backupBucket = backup.bucketName;
-    this.neo4jPassword = secrets["neo4j-password"];
-    this.grafanaAdminPassword = secrets["grafana-admin-password"];
-    this.registerOutputs({
-      loadBalancerUrl: this.loadBalancerUrl,
-      healthUrl: this.healthUrl,
-      prometheusUrl: this.prometheusUrl,
-      alertmanagerUrl: this.alertmanagerUrl,
-      grafanaUrl: this.grafanaUrl,
-      neo4jBoltUri: this.neo4jBoltUri,
-      backupBucket: this.backupBucket,
-      neo4jPassword: this.neo4jPassword,
-      grafanaAdminPassword: this.grafanaAdminPassword,
-    });
+  /** Prod: an EKS cluster (or an existing one), every service on Kubernetes, backups in S3. */
+  private onKubernetes(name: string, args: McpSuperserverArgs, secrets: Partial<Secrets>): Endpoints {
+    const cfg = args.config;
+    const parent = { parent: this };
+    const k = describeKubernetesStack(cfg, args.stack);
+    const cluster = new KubernetesCluster(`${name}-cluster`, { config: cfg, stack: args.stack }, parent);
+    const planned = [k.hub, k.neo4j, k.ollama, k.loadBalancer, k.prometheus, k.alertmanager, k.grafana, ...k.exporters];
+    const platform = new KubernetesPlatform(cluster.provider, secrets, Object.fromEntries(planned.map((p) => [p.workload.name, p.plan])));
+    const namespaces = platform.apply(`${name}-namespace`, k.namespaces, { parent: this, dependsOn: cluster.ready });
+    const base = [...cluster.ready, ...namespaces, ...platform.apply(`${name}-policy`, k.shared, { parent: this, dependsOn: namespaces })];
+    const services = this.services(name, k, platform, base);
+    const backup = new S3Backup(
+      `${name}-backup`,
+      {
+        bucket: k.bucket,
+        prefix: cfg.backup.prefix,
+        retentionDays: cfg.backup.retentionDays,
+        namespace: k.namespace,
+        serviceAccount: k.backupServiceAccount,
+        objects: k.backup,
+        platform,
+        oidcProviderArn: cluster.oidcProviderArn,
+        dependsOn: [...base, services.neo4j],
+      },
+      parent,
+    );
+    const fqdn = (service: string) => `${service}.${k.namespace}.svc.${cfg.kubernetes.clusterDomain}`;
+    const lbService = platform.service(k.loadBalancer.workload.name)!;
+    const lbHost =
+      cfg.loadBalancer.serviceType === "LoadBalancer"
+        ? lbService.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.hostname ?? s?.loadBalancer?.ingress?.[0]?.ip ?? fqdn(k.loadBalancer.workload.name))
+        : pulumi.output(fqdn(k.loadBalancer.workload.name));
+    return {
+      loadBalancerUrl: pulumi.interpolate`http://${lbHost}:${cfg.loadBalancer.port}`,
+      // In-cluster addresses: reach them with `kubectl port-forward` (they are not exposed).
+      prometheusUrl: pulumi.output(`http://${fqdn(SERVICE.prometheus)}:${cfg.prometheus.port}`),
+      alertmanagerUrl: pulumi.output(`http://${fqdn(SERVICE.alertmanager)}:${cfg.alertmanager.port}`),
+      grafanaUrl: pulumi.output(`http://${fqdn(SERVICE.grafana)}:${cfg.grafana.port}`),
+      neo4jBoltUri: pulumi.output(`bolt://${fqdn(SERVICE.neo4j)}:${PORT.neo4jBolt}`),
+      backupBucket: backup.bucketName,
+    };
+  }
+
+  /** The services, the same components on both targets; only the platform differs. */
+  private services(name: string, s: ServiceWorkloads, platform: Platform, base: pulumi.Resource[]) {
+    const parent = { parent: this };
+    const wl = (p: Described) => ("workload" in p ? p.workload : p);
+    const on = (...deps: pulumi.Resource[]) => ({ platform, dependsOn: [...base, ...deps] });
+    const neo4j = new Neo4j(`${name}-neo4j`, { workload: wl(s.neo4j), ...on() }, parent);
+    const ollama = new Ollama(`${name}-ollama`, { workload: wl(s.ollama), ...on() }, parent);
+    const hub = new Hub(`${name}-hub`, { workload: wl(s.hub), ...on(neo4j, ollama) }, parent);
+    new LoadBalancer(`${name}-lb`, { workload: wl(s.loadBalancer), ...on(hub) }, parent);
+    const alertmanager = new Alertmanager(`${name}-alertmanager`, { workload: wl(s.alertmanager), ...on() }, parent);
+    const exporters = s.exporters.map((e) => new Exporter(`${name}-${wl(e).name}`, { workload: wl(e), ...on() }, parent));
+    const prometheus = new Prometheus(`${name}-prometheus`, { workload: wl(s.prometheus), ...on(alertmanager, ...exporters) }, parent);
+    new Grafana(`${name}-grafana`, { workload: wl(s.grafana), ...on(prometheus) }, parent);
+    return { neo4j };
   }
 }

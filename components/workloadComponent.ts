@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, DockerPlatform } from "./docker/platform";
+import type { DeployOptions, Platform } from "./platform";
 import type { Workload } from "./workloads/types";
 
 export interface WorkloadComponentArgs {
   workload: Workload;
-  platform: DockerPlatform;
+  platform: Platform;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   waitHealthy?: boolean;
 }
@@ -14,7 +14,7 @@ export interface WorkloadComponentArgs {
  * and publishes the names of its containers. The subclasses only fix the type token.
  */
 export abstract class WorkloadComponent extends pulumi.ComponentResource {
-  /** Container names, in replica order. */
+  /** Docker: container names in replica order; Kubernetes: the names of the workload's objects. */
   public readonly containerNames: pulumi.Output<string>[];
   public readonly workload: Workload;
 
@@ -23,7 +23,7 @@ export abstract class WorkloadComponent extends pulumi.ComponentResource {
     this.workload = args.workload;
     const deployOptions: DeployOptions = { parent: this, dependsOn: args.dependsOn, waitHealthy: args.waitHealthy };
     const deployed = args.platform.deploy(name, args.workload, deployOptions);
-    this.containerNames = deployed.containers.map((c) => c.name);
+    this.containerNames = deployed.names;
     this.registerOutputs({ containerNames: this.containerNames });
   }
 }

@@ -64,10 +64,9 @@ describe("npm run check-policies", () => {
     expect(r.stderr).toContain('memory-limit-request-ratio: maxRatio: "two" is not of type number');
   });
 
-  // The program does not deploy to Kubernetes yet; once it does, this becomes "prod: exit 0".
-  it("prod: exit 2 while the prod stack cannot be synthesized", async () => {
+  it("prod: the synthesized Kubernetes stack passes every policy (exit 0)", async () => {
     const r = await checkPolicies("--stack", "prod");
-    expect(r.status, r.output).toBe(2);
-    expect(r.stderr).toContain('mcp-superserver:target: "kubernetes" is not deployable yet');
+    expect(r.status, r.output).toBe(0);
+    expect(r.output).toMatch(/check-policies prod: \d+ policies on \d+ resources: 0 violation/);
   });
 });

@@ -79,7 +79,7 @@ describe("Pulumi's string config", () => {
 
   it("a typo in a top-level key is an error, not a silently ignored key", () => {
     expect(problemsOf(rawConfigFromPulumi({ "mcp-superserver:hubs": '{"replicas":5}' }))).toEqual([
-      "mcp-superserver:hubs: unknown key; allowed keys: target, docker, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, backup",
+      "mcp-superserver:hubs: unknown key; allowed keys: target, docker, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, backup, cluster, kubernetes",
     ]);
   });
 });

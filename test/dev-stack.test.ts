@@ -79,8 +79,8 @@ describe("ollama", () => {
     const c = container(run, "mcp-ollama");
     expect(c.gpus).toBe("device=0");
     expect(c.memory).toBe(32 * 1024);
-    expect(envOf(c)).toMatchObject({ OLLAMA_MODELS: "/root/.ollama/models", MCP_PREPULL_MODELS: "llama3.2:3b" });
-    expect(c.volumes).toEqual([{ volumeName: "mcp-ollama-models", containerPath: "/root/.ollama/models" }]);
+    expect(envOf(c)).toMatchObject({ OLLAMA_MODELS: "/models", MCP_PREPULL_MODELS: "llama3.2:3b" });
+    expect(c.volumes).toEqual([{ volumeName: "mcp-ollama-models", containerPath: "/models" }]);
   });
 
   it("asks for no GPU when ollama.gpu.enabled is false", async () => {

@@ -7,7 +7,7 @@ import type { z } from "zod";
 export const NAMESPACE = "mcp-superserver";
 
 /** Keys whose values are secrets: never echoed back in a message, always passed on as Pulumi secrets. */
-const SECRET_PATH = /^alertmanager\.receivers\.[^.]+\.url$/;
+const SECRET_PATH = /^(alertmanager\.receivers\.[^.]+\.url|cluster\.kubeconfig)$/;
 
 export function isSecretConfigPath(dotted: string): boolean {
   return SECRET_PATH.test(dotted);
@@ -40,10 +40,13 @@ function valueAt(input: unknown, path: Path): unknown {
   return node;
 }
 
+/** The `effective` value of a rule about an optional key that has no default and was left unset. */
+export const NOT_SET = "(not set)";
+
 function describeValue(input: unknown, path: Path, effective?: string): string {
-  if (isSecretConfigPath(dottedPath(path))) return "(secret value)";
   const value = valueAt(input, path);
-  if (value === undefined) return effective === undefined ? "(not set)" : `${effective} (the default)`;
+  if (value === undefined) return effective === undefined || effective === NOT_SET ? NOT_SET : `${effective} (the default)`;
+  if (isSecretConfigPath(dottedPath(path))) return "(secret value)";
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

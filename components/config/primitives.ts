@@ -117,6 +117,14 @@ export const secretUrl = (description: string) =>
     .refine((text) => /^https?:\/\/[^\s/]+/.test(text), { message: "is not an http(s) URL" })
     .transform((text) => new SecretValue(text));
 
+/** Secret text (a kubeconfig): never printed, passed on only as a Pulumi secret. */
+export const secretText = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .describe(`${description} Secret: set it with \`pulumi config set --secret --path\`.`)
+    .transform((text) => new SecretValue(text));
+
 export const port = (description: string, fallback: number) =>
   z.number().int().min(1).max(65535).describe(description).default(fallback);
 

@@ -2,6 +2,7 @@
  * Rules that tie several keys together. Each returns problems as (path, message) pairs, where
  * the path names the key to change and the message completes "<value> ...".
  */
+import { kubernetesIssues } from "./kubernetesRules";
 import { formatBytes, formatMillicores } from "./quantity";
 import type { Resources, StackConfig } from "./schema";
 
@@ -115,12 +116,15 @@ function targetFit(cfg: StackConfig): RuleIssue[] {
       });
     }
     for (const part of PARTS) issues.push(...dockerWholeMiB(part, cfg[part].resources));
-  } else if (cfg.hub.build) {
-    issues.push({
-      path: ["hub", "build", "context"],
-      effective: cfg.hub.build.context,
-      message: "builds a local image, which only the Docker target can use; push the image and set hub.image instead",
-    });
+  } else {
+    if (cfg.hub.build) {
+      issues.push({
+        path: ["hub", "build", "context"],
+        effective: cfg.hub.build.context,
+        message: "builds a local image, which only the Docker target can use; push the image and set hub.image instead",
+      });
+    }
+    issues.push(...kubernetesIssues(cfg));
   }
   return issues;
 }

@@ -5,7 +5,8 @@
  * rules.ts; error wording in errors.ts.
  */
 import { z } from "zod";
-import { bytes, cron, duration, image, millicores, percent, port, secretUrl } from "./primitives";
+import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../cluster/gpuInstances";
+import { bytes, cron, duration, image, millicores, percent, port, secretText, secretUrl } from "./primitives";
 
 interface ResourceDefaults {
   limits: { cpu: string; memory: string };
@@ -47,6 +48,20 @@ export const hubSchema = z
     replicas: z.number().int().min(1).max(100).describe("Hub replicas behind the load balancer.").default(3),
     port: port("Port the hub listens on inside its container.", 3000),
     logLevel: z.enum(["debug", "info", "warn", "error"]).describe("Hub log level.").default("info"),
+    autoscaling: z
+      .strictObject({
+        minReplicas: z.number().int().min(1).max(100).describe("Kubernetes: fewest hub pods the HorizontalPodAutoscaler keeps.").default(3),
+        maxReplicas: z.number().int().min(1).max(100).describe("Kubernetes: most hub pods the HorizontalPodAutoscaler may run.").default(10),
+        cpuTargetPercent: z
+          .number()
+          .int()
+          .min(10)
+          .max(100)
+          .describe("Kubernetes: average CPU use, in percent of the request, the autoscaler steers towards.")
+          .default(70),
+      })
+      .prefault({})
+      .describe("Kubernetes target: hub autoscaling (`hub.replicas` is the starting count)."),
     resources: resources("Hub", {
       limits: { cpu: "1", memory: "512Mi" },
       requests: { cpu: "500m", memory: "256Mi" },
@@ -107,6 +122,11 @@ export const loadBalancerSchema = z
     ),
     replicas: z.number().int().min(1).max(20).describe("nginx replicas (Docker: exactly 1, it owns the host port).").default(1),
     port: port("Port clients connect to (Docker: on the host; Kubernetes: the Service port).", 3000),
+    serviceType: z
+      .enum(["LoadBalancer", "NodePort", "ClusterIP"])
+      .describe("Kubernetes: type of the Service clients reach nginx through (LoadBalancer: an AWS NLB).")
+      .default("LoadBalancer"),
+    internal: z.boolean().describe("Kubernetes: make the NLB internal to the VPC instead of internet-facing.").default(false),
     workerConnections: z.number().int().min(64).max(65536).describe("nginx worker_connections.").default(4096),
     keepalive: z
       .number()
@@ -188,6 +208,8 @@ export const prometheusSchema = z
         blackbox: exporter("blackbox_exporter (Neo4j and Ollama probes)", "prom/blackbox-exporter:v0.25.0"),
         nodeExporter: exporter("node_exporter (disk space)", "prom/node-exporter:v1.8.2"),
         cadvisor: exporter("cAdvisor (container memory and CPU; Docker target)", "gcr.io/cadvisor/cadvisor:v0.49.1"),
+        nginx: exporter("nginx-prometheus-exporter (nginx stub_status; Kubernetes sidecar)", "nginx/nginx-prometheus-exporter:1.4.0"),
+        pushgateway: exporter("Pushgateway (the backup job's last success; Kubernetes target)", "prom/pushgateway:v1.10.0"),
       })
       .prefault({}),
     resources: resources("Prometheus", {
@@ -246,7 +268,7 @@ export const backupSchema = z
       .regex(/^[a-z0-9][a-z0-9\-/]*\/$/, "is not a key prefix; use lower-case words ending in /, e.g. neo4j/")
       .describe("Key prefix of the backups in the bucket.")
       .default("neo4j/"),
-    toolsImage: image("Image with the AWS CLI that uploads backups.", "amazon/aws-cli:2.22.0").default("amazon/aws-cli:2.22.0"),
+    toolsImage: image("Image with the AWS CLI (and curl) that uploads backups.", "amazon/aws-cli:2.22.0").default("amazon/aws-cli:2.22.0"),
     schedulerImage: image("Docker target: image with crond and the docker CLI that runs the nightly job.", "docker:27.3.1-cli").default(
       "docker:27.3.1-cli",
     ),
@@ -259,7 +281,7 @@ export const backupSchema = z
       limits: { cpu: "1", memory: "2Gi" },
       requests: { cpu: "250m", memory: "1Gi" },
     }),
-    storage: storage("object store (Docker target)", "50Gi"),
+    storage: storage("object store (Docker target) or dump scratch (Kubernetes target)", "50Gi"),
   })
   .prefault({});
 
@@ -270,6 +292,99 @@ export const dockerSchema = z
       .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "is not an IPv4 address; use 127.0.0.1 (this host only) or 0.0.0.0 (every interface)")
       .describe("Docker target: host address the published ports bind to.")
       .default("127.0.0.1"),
+  })
+  .prefault({});
+
+const nodeCount = (what: string, fallback: number) =>
+  z.number().int().min(0).max(100).describe(`${what} of the node group.`).default(fallback);
+
+export const clusterSchema = z
+  .strictObject({
+    mode: z
+      .enum(["create", "existing"])
+      .describe("create: a new VPC, EKS cluster and node groups; existing: deploy into the cluster `cluster.kubeconfig` points at.")
+      .default("create"),
+    kubeconfig: secretText("Existing mode: kubeconfig of the cluster (YAML).").optional(),
+    oidcProviderArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/\S+$/, "is not an IAM OIDC provider ARN; use arn:aws:iam::<account>:oidc-provider/<issuer host and path>")
+      .describe("Existing mode: ARN of the cluster's IAM OIDC provider, trusted by the backup job's IRSA role.")
+      .optional(),
+    version: z
+      .string()
+      .regex(/^1\.\d{2}$/, "is not a Kubernetes minor version; use forms like 1.31")
+      .describe("Create mode: Kubernetes version of the EKS cluster (the objects are validated against 1.31's schema).")
+      .default("1.31"),
+    apiAllowedCidrs: z
+      .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "is not an IPv4 CIDR; use forms like 203.0.113.0/24"))
+      .min(1)
+      .describe("Create mode: networks allowed to reach the public Kubernetes API endpoint (where Pulumi runs).")
+      .default(["0.0.0.0/0"]),
+    vpc: z
+      .strictObject({
+        cidr: z
+          .string()
+          .regex(/^(\d{1,3}\.){3}\d{1,3}\/16$/, "is not a /16 IPv4 CIDR; the subnets are /20s carved from a /16, e.g. 10.40.0.0/16")
+          .describe("Create mode: CIDR of the new VPC (three public and three private /20 subnets).")
+          .default("10.40.0.0/16"),
+        id: z.string().regex(/^vpc-[0-9a-f]+$/, "is not a VPC id; use forms like vpc-0abc1234").describe("Use this VPC instead of creating one.").optional(),
+        privateSubnetIds: z
+          .array(z.string().regex(/^subnet-[0-9a-f]+$/, "is not a subnet id; use forms like subnet-0abc1234"))
+          .describe("With vpc.id: private subnets (in at least two AZs) for the cluster and its nodes.")
+          .optional(),
+        publicSubnetIds: z
+          .array(z.string().regex(/^subnet-[0-9a-f]+$/, "is not a subnet id; use forms like subnet-0abc1234"))
+          .describe("With vpc.id: public subnets for internet-facing load balancers.")
+          .optional(),
+      })
+      .prefault({}),
+    systemNodes: z
+      .strictObject({
+        instanceTypes: z
+          .array(z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/, "is not an EC2 instance type; use forms like m6i.xlarge"))
+          .min(1)
+          .describe("Instance types of the system node group (everything but Ollama; Neo4j needs 8Gi on one node).")
+          .default(["m6i.xlarge"]),
+        minSize: nodeCount("Fewest nodes", 2),
+        desiredSize: nodeCount("Starting number of nodes", 3),
+        maxSize: nodeCount("Most nodes", 6),
+        diskSizeGiB: z.number().int().min(20).max(16384).describe("Root volume size of each node, GiB.").default(50),
+      })
+      .prefault({}),
+    gpuNodes: z
+      .strictObject({
+        instanceType: z
+          .enum(GPU_INSTANCE_TYPES)
+          .describe("Instance type of the GPU node group; must hold Ollama's memory limit plus node overhead.")
+          .default(DEFAULT_GPU_INSTANCE_TYPE),
+        minSize: nodeCount("Fewest nodes", 1),
+        desiredSize: nodeCount("Starting number of nodes", 1),
+        maxSize: nodeCount("Most nodes", 2),
+        diskSizeGiB: z.number().int().min(20).max(16384).describe("Root volume size of each GPU node, GiB (images are large).").default(100),
+      })
+      .prefault({}),
+    devicePluginImage: image("NVIDIA device plugin image, pinned.", "nvcr.io/nvidia/k8s-device-plugin:v0.17.0").default(
+      "nvcr.io/nvidia/k8s-device-plugin:v0.17.0",
+    ),
+  })
+  .prefault({});
+
+const dnsLabel = (description: string, fallback: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "is not a DNS label; use lower-case letters, digits and -, e.g. mcp")
+    .describe(description)
+    .default(fallback);
+
+export const kubernetesSchema = z
+  .strictObject({
+    namespace: dnsLabel("Namespace of the workloads (node_exporter runs in `<namespace>-node`, which allows host access).", "mcp"),
+    storageClass: dnsLabel("StorageClass of every PersistentVolumeClaim; create mode makes it (gp3, the default class).", "gp3"),
+    clusterDomain: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "is not a DNS domain; use e.g. cluster.local")
+      .describe("The cluster's DNS domain, for fully qualified service names.")
+      .default("cluster.local"),
   })
   .prefault({});
 
@@ -284,6 +399,8 @@ export const stackConfigSchema = z.strictObject({
   alertmanager: alertmanagerSchema.describe("Alertmanager and its receivers."),
   grafana: grafanaSchema.describe("Grafana with the Prometheus datasource and the overview dashboard."),
   backup: backupSchema.describe("Nightly Neo4j backup to a bucket."),
+  cluster: clusterSchema.describe("Kubernetes target: the EKS cluster (created, or an existing one)."),
+  kubernetes: kubernetesSchema.describe("Kubernetes target: namespace, storage class and DNS domain."),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;

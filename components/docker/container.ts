@@ -5,9 +5,11 @@
  */
 import { bytesToDockerMiB, millicoresToCpuShares, millicoresToDockerCpus } from "../config/quantity";
 import type { FileSpec, SecretRef, Workload } from "../workloads/types";
+import { workloadLabels } from "../workloads/labels";
 import { dockerContainerName, dockerVolumeName } from "./naming";
 
-export const PART_OF = "mcp-superserver";
+// Shared with the Kubernetes adapter now; still importable from here, where they used to live.
+export { PART_OF, workloadLabels } from "../workloads/labels";
 
 export interface DockerContainerSpec {
   name: string;
@@ -32,17 +34,6 @@ export interface DockerContainerSpec {
   labels: { label: string; value: string }[];
   privileged: boolean;
   pidMode?: string;
-}
-
-/** Kubernetes recommended labels, on Docker too, so policies and tools find the role the same way. */
-export function workloadLabels(w: Workload, replica: string): Record<string, string> {
-  return {
-    "app.kubernetes.io/name": w.name,
-    "app.kubernetes.io/instance": replica,
-    "app.kubernetes.io/component": w.role,
-    "app.kubernetes.io/part-of": PART_OF,
-    "app.kubernetes.io/managed-by": "pulumi",
-  };
 }
 
 const upload = (f: FileSpec) => ({ file: f.mountPath, content: f.content, executable: f.executable ?? false });

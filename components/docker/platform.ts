@@ -1,19 +1,13 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { DeployOptions, DeployedWorkload, Platform } from "../platform";
 import type { SecretFileSpec, SecretName, SecretRef, Workload } from "../workloads/types";
 import { replicaNames } from "../workloads/types";
 import { dockerContainerSpec } from "./container";
 
 export type Secrets = Record<SecretName, pulumi.Output<string>>;
 
-export interface DeployOptions {
-  parent: pulumi.Resource;
-  /** Wait until the containers report healthy (needs a health check). */
-  waitHealthy?: boolean;
-  dependsOn?: pulumi.Input<pulumi.Resource>[];
-}
-
-export interface DeployedWorkload {
+export interface DeployedContainers extends DeployedWorkload {
   containers: docker.Container[];
 }
 
@@ -21,7 +15,7 @@ export interface DeployedWorkload {
  * Turns workload descriptions into Docker resources on one private network. Volumes are
  * created by the caller (they outlive and are shared between workloads) and referenced by name.
  */
-export class DockerPlatform {
+export class DockerPlatform implements Platform {
   constructor(
     private readonly network: docker.Network,
     private readonly secrets: Partial<Secrets>,
@@ -59,7 +53,7 @@ export class DockerPlatform {
     return pulled.imageId;
   }
 
-  deploy(name: string, w: Workload, opts: DeployOptions): DeployedWorkload {
+  deploy(name: string, w: Workload, opts: DeployOptions): DeployedContainers {
     const image = this.image(name, w, opts.parent);
     const replicas = replicaNames(w);
     const containers = replicas.map((replica, i) => {
@@ -84,6 +78,6 @@ export class DockerPlatform {
         { parent: opts.parent, dependsOn: opts.dependsOn },
       );
     });
-    return { containers };
+    return { containers, names: containers.map((c) => c.name), resources: containers };
   }
 }

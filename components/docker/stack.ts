@@ -4,7 +4,7 @@
  */
 import type { StackConfig } from "../config/schema";
 import { BACKUP_WORK_VOLUME, backupSchedulerWorkload, objectStoreWorkload } from "../workloads/backup";
-import { grafanaWorkload } from "../workloads/grafana";
+import { stackGrafanaWorkload } from "../workloads/grafana";
 import { hubWorkload } from "../workloads/hub";
 import { loadBalancerWorkload } from "../workloads/loadBalancer";
 import {
@@ -15,7 +15,7 @@ import {
   prometheusWorkload,
 } from "../workloads/monitoring";
 import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
-import { JOB, monitoringFiles, type ContainerView, type MonitoredAddresses } from "../workloads/monitoringTargets";
+import { addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, replicaNames, type Workload } from "../workloads/types";
 import { DOCKER_PREFIX, dockerContainerName, dockerContainerSelector, dockerNetworkName, dockerVolumeName } from "./naming";
@@ -49,8 +49,8 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     kind: "static",
     servers: hubReplicas.map((host) => ({ host, port: cfg.hub.port })),
   });
-  const alertmanager = alertmanagerWorkload(cfg);
-  const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg), cadvisorWorkload(cfg)];
+  const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: false });
+  const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg, { textfile: true }), cadvisorWorkload(cfg)];
   const objectStore = objectStoreWorkload(cfg);
   const backup = backupSchedulerWorkload(cfg, {
     neo4jContainer: dockerContainerName(SERVICE.neo4j),
@@ -60,33 +60,17 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     bucket,
   });
 
-  const grafana = grafanaWorkload(cfg, {
-    prometheusUrl: `http://${SERVICE.prometheus}:${PORT.prometheus}`,
-    dashboard: {
-      hubJob: JOB.hub,
-      neo4jProbeJob: JOB.neo4jProbe,
-      ollamaProbeJob: JOB.ollamaProbe,
-      containerLabel: "name",
-      containerSelector: `name=~"${DOCKER_PREFIX}.+"`,
-    },
-  });
+  const grafana = stackGrafanaWorkload(cfg, { containerLabel: "name", containerSelector: `name=~"${DOCKER_PREFIX}.+"` });
 
   const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, ...exporters, objectStore, backup];
-  const addresses: MonitoredAddresses = {
-    hubReplicas: hubReplicas.map((r) => `${r}:${cfg.hub.port}`),
-    neo4jBolt: `${SERVICE.neo4j}:${PORT.neo4jBolt}`,
-    ...(neo4jMetricsEnabled(cfg) ? { neo4jMetrics: `${SERVICE.neo4j}:${PORT.neo4jMetrics}` } : {}),
-    ollamaUrl: `http://${SERVICE.ollama}:${PORT.ollama}/`,
-    blackbox: `${SERVICE.blackbox}:${PORT.blackbox}`,
-    alertmanager: `${SERVICE.alertmanager}:9093`,
-    others: {
-      [SERVICE.prometheus]: [`localhost:${PORT.prometheus}`],
-      [SERVICE.alertmanager]: [`${SERVICE.alertmanager}:9093`],
-      [SERVICE.blackbox]: [`${SERVICE.blackbox}:${PORT.blackbox}`],
+  const addresses = addressesByServiceName(
+    neo4jMetricsEnabled(cfg),
+    hubReplicas.map((r) => `${r}:${cfg.hub.port}`),
+    {
       [SERVICE.nodeExporter]: [`${SERVICE.nodeExporter}:${PORT.nodeExporter}`],
       [SERVICE.cadvisor]: [`${SERVICE.cadvisor}:${PORT.cadvisor}`],
     },
-  };
+  );
   const view: ContainerView = {
     containers: [...watched, { name: SERVICE.prometheus, replicas: 1, role: "prometheus" as const }].map((w) => ({
       service: w.name,

@@ -4,7 +4,7 @@
  * even when the dump fails), then upload with a SHA-256 checksum and record the success for
  * the BackupMissing alert. Downtime is the dump's duration plus Neo4j's start (30-90 s).
  */
-import { BACKUP_SUCCESS_METRIC } from "./alertRules";
+import { CHECKSUM_LINES, LOG_FUNCTION, PRINT_SUCCESS_METRIC, shellVars, uploadCommand } from "./backupShell";
 
 export interface DockerBackupInput {
   neo4jContainer: string;
@@ -25,8 +25,6 @@ export interface DockerBackupInput {
   metricsDir: string;
 }
 
-const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-
 export function renderDockerBackupScript(i: DockerBackupInput): string {
   const vars: Record<string, string> = {
     NEO4J_CONTAINER: i.neo4jContainer,
@@ -46,11 +44,9 @@ export function renderDockerBackupScript(i: DockerBackupInput): string {
 # Rendered by mcp-superserver-infra; do not edit by hand.
 # Consistent Neo4j Community backup: stop, dump, start, upload with a checksum.
 set -eu
-${Object.entries(vars)
-  .map(([k, v]) => `${k}=${quote(v)}`)
-  .join("\n")}
+${shellVars(vars)}
 
-log() { printf '%s mcp-backup: %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+${LOG_FUNCTION}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 key="\${PREFIX}\${stamp}/neo4j.dump"
 dump_dir="\${WORK_DIR}/\${stamp}"
@@ -70,21 +66,18 @@ restart_neo4j
 log "neo4j was stopped for $(( $(date +%s) - stopped_at ))s"
 
 file="$dump_dir/neo4j.dump"
-size=$(wc -c < "$file" | tr -d ' ')
-sha256=$(sha256sum "$file" | cut -d' ' -f1)
+${CHECKSUM_LINES}
 endpoint_args=""
 if [ -n "$S3_ENDPOINT" ]; then endpoint_args="--endpoint-url $S3_ENDPOINT"; fi
 # shellcheck disable=SC2086 # endpoint_args is empty or two words
-docker run --rm --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR:ro" \\
+${uploadCommand(`docker run --rm --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR:ro" \\
   --env AWS_ACCESS_KEY_ID --env AWS_SECRET_ACCESS_KEY --env AWS_DEFAULT_REGION \\
-  "$TOOLS_IMAGE" $endpoint_args s3 cp "$file" "s3://$BUCKET/$key" \\
-  --checksum-algorithm SHA256 --metadata "sha256=$sha256" --no-progress
-log "uploaded s3://$BUCKET/$key ($size bytes, sha256 $sha256)"
+  "$TOOLS_IMAGE" $endpoint_args`)}
 rm -rf "$dump_dir"
 
 # Last success for the BackupMissing alert, written atomically for the textfile collector.
 tmp="$METRICS_DIR/.mcp_backup.prom.$$"
-printf '# HELP ${BACKUP_SUCCESS_METRIC} Unix time of the last successful Neo4j backup upload.\\n# TYPE ${BACKUP_SUCCESS_METRIC} gauge\\n${BACKUP_SUCCESS_METRIC} %s\\n' "$(date +%s)" > "$tmp"
+${PRINT_SUCCESS_METRIC} > "$tmp"
 mv "$tmp" "$METRICS_DIR/mcp_backup.prom"
 log "done"
 `;

@@ -22,6 +22,21 @@ export interface ProbeJob {
   labels?: Record<string, string>;
 }
 
+/**
+ * A job whose targets Prometheus discovers from the Kubernetes API (kubernetes_sd_configs),
+ * shaped by relabelling; for pods that come and go (hub replicas, nginx) and for nodes.
+ */
+export interface KubernetesSdJob {
+  job: string;
+  role: "pod" | "node" | "endpoints" | "service";
+  namespaces?: string[];
+  scheme?: "http" | "https";
+  metricsPath?: string;
+  /** Authenticate with the pod's service-account token and trust the cluster CA (the API server proxy). */
+  inClusterAuth?: boolean;
+  relabelConfigs: Record<string, unknown>[];
+}
+
 export interface PrometheusInput {
   scrapeInterval: string;
   evaluationInterval: string;
@@ -30,6 +45,22 @@ export interface PrometheusInput {
   alertmanagers: string[];
   jobs: StaticJob[];
   probes: ProbeJob[];
+  kubernetesJobs?: KubernetesSdJob[];
+}
+
+const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+function kubernetesJob(j: KubernetesSdJob) {
+  return {
+    job_name: j.job,
+    ...(j.scheme ? { scheme: j.scheme } : {}),
+    ...(j.metricsPath ? { metrics_path: j.metricsPath } : {}),
+    ...(j.inClusterAuth
+      ? { authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` }, tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` } }
+      : {}),
+    kubernetes_sd_configs: [{ role: j.role, ...(j.namespaces ? { namespaces: { names: j.namespaces } } : {}) }],
+    relabel_configs: j.relabelConfigs,
+  };
 }
 
 function staticJob(j: StaticJob) {
@@ -65,7 +96,7 @@ export function renderPrometheusConfig(i: PrometheusInput): string {
     },
     rule_files: i.ruleFiles,
     alerting: { alertmanagers: [{ static_configs: [{ targets: i.alertmanagers }] }] },
-    scrape_configs: [...i.jobs.map(staticJob), ...i.probes.map(probeJob)],
+    scrape_configs: [...i.jobs.map(staticJob), ...(i.kubernetesJobs ?? []).map(kubernetesJob), ...i.probes.map(probeJob)],
   };
   return `# Rendered by mcp-superserver-infra from the stack config; do not edit by hand.\n${stringify(config)}`;
 }

@@ -6,6 +6,7 @@ import type { StackConfig } from "../config/schema";
 import { renderGrafanaDashboard, type DashboardInput } from "../render/grafanaDashboard";
 import { DATASOURCE_UID, renderGrafanaDashboardProvider, renderGrafanaDatasources } from "../render/grafanaProvisioning";
 import { httpCheck, resourceSpec } from "./common";
+import { JOB } from "./monitoringTargets";
 import { PORT, SERVICE, type Workload } from "./types";
 
 const PROVISIONING = "/etc/grafana/provisioning";
@@ -50,4 +51,12 @@ export function grafanaWorkload(cfg: StackConfig, input: GrafanaInput): Workload
     gpus: 0,
     dependsOn: [SERVICE.prometheus],
   };
+}
+
+/** Grafana as both stacks run it: Prometheus by service name, the jobs the stacks scrape. */
+export function stackGrafanaWorkload(cfg: StackConfig, containers: { containerLabel: string; containerSelector: string }): Workload {
+  return grafanaWorkload(cfg, {
+    prometheusUrl: `http://${SERVICE.prometheus}:${PORT.prometheus}`,
+    dashboard: { hubJob: JOB.hub, neo4jProbeJob: JOB.neo4jProbe, ollamaProbeJob: JOB.ollamaProbe, ...containers },
+  });
 }

@@ -72,9 +72,13 @@ export function alertmanagerConfig(cfg: StackConfig, urls: Partial<Record<Receiv
   });
 }
 
-export function alertmanagerWorkload(cfg: StackConfig): Workload {
+/**
+ * With any receiver set the config file is a secret; `alwaysSecret` (Kubernetes) keeps it in a
+ * Secret even before, so adding a receiver never moves it from a ConfigMap to a Secret.
+ */
+export function alertmanagerWorkload(cfg: StackConfig, opts: { alwaysSecret: boolean }): Workload {
   const a = cfg.alertmanager;
-  const secretConfig = configuredReceivers(cfg).length > 0;
+  const secretConfig = opts.alwaysSecret || configuredReceivers(cfg).length > 0;
   return {
     name: SERVICE.alertmanager,
     role: "alertmanager",
@@ -103,40 +107,69 @@ const EXPORTER_RESOURCES = {
   requests: { cpu: 50, memory: 64 * 1024 ** 2 },
 };
 
-export function blackboxWorkload(cfg: StackConfig): Workload {
+/** A small stateless exporter-like service: one port, an HTTP health path, no secrets. */
+function smallService(w: Pick<Workload, "name" | "role" | "args" | "files"> & { image: string; port: number; healthPath: string }): Workload {
   return {
-    name: SERVICE.blackbox,
-    role: "blackbox-exporter",
-    image: { ref: cfg.prometheus.exporters.blackbox.image },
+    name: w.name,
+    role: w.role,
+    image: { ref: w.image },
     replicas: 1,
-    args: ["--config.file=/etc/blackbox_exporter/blackbox.yml"],
-    ports: [{ name: "http", port: PORT.blackbox }],
+    args: w.args,
+    ports: [{ name: "http", port: w.port }],
     env: {},
     secretEnv: {},
     resources: resourceSpec(EXPORTER_RESOURCES),
-    healthCheck: httpCheck(PORT.blackbox, "/-/healthy"),
+    healthCheck: httpCheck(w.port, w.healthPath),
     volumes: [],
-    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig() }],
+    files: w.files,
     secretFiles: [],
     gpus: 0,
     dependsOn: [],
   };
 }
 
-/** node_exporter for disk space, with a textfile directory for the backup job's metric. */
-export function nodeExporterWorkload(cfg: StackConfig): Workload {
+export function blackboxWorkload(cfg: StackConfig): Workload {
+  return smallService({
+    name: SERVICE.blackbox,
+    role: "blackbox-exporter",
+    image: cfg.prometheus.exporters.blackbox.image,
+    args: ["--config.file=/etc/blackbox_exporter/blackbox.yml"],
+    port: PORT.blackbox,
+    healthPath: "/-/healthy",
+    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig() }],
+  });
+}
+
+/** Pushgateway: holds the metric a short-lived job (the Kubernetes backup) pushes, for Prometheus to scrape. */
+export function pushgatewayWorkload(cfg: StackConfig): Workload {
+  return smallService({
+    name: SERVICE.pushgateway,
+    role: "pushgateway",
+    image: cfg.prometheus.exporters.pushgateway.image,
+    args: [`--web.listen-address=:${PORT.pushgateway}`],
+    port: PORT.pushgateway,
+    healthPath: "/-/ready",
+    files: [],
+  });
+}
+
+/**
+ * node_exporter for disk space. On Docker it also publishes the backup job's last success from
+ * a shared textfile directory; on Kubernetes the job pushes to a Pushgateway instead.
+ */
+export function nodeExporterWorkload(cfg: StackConfig, opts: { textfile: boolean }): Workload {
   return {
     name: SERVICE.nodeExporter,
     role: "node-exporter",
     image: { ref: cfg.prometheus.exporters.nodeExporter.image },
     replicas: 1,
-    args: ["--path.rootfs=/host", `--collector.textfile.directory=${TEXTFILE_DIR}`],
+    args: ["--path.rootfs=/host", ...(opts.textfile ? [`--collector.textfile.directory=${TEXTFILE_DIR}`] : [])],
     ports: [{ name: "http", port: PORT.nodeExporter }],
     env: {},
     secretEnv: {},
     resources: resourceSpec(EXPORTER_RESOURCES),
     healthCheck: httpCheck(PORT.nodeExporter, "/"),
-    volumes: [{ name: BACKUP_METRICS_VOLUME, mountPath: TEXTFILE_DIR, sizeBytes: 1024 ** 2 }],
+    volumes: opts.textfile ? [{ name: BACKUP_METRICS_VOLUME, mountPath: TEXTFILE_DIR, sizeBytes: 1024 ** 2 }] : [],
     files: [],
     secretFiles: [],
     gpus: 0,

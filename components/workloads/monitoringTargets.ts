@@ -7,7 +7,7 @@ import type { ContainerTarget } from "../render/alertRules";
 import { BLACKBOX_MODULE } from "../render/blackbox";
 import type { ProbeJob, StaticJob } from "../render/prometheus";
 import type { MonitoringFiles } from "./monitoring";
-import { SERVICE } from "./types";
+import { PORT, SERVICE } from "./types";
 
 export const JOB = {
   hub: SERVICE.hub,
@@ -31,6 +31,31 @@ export interface MonitoredAddresses {
   alertmanager: string;
   /** Other targets scraped as they are (Prometheus itself, exporters), by job name. */
   others: Record<string, string[]>;
+}
+
+/**
+ * Addresses by service name, which both targets' DNS answers (Docker's network, a Kubernetes
+ * namespace), given the hub targets and the scrape jobs only one target has.
+ */
+export function addressesByServiceName(
+  neo4jMetrics: boolean,
+  hubReplicas: string[],
+  extraJobs: Record<string, string[]>,
+): MonitoredAddresses {
+  return {
+    hubReplicas,
+    neo4jBolt: `${SERVICE.neo4j}:${PORT.neo4jBolt}`,
+    ...(neo4jMetrics ? { neo4jMetrics: `${SERVICE.neo4j}:${PORT.neo4jMetrics}` } : {}),
+    ollamaUrl: `http://${SERVICE.ollama}:${PORT.ollama}/`,
+    blackbox: `${SERVICE.blackbox}:${PORT.blackbox}`,
+    alertmanager: `${SERVICE.alertmanager}:9093`,
+    others: {
+      [SERVICE.prometheus]: [`localhost:${PORT.prometheus}`],
+      [SERVICE.alertmanager]: [`${SERVICE.alertmanager}:9093`],
+      [SERVICE.blackbox]: [`${SERVICE.blackbox}:${PORT.blackbox}`],
+      ...extraJobs,
+    },
+  };
 }
 
 /** How container series are told apart on the target (cAdvisor on Docker, the kubelet on Kubernetes). */

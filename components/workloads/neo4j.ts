@@ -39,7 +39,11 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
     settings["server.metrics.prometheus.endpoint"] = `0.0.0.0:${PORT.neo4jMetrics}`;
   }
   const env = Object.fromEntries(Object.entries(settings).map(([k, v]) => [neo4jSettingEnv(k), v]));
-  if (neo4j.edition === "enterprise") env.NEO4J_ACCEPT_LICENSE_AGREEMENT = "yes";
+  if (neo4j.edition === "enterprise") {
+    env.NEO4J_ACCEPT_LICENSE_AGREEMENT = "yes";
+    // Online backups are served on localhost only by default; the backup job runs in another pod.
+    env[neo4jSettingEnv("server.backup.listen_address")] = `0.0.0.0:${PORT.neo4jBackup}`;
+  }
   return {
     name: SERVICE.neo4j,
     role: "neo4j",
@@ -48,6 +52,7 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
     ports: [
       { name: "bolt", port: PORT.neo4jBolt, publish: PORT.neo4jBolt },
       { name: "http", port: PORT.neo4jHttp, publish: PORT.neo4jHttp },
+      ...(neo4j.edition === "enterprise" ? [{ name: "backup", port: PORT.neo4jBackup }] : []),
       ...(neo4jMetricsEnabled(cfg) ? [{ name: "metrics", port: PORT.neo4jMetrics }] : []),
     ],
     env,

@@ -2,7 +2,8 @@ import type { StackConfig } from "../config/schema";
 import { resourceSpec } from "./common";
 import { PORT, SERVICE, type Workload } from "./types";
 
-const MODELS_DIR = "/root/.ollama/models";
+/** Outside root's home, so a non-root Ollama (Kubernetes) can own it too. */
+const MODELS_DIR = "/models";
 
 /**
  * Starts the server, pulls every configured model that is missing, then stays in the

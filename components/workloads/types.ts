@@ -16,6 +16,7 @@ export type Role =
   | "node-exporter"
   | "cadvisor"
   | "object-store"
+  | "pushgateway"
   | "backup";
 
 export type ImageSource = { ref: string } | { ref: string; build: { context: string; dockerfile: string } };
@@ -118,6 +119,7 @@ export const SERVICE = {
   nodeExporter: "node-exporter",
   cadvisor: "cadvisor",
   objectStore: "minio",
+  pushgateway: "pushgateway",
   backup: "backup",
 } as const;
 
@@ -136,6 +138,9 @@ export const PORT = {
   nodeExporter: 9100,
   cadvisor: 8080,
   objectStore: 9000,
+  nginxExporter: 9113,
+  pushgateway: 9091,
+  neo4jBackup: 6362,
   prometheus: 9090,
   grafana: 3000,
 } as const;

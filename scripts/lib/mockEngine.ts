@@ -68,6 +68,30 @@ export function redactSecrets(value: unknown): unknown {
   return value;
 }
 
+/** The account, region and cluster the mocks pretend to be in (documentation values, not real ones). */
+export const MOCK_ACCOUNT = "123456789012";
+export const MOCK_REGION = "us-east-1";
+const MOCK_ISSUER = `oidc.eks.${MOCK_REGION}.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
+
+/** Data sources the program calls, answered like AWS would for an ordinary account. */
+function callResult(token: string): Record<string, unknown> {
+  switch (token) {
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return {
+        id: MOCK_REGION,
+        names: ["a", "b", "c", "d"].map((z) => `${MOCK_REGION}${z}`),
+        zoneIds: [1, 2, 4, 6].map((n) => `use1-az${n}`),
+        state: "available",
+      };
+    case "aws:index/getRegion:getRegion":
+      return { id: MOCK_REGION, name: MOCK_REGION, region: MOCK_REGION, endpoint: `ec2.${MOCK_REGION}.amazonaws.com` };
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/synth`, userId: "AIDAEXAMPLE", id: MOCK_ACCOUNT };
+    default:
+      return {};
+  }
+}
+
 /** What a provider would compute for the few outputs the program reads back. */
 function computedState(type: string, name: string, inputs: Record<string, unknown>, generated: string[]) {
   switch (type) {
@@ -78,6 +102,18 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     }
     case "docker:index/remoteImage:RemoteImage":
       return { imageId: `sha256:${randomBytes(32).toString("hex")}`, repoDigest: `${inputs.name}@sha256:0` };
+    case "aws:eks/cluster:Cluster":
+      return {
+        name: inputs.name ?? name,
+        arn: `arn:aws:eks:${MOCK_REGION}:${MOCK_ACCOUNT}:cluster/${inputs.name ?? name}`,
+        endpoint: `https://EXAMPLED539D4633E53DE1B71EXAMPLE.gr7.${MOCK_REGION}.eks.amazonaws.com`,
+        certificateAuthority: { data: Buffer.from("-----BEGIN CERTIFICATE-----\nsynth\n-----END CERTIFICATE-----\n").toString("base64") },
+        identities: [{ oidcs: [{ issuer: `https://${MOCK_ISSUER}` }] }],
+      };
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+      return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}` };
+    case "aws:iam/role:Role":
+      return { name: inputs.name ?? name, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${inputs.name ?? name}` };
     case "aws:s3/bucket:Bucket":
       return { bucket: inputs.bucket ?? name, arn: `arn:aws:s3:::${inputs.bucket ?? name}` };
     default:
@@ -107,8 +143,8 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
         });
         return { id, state };
       },
-      call() {
-        return {};
+      call(args) {
+        return callResult(args.token);
       },
     },
     PROJECT,

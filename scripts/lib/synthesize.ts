@@ -38,21 +38,45 @@ export async function synthesize(opts: { stack: string; configFile: string }): P
   }
 }
 
+/** Kubernetes objects that carry files: ConfigMap `data` and Secret `stringData` keys named like files. */
+const FILE_CARRIERS: Record<string, string> = {
+  "kubernetes:core/v1:ConfigMap": "data",
+  "kubernetes:core/v1:Secret": "stringData",
+};
+
+interface MountedFile {
+  file: string;
+  content: unknown;
+  /** Carried by a secret (a Kubernetes Secret, or an upload list with a secret in it). */
+  secret: boolean;
+}
+
+function mountedFiles(r: MockRun["resources"][number]): MountedFile[] {
+  const field = FILE_CARRIERS[r.type];
+  const listed = field ? r.inputs[field] : r.inputs.uploads;
+  // One secret value makes the whole map (or upload list) secret on the wire.
+  const allSecret = isSecretMarker(listed) || r.type === "kubernetes:core/v1:Secret";
+  const value = isSecretMarker(listed) ? listed.value : listed;
+  if (field) {
+    // Env ConfigMaps hold variables (NODE_ENV); files have an extension (nginx.conf, backup-aws.sh).
+    return Object.entries((value ?? {}) as Record<string, unknown>)
+      .filter(([key]) => key.includes("."))
+      .map(([file, content]) => ({ file, content, secret: allSecret }));
+  }
+  return ((value ?? []) as { file: string; content: unknown }[]).map((u) => ({ ...u, secret: allSecret }));
+}
+
 /**
- * The rendered files the program mounts into containers, by file name. A file whose content is
- * a secret (Alertmanager's, once receivers are set) holds only placeholders offline, but any
- * generated secret in it is still masked.
+ * The rendered files the program mounts into containers, by file name: Docker uploads, and the
+ * files of Kubernetes ConfigMaps and Secrets. Files carried by a secret hold only placeholders
+ * offline, but any generated secret in them is still masked.
  */
 export function collectFiles(run: MockRun): Record<string, string> {
   const files: Record<string, string> = {};
   for (const r of run.resources) {
-    // One secret upload makes the whole list secret on the wire.
-    const listed = r.inputs.uploads;
-    const allSecret = isSecretMarker(listed);
-    const uploads = ((allSecret ? listed.value : listed) ?? []) as { file: string; content: unknown }[];
-    for (const u of uploads) {
+    for (const u of mountedFiles(r)) {
       let content = isSecretMarker(u.content) ? String(u.content.value) : String(u.content);
-      if (allSecret || isSecretMarker(u.content)) {
+      if (u.secret || isSecretMarker(u.content)) {
         for (const secret of run.generatedSecrets) content = content.split(secret).join("[secret]");
       }
       // A user crontab is named after the user; call it what it is.

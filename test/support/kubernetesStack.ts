@@ -106,9 +106,9 @@ export function kubernetesStackResources(cfg: StackConfig): RecordedResource[] {
   const neo4j = neo4jWorkload(cfg);
   const ollama = ollamaWorkload(cfg);
   const lb = loadBalancerWorkload(cfg, { kind: "static", servers: [{ host: SERVICE.hub, port: cfg.hub.port }] });
-  const alertmanager = alertmanagerWorkload(cfg);
+  const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: true });
   const blackbox = blackboxWorkload(cfg);
-  const nodeExporter = nodeExporterWorkload(cfg);
+  const nodeExporter = nodeExporterWorkload(cfg, { textfile: false });
   const bucket = "mcp-superserver-backups-prod";
   // The backup job's sizes and role; on Kubernetes it runs the AWS CLI image, not a Docker scheduler.
   const backup: Workload = {

@@ -1,0 +1,56 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/schema";
+import { createObject } from "../kubernetes/platform";
+import { devicePluginDaemonSet, eksKubeconfig, gp3StorageClass } from "./clusterObjects";
+import { createEks } from "./eks";
+
+export interface KubernetesClusterArgs {
+  config: StackConfig;
+  stack: string;
+}
+
+/**
+ * The cluster the workloads run on, and the Kubernetes provider every Kubernetes resource uses.
+ * create: a new EKS cluster with its VPC, node groups and add-ons, plus the gp3 StorageClass and
+ * the NVIDIA device plugin. existing: only a provider for the cluster in `cluster.kubeconfig`,
+ * which is expected to have `kubernetes.storageClass` and the device plugin already.
+ */
+export class KubernetesCluster extends pulumi.ComponentResource {
+  public readonly provider: k8s.Provider;
+  /** The IAM OIDC provider that IRSA roles trust. */
+  public readonly oidcProviderArn: pulumi.Output<string>;
+  public readonly clusterName: pulumi.Output<string>;
+  /** What workloads must wait for (node groups, add-ons, storage class, device plugin). */
+  public readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-superserver:cluster:KubernetesCluster", name, {}, opts);
+    const c = args.config.cluster;
+    const parent = { parent: this };
+    if (c.mode === "existing") {
+      this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: pulumi.secret(c.kubeconfig!.reveal()), enableServerSideApply: true }, parent);
+      this.oidcProviderArn = pulumi.output(c.oidcProviderArn!);
+      this.clusterName = pulumi.output("existing");
+      this.ready = [];
+    } else {
+      const eks = createEks(name, args.config, args.stack, parent);
+      const region = aws.getRegionOutput({}, parent);
+      const kubeconfig = pulumi
+        .all([eks.cluster.name, eks.cluster.endpoint, eks.cluster.certificateAuthority, region.region])
+        .apply(([clusterName, endpoint, ca, r]) => eksKubeconfig(clusterName, endpoint, ca.data!, r));
+      this.provider = new k8s.Provider(
+        `${name}-provider`,
+        { kubeconfig: pulumi.secret(kubeconfig), enableServerSideApply: true },
+        { ...parent, dependsOn: eks.ready },
+      );
+      const storageClass = createObject(name, gp3StorageClass(args.config.kubernetes.storageClass), this.provider, { ...parent, dependsOn: eks.ready });
+      const devicePlugin = createObject(name, devicePluginDaemonSet(c.devicePluginImage), this.provider, { ...parent, dependsOn: eks.ready });
+      this.oidcProviderArn = eks.oidcProviderArn;
+      this.clusterName = eks.cluster.name;
+      this.ready = [...eks.ready, storageClass, devicePlugin];
+    }
+    this.registerOutputs({ oidcProviderArn: this.oidcProviderArn, clusterName: this.clusterName });
+  }
+}

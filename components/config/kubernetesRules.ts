@@ -1,0 +1,131 @@
+/**
+ * Cross-field rules of the Kubernetes target: cluster mode, node group sizes, whether Ollama
+ * fits on a GPU node, hub autoscaling bounds. Same shape and wording as rules.ts.
+ */
+import { GPU_INSTANCES } from "../cluster/gpuInstances";
+import { roomForOnePod } from "../cluster/nodeCapacity";
+import { NOT_SET } from "./errors";
+import { formatBytes, formatMillicores } from "./quantity";
+import type { RuleIssue } from "./rules";
+import type { StackConfig } from "./schema";
+
+function clusterMode(cfg: StackConfig): RuleIssue[] {
+  const c = cfg.cluster;
+  const issues: RuleIssue[] = [];
+  if (c.mode === "existing") {
+    if (!c.kubeconfig) {
+      issues.push({ path: ["cluster", "kubeconfig"], effective: NOT_SET, message: 'is required when cluster.mode is "existing"; set it with `pulumi config set --secret --path`' });
+    }
+    if (!c.oidcProviderArn) {
+      issues.push({
+        path: ["cluster", "oidcProviderArn"],
+        effective: NOT_SET,
+        message: 'is required when cluster.mode is "existing": the backup job\'s IAM role (IRSA) trusts that provider',
+      });
+    }
+  } else if (c.kubeconfig) {
+    issues.push({ path: ["cluster", "kubeconfig"], effective: "(secret value)", message: 'is only used when cluster.mode is "existing"; remove it or set cluster.mode to "existing"' });
+  }
+  const v = c.vpc;
+  if (v.id && (v.privateSubnetIds?.length ?? 0) < 2) {
+    issues.push({
+      path: ["cluster", "vpc", "privateSubnetIds"],
+      effective: JSON.stringify(v.privateSubnetIds ?? []),
+      message: "needs at least two private subnets in different AZs when cluster.vpc.id is set (EKS requires two AZs)",
+    });
+  }
+  if (!v.id && (v.privateSubnetIds || v.publicSubnetIds)) {
+    issues.push({
+      path: ["cluster", "vpc", "id"],
+      effective: NOT_SET,
+      message: "is required when subnet ids are given; set the VPC the subnets belong to, or remove the subnet ids",
+    });
+  }
+  return issues;
+}
+
+function nodeGroupSizes(cfg: StackConfig): RuleIssue[] {
+  return (["systemNodes", "gpuNodes"] as const).flatMap((group) => {
+    const g = cfg.cluster[group];
+    const issues: RuleIssue[] = [];
+    if (g.minSize > g.desiredSize) {
+      issues.push({ path: ["cluster", group, "minSize"], effective: String(g.minSize), message: `is more than cluster.${group}.desiredSize (${g.desiredSize}); use min <= desired <= max` });
+    }
+    if (g.desiredSize > g.maxSize) {
+      issues.push({ path: ["cluster", group, "desiredSize"], effective: String(g.desiredSize), message: `is more than cluster.${group}.maxSize (${g.maxSize}); use min <= desired <= max` });
+    }
+    if (g.maxSize < 1) {
+      issues.push({ path: ["cluster", group, "maxSize"], effective: String(g.maxSize), message: "must be at least 1, or nothing could run on this node group" });
+    }
+    return issues;
+  });
+}
+
+/** Ollama's limit must fit one GPU node next to the node's own overhead, or it is OOM-killed or never scheduled. */
+function ollamaFitsGpuNode(cfg: StackConfig): RuleIssue[] {
+  const type = cfg.cluster.gpuNodes.instanceType;
+  const instance = GPU_INSTANCES[type];
+  const room = roomForOnePod(instance);
+  const o = cfg.ollama;
+  const issues: RuleIssue[] = [];
+  if (o.resources.limits.memory > room.memoryBytes) {
+    issues.push({
+      path: ["cluster", "gpuNodes", "instanceType"],
+      effective: type,
+      message:
+        `has ${instance.memoryGiB}Gi, of which ${formatBytes(Math.floor(room.memoryBytes / 1024 ** 2) * 1024 ** 2)} is left for pods after node overhead; ` +
+        `ollama.resources.limits.memory (${formatBytes(o.resources.limits.memory)}) does not fit. Use a larger type, e.g. g5.4xlarge`,
+    });
+  }
+  if (o.resources.requests.cpu > room.millicores) {
+    issues.push({
+      path: ["cluster", "gpuNodes", "instanceType"],
+      effective: type,
+      message: `leaves ${formatMillicores(room.millicores)} CPU for pods; ollama.resources.requests.cpu (${formatMillicores(o.resources.requests.cpu)}) does not fit`,
+    });
+  }
+  if (o.gpu.enabled && o.gpu.count > instance.gpus) {
+    issues.push({ path: ["ollama", "gpu", "count"], effective: String(o.gpu.count), message: `is more than the ${instance.gpus} GPU(s) of a ${type} node (cluster.gpuNodes.instanceType)` });
+  }
+  return issues;
+}
+
+function hubAutoscaling(cfg: StackConfig): RuleIssue[] {
+  const a = cfg.hub.autoscaling;
+  if (a.minReplicas > a.maxReplicas) {
+    return [{ path: ["hub", "autoscaling", "minReplicas"], effective: String(a.minReplicas), message: `is more than hub.autoscaling.maxReplicas (${a.maxReplicas})` }];
+  }
+  if (cfg.hub.replicas < a.minReplicas || cfg.hub.replicas > a.maxReplicas) {
+    return [
+      {
+        path: ["hub", "replicas"],
+        effective: String(cfg.hub.replicas),
+        message: `is outside hub.autoscaling (${a.minReplicas}..${a.maxReplicas}); the autoscaler would move it at once, use a value in that range`,
+      },
+    ];
+  }
+  return [];
+}
+
+export function kubernetesIssues(cfg: StackConfig): RuleIssue[] {
+  const issues = [...clusterMode(cfg), ...nodeGroupSizes(cfg), ...ollamaFitsGpuNode(cfg), ...hubAutoscaling(cfg)];
+  for (const kind of ["cpu", "memory"] as const) {
+    const r = cfg.neo4j.resources;
+    if (r.requests[kind] !== r.limits[kind]) {
+      const format = kind === "cpu" ? formatMillicores : formatBytes;
+      issues.push({
+        path: ["neo4j", "resources", "requests", kind],
+        effective: format(r.requests[kind]),
+        message: `differs from neo4j.resources.limits.${kind} (${format(r.limits[kind])}); on Kubernetes Neo4j runs with requests = limits (Guaranteed QoS, never evicted first)`,
+      });
+    }
+  }
+  if (cfg.loadBalancer.replicas < 2) {
+    issues.push({
+      path: ["loadBalancer", "replicas"],
+      effective: String(cfg.loadBalancer.replicas),
+      message: "is too few on Kubernetes: use at least 2 so a node drain or a rollout never takes the entry point away",
+    });
+  }
+  return issues;
+}

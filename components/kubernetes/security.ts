@@ -1,0 +1,64 @@
+/**
+ * How each role runs under the namespace's `restricted` Pod Security level: the user its image
+ * expects, whether its root filesystem can be read-only (and which paths it must write), and
+ * environment its image needs to run as that user.
+ */
+import type { Role } from "../workloads/types";
+import type { Json } from "./types";
+
+export interface PodSecurity {
+  runAsUser: number;
+  fsGroup: number;
+  readOnlyRootFilesystem: boolean;
+  /** Scratch directories on an emptyDir when the root filesystem is read-only. */
+  writablePaths: string[];
+  env?: Record<string, string>;
+}
+
+const NOBODY = 65534;
+const exporter: PodSecurity = { runAsUser: NOBODY, fsGroup: NOBODY, readOnlyRootFilesystem: true, writablePaths: [] };
+
+export const POD_SECURITY: Record<Role, PodSecurity> = {
+  // The hub image is node:alpine based; its `node` user is 1000.
+  hub: { runAsUser: 1000, fsGroup: 1000, readOnlyRootFilesystem: true, writablePaths: ["/tmp"] },
+  // The Neo4j image's entrypoint rewrites conf/ from NEO4J_* variables at start: the root
+  // filesystem must stay writable. 7474 is the image's neo4j user.
+  neo4j: { runAsUser: 7474, fsGroup: 7474, readOnlyRootFilesystem: false, writablePaths: [] },
+  // Ollama keeps its key pair in $HOME/.ollama and may unpack runners to /tmp; models live on their own volume.
+  ollama: { runAsUser: 1000, fsGroup: 1000, readOnlyRootFilesystem: true, writablePaths: ["/home/ollama", "/tmp"], env: { HOME: "/home/ollama" } },
+  // 101 is the nginx image's nginx user; pid and temp files go to /tmp (the rendered runDir).
+  "load-balancer": { runAsUser: 101, fsGroup: 101, readOnlyRootFilesystem: true, writablePaths: ["/tmp", "/var/cache/nginx"] },
+  prometheus: exporter,
+  // 472 is the Grafana image's user; its data lives on a volume, logs and scratch on emptyDirs.
+  grafana: { runAsUser: 472, fsGroup: 472, readOnlyRootFilesystem: true, writablePaths: ["/tmp", "/var/log/grafana"] },
+  alertmanager: exporter,
+  "blackbox-exporter": exporter,
+  "node-exporter": exporter,
+  cadvisor: exporter,
+  "object-store": exporter,
+  pushgateway: exporter,
+  // The backup pod runs the Neo4j image (dump) and the AWS CLI image (upload) as neo4j's user,
+  // so the dump can read the data volume.
+  backup: { runAsUser: 7474, fsGroup: 7474, readOnlyRootFilesystem: true, writablePaths: ["/tmp"] },
+};
+
+export function podSecurityContext(s: PodSecurity): Json {
+  return {
+    runAsNonRoot: true,
+    runAsUser: s.runAsUser,
+    runAsGroup: s.fsGroup,
+    fsGroup: s.fsGroup,
+    fsGroupChangePolicy: "OnRootMismatch",
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+export function containerSecurityContext(readOnlyRootFilesystem: boolean): Json {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}

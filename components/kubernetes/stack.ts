@@ -1,0 +1,235 @@
+/**
+ * The prod stack on Kubernetes, described as data: the same workload descriptions as Docker,
+ * each with its Kubernetes plan, monitoring pointed at what Kubernetes discovers, the network
+ * allow-list and the backup job. Pure: no Pulumi here.
+ */
+import type { StackConfig } from "../config/schema";
+import { hubWorkload } from "../workloads/hub";
+import { workloadLabels } from "../workloads/labels";
+import { loadBalancerWorkload, type HubUpstreams } from "../workloads/loadBalancer";
+import { stackGrafanaWorkload } from "../workloads/grafana";
+import { alertmanagerWorkload, blackboxWorkload, nodeExporterWorkload, prometheusWorkload, pushgatewayWorkload } from "../workloads/monitoring";
+import { JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
+import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
+import { ollamaWorkload } from "../workloads/ollama";
+import { PORT, SERVICE, type Workload } from "../workloads/types";
+import { DEVICE_PLUGIN_NAME } from "../cluster/clusterObjects";
+import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
+import { PROMETHEUS_SERVICE_ACCOUNT, kubernetesScrapeJobs, nginxExporterSidecar, prometheusRbac } from "./monitoring";
+import { networkPolicies, type Flow } from "./networkPolicy";
+import { headlessServiceName } from "./objects";
+import type { WorkloadPlan } from "./plan";
+import { containerSecurityContext } from "./security";
+import type { K8sObject } from "./types";
+
+export interface Planned {
+  workload: Workload;
+  plan: WorkloadPlan;
+}
+
+export interface KubernetesStack {
+  namespace: string;
+  nodeNamespace: string;
+  bucket: string;
+  namespaces: K8sObject[];
+  hub: Planned;
+  neo4j: Planned;
+  ollama: Planned;
+  loadBalancer: Planned;
+  prometheus: Planned;
+  alertmanager: Planned;
+  grafana: Planned;
+  exporters: Planned[];
+  /** Namespace-wide objects: NetworkPolicies and Prometheus' RBAC. */
+  shared: K8sObject[];
+  backup: K8sObject[];
+  backupServiceAccount: K8sObject;
+}
+
+/** The runbook waits 30 s for in-flight requests; before that, 10 s for endpoints and nginx to stop sending. */
+export const HUB_DRAIN = { preStopSeconds: 10, inFlightSeconds: 30 } as const;
+
+const DISK_SELECTOR = 'fstype!~"tmpfs|overlay|squashfs|nsfs|fuse.*"';
+const BACKUP_JOB_NAME = "mcp-backup";
+
+/**
+ * How nginx finds the hub pods: the headless Service's name, resolved while nginx runs through
+ * the cluster DNS, so its upstream follows the ready hub pods as they come and go.
+ */
+export function hubUpstreams(cfg: StackConfig, hub: Workload): HubUpstreams {
+  const domain = cfg.kubernetes.clusterDomain;
+  return {
+    kind: "resolve",
+    host: `${headlessServiceName(hub)}.${cfg.kubernetes.namespace}.svc.${domain}`,
+    port: cfg.hub.port,
+    resolver: `kube-dns.kube-system.svc.${domain}`,
+  };
+}
+
+/** Every connection the namespace allows; the NetworkPolicies are derived from this list. */
+export function allowedFlows(cfg: StackConfig, nodeNamespace: string): Flow[] {
+  const anywhere = { cidr: "0.0.0.0/0" };
+  const role = (r: Workload["role"]) => ({ role: r });
+  const flows: Flow[] = [
+    { from: anywhere, to: role("load-balancer"), port: PORT.nginxHttp, reason: "clients through the NLB" },
+    { from: role("load-balancer"), to: role("hub"), port: cfg.hub.port, reason: "nginx proxies to the hub pods" },
+    { from: role("hub"), to: role("neo4j"), port: PORT.neo4jBolt, reason: "the hub's graph memory" },
+    { from: role("hub"), to: role("ollama"), port: PORT.ollama, reason: "the hub's LLM calls" },
+    { from: role("prometheus"), to: role("hub"), port: cfg.hub.port, reason: "hub metrics" },
+    { from: role("prometheus"), to: role("load-balancer"), port: PORT.nginxExporter, reason: "nginx exporter" },
+    { from: role("prometheus"), to: role("blackbox-exporter"), port: PORT.blackbox, reason: "Neo4j and Ollama probes" },
+    { from: role("prometheus"), to: role("alertmanager"), port: 9093, reason: "alerts, and Alertmanager's metrics" },
+    { from: role("prometheus"), to: role("pushgateway"), port: PORT.pushgateway, reason: "the backup's last success" },
+    { from: role("prometheus"), to: { role: "node-exporter", namespace: nodeNamespace }, port: PORT.nodeExporter, reason: "disk space" },
+    { from: role("prometheus"), to: anywhere, port: 443, reason: "Kubernetes API: discovery and kubelet cAdvisor" },
+    { from: role("grafana"), to: role("prometheus"), port: PORT.prometheus, reason: "dashboard queries" },
+    { from: role("blackbox-exporter"), to: role("neo4j"), port: PORT.neo4jBolt, reason: "Bolt TCP probe" },
+    { from: role("blackbox-exporter"), to: role("ollama"), port: PORT.ollama, reason: "Ollama HTTP probe" },
+    { from: role("ollama"), to: anywhere, port: 443, reason: "model pulls from the Ollama registry" },
+    { from: role("alertmanager"), to: anywhere, port: 443, reason: "webhook receivers" },
+    { from: role("backup"), to: anywhere, port: 443, reason: "S3, STS (IRSA) and the Kubernetes API (scaling Neo4j)" },
+    { from: role("backup"), to: role("pushgateway"), port: PORT.pushgateway, reason: "the backup's last success" },
+  ];
+  if (cfg.neo4j.edition === "enterprise") {
+    flows.push({ from: role("backup"), to: role("neo4j"), port: PORT.neo4jBackup, reason: "Enterprise online backup" });
+  }
+  if (neo4jMetricsEnabled(cfg)) {
+    flows.push({ from: role("prometheus"), to: role("neo4j"), port: PORT.neo4jMetrics, reason: "Neo4j Enterprise metrics" });
+  }
+  return flows;
+}
+
+function namespaceObject(name: string, level: "restricted" | "privileged", labels: Record<string, string>): K8sObject {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name,
+      labels: {
+        ...labels,
+        "pod-security.kubernetes.io/enforce": level,
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+      },
+    },
+  };
+}
+
+export function describeKubernetesStack(cfg: StackConfig, stack: string): KubernetesStack {
+  const k = cfg.kubernetes;
+  const namespace = k.namespace;
+  // node_exporter reads the host's filesystems (hostPath, hostPID): not allowed under
+  // `restricted`, so it gets a namespace of its own and nothing else runs there.
+  const nodeNamespace = `${namespace}-node`;
+  const bucket = `mcp-superserver-backups-${stack}`;
+  const fqdn = (service: string) => `${service}.${namespace}.svc.${k.clusterDomain}`;
+  const base = { namespace, storageClass: k.storageClass };
+  const partOf = { "app.kubernetes.io/part-of": "mcp-superserver", "app.kubernetes.io/managed-by": "pulumi" };
+
+  const hub = hubWorkload(cfg);
+  const neo4j = neo4jWorkload(cfg);
+  const ollama = ollamaWorkload(cfg);
+  const loadBalancer = loadBalancerWorkload(cfg, hubUpstreams(cfg, hub));
+  const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: true });
+  const blackbox = blackboxWorkload(cfg);
+  const nodeExporter = nodeExporterWorkload(cfg, { textfile: false });
+  const pushgateway = pushgatewayWorkload(cfg);
+
+  const grafana = stackGrafanaWorkload(cfg, { containerLabel: "pod", containerSelector: `namespace="${namespace}", container!=""` });
+
+  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, blackbox, nodeExporter, pushgateway];
+  // Hub pods are discovered from the API (kubernetes_sd below), not listed.
+  const addresses = addressesByServiceName(neo4jMetricsEnabled(cfg), [], {
+    [SERVICE.pushgateway]: [`${SERVICE.pushgateway}:${PORT.pushgateway}`],
+  });
+  const view: ContainerView = {
+    containers: [
+      ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
+        service: w.name,
+        selector: `namespace="${w.role === "node-exporter" ? nodeNamespace : namespace}", container="${w.role}"`,
+      })),
+      // The backup and restore pods' two containers.
+      { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
+      ...(cfg.cluster.mode === "create" ? [{ service: DEVICE_PLUGIN_NAME, selector: `namespace="kube-system", container="${DEVICE_PLUGIN_NAME}"` }] : []),
+    ],
+    containerLabel: "pod",
+    diskSelector: DISK_SELECTOR,
+  };
+  const files = monitoringFiles(addresses, view, { stack, target: "kubernetes" });
+  const prometheus = prometheusWorkload(cfg, {
+    ...files,
+    prometheus: {
+      ...files.prometheus,
+      // The hub job is the discovered one (same job name, so the rules match).
+      jobs: files.prometheus.jobs.filter((j) => j.job !== JOB.hub),
+      kubernetesJobs: kubernetesScrapeJobs(namespace, nodeNamespace),
+    },
+  });
+
+  const lbAnnotations =
+    cfg.loadBalancer.serviceType === "LoadBalancer"
+      ? {
+          "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+          "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+          ...(cfg.loadBalancer.internal ? { "service.beta.kubernetes.io/aws-load-balancer-internal": "true" } : {}),
+        }
+      : undefined;
+  const single = { kind: "Deployment" as const, ...base, service: { type: "ClusterIP" as const } };
+
+  return {
+    namespace,
+    nodeNamespace,
+    bucket,
+    namespaces: [namespaceObject(namespace, "restricted", partOf), namespaceObject(nodeNamespace, "privileged", partOf)],
+    hub: {
+      workload: hub,
+      plan: {
+        ...base,
+        kind: "Deployment",
+        strategy: "rolling",
+        drain: HUB_DRAIN,
+        hpa: { ...cfg.hub.autoscaling },
+        pdb: { minAvailable: Math.max(1, cfg.hub.autoscaling.minReplicas - 1) },
+        spread: true,
+        service: { type: "ClusterIP" },
+        headlessService: true,
+      },
+    },
+    neo4j: { workload: neo4j, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
+    ollama: { workload: ollama, plan: { ...base, kind: "Deployment", strategy: "recreate", gpuNode: true, service: { type: "ClusterIP" } } },
+    loadBalancer: {
+      workload: loadBalancer,
+      plan: {
+        ...base,
+        kind: "Deployment",
+        strategy: "rolling",
+        spread: true,
+        pdb: { maxUnavailable: 1 },
+        service: { type: cfg.loadBalancer.serviceType, portNames: ["http"], annotations: lbAnnotations },
+        sidecars: [nginxExporterSidecar(cfg.prometheus.exporters.nginx.image, containerSecurityContext(true))],
+      },
+    },
+    prometheus: { workload: prometheus, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" }, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT } },
+    alertmanager: { workload: alertmanager, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
+    grafana: { workload: grafana, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
+    exporters: [
+      { workload: blackbox, plan: single },
+      { workload: pushgateway, plan: single },
+      { workload: nodeExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", everyNode: true } },
+    ],
+    shared: [
+      ...networkPolicies(namespace, partOf, allowedFlows(cfg, nodeNamespace)),
+      ...prometheusRbac(namespace, workloadLabels(prometheus, SERVICE.prometheus)),
+    ],
+    backup: backupObjects(cfg, {
+      namespace,
+      storageClass: k.storageClass,
+      bucket,
+      pushgatewayUrl: `http://${fqdn(SERVICE.pushgateway)}:${PORT.pushgateway}/metrics/job/${BACKUP_JOB_NAME}`,
+      neo4j,
+      ...(cfg.neo4j.edition === "enterprise" ? { onlineBackupFrom: `${fqdn(SERVICE.neo4j)}:${PORT.neo4jBackup}` } : {}),
+    }),
+    backupServiceAccount: backupServiceAccount(cfg, namespace),
+  };
+}

@@ -1,0 +1,20 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Workload } from "./workloads/types";
+
+export interface DeployOptions {
+  parent: pulumi.Resource;
+  /** Wait until the workload reports healthy (needs a health check). */
+  waitHealthy?: boolean;
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export interface DeployedWorkload {
+  /** Docker: the container names; Kubernetes: the names of the workload's objects. */
+  names: pulumi.Output<string>[];
+  resources: pulumi.Resource[];
+}
+
+/** Where workloads run: Docker containers or Kubernetes objects. Components deploy through it. */
+export interface Platform {
+  deploy(name: string, w: Workload, opts: DeployOptions): DeployedWorkload;
+}

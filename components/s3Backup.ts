@@ -1,0 +1,75 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { versionedBucket } from "./bucket";
+import { backupAccessPolicy, irsaTrustPolicy, tlsOnlyBucketPolicy } from "./cluster/irsa";
+import type { KubernetesPlatform } from "./kubernetes/platform";
+import type { K8sObject } from "./kubernetes/types";
+
+export interface S3BackupArgs {
+  bucket: string;
+  prefix: string;
+  retentionDays: number;
+  namespace: string;
+  /** The backup job's service account (IRSA maps it to the bucket role) and its objects. */
+  serviceAccount: K8sObject;
+  objects: K8sObject[];
+  platform: KubernetesPlatform;
+  oidcProviderArn: pulumi.Input<string>;
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * The prod backup: a private, encrypted, versioned S3 bucket that only accepts TLS, an IAM role
+ * the backup job assumes through IRSA with access to the backup prefix only, and the
+ * Kubernetes CronJobs that back up and restore Neo4j.
+ */
+export class S3Backup extends pulumi.ComponentResource {
+  public readonly bucketName: pulumi.Output<string>;
+  public readonly roleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: S3BackupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-superserver:backup:S3Backup", name, {}, opts);
+    const parent = { parent: this };
+    // Backups are the last copy of the graph: never emptied by `pulumi destroy`.
+    const { bucket } = versionedBucket(name, { bucket: args.bucket, retentionDays: args.retentionDays, forceDestroy: false }, parent);
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+      parent,
+    );
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access`,
+      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      parent,
+    );
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    new aws.s3.BucketPolicy(
+      `${name}-tls-only`,
+      { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))) },
+      { ...parent, dependsOn: [publicAccess] },
+    );
+    const saName = args.serviceAccount.metadata.name;
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      { assumeRolePolicy: pulumi.output(args.oidcProviderArn).apply((arn) => JSON.stringify(irsaTrustPolicy(arn, args.namespace, saName))) },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-access`,
+      { role: role.id, policy: bucket.arn.apply((arn) => JSON.stringify(backupAccessPolicy(arn, args.prefix))) },
+      parent,
+    );
+    const sa = args.serviceAccount;
+    const k8sOpts = { parent: this, dependsOn: args.dependsOn };
+    const [serviceAccount] = args.platform.apply(
+      name,
+      // The role ARN is an Output in place of a string: the provider resolves it before applying.
+      [{ ...sa, metadata: { ...sa.metadata, annotations: { "eks.amazonaws.com/role-arn": role.arn as unknown as string } } }],
+      k8sOpts,
+    );
+    args.platform.apply(name, args.objects, { parent: this, dependsOn: [...(args.dependsOn ?? []), serviceAccount, bucket] });
+    this.bucketName = bucket.bucket;
+    this.roleArn = role.arn;
+    this.registerOutputs({ bucketName: this.bucketName, roleArn: this.roleArn });
+  }
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { GPU_INSTANCES, DEFAULT_GPU_INSTANCE_TYPE } from "../components/cluster/gpuInstances";
+import { kubeReservedMemoryBytes, kubeReservedMillicores, roomForOnePod } from "../components/cluster/nodeCapacity";
+import { ConfigError } from "../components/config/errors";
+import { parseStackConfig } from "../components/config/parse";
+
+const GiB = 1024 ** 3;
+const prod = (extra: Record<string, unknown> = {}) => ({ target: "kubernetes", loadBalancer: { replicas: 2 }, ...extra });
+
+function problems(raw: Record<string, unknown>): string[] {
+  try {
+    parseStackConfig(raw);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe("GPU node sizing", () => {
+  it("follows the EKS AL2023 kubelet reservation formulas", () => {
+    // 255Mi + 11Mi per pod; 6 % + 1 % + 2 x 0.5 % + 0.25 % per further core.
+    expect(kubeReservedMemoryBytes(234)).toBe((255 + 11 * 234) * 1024 ** 2);
+    expect(kubeReservedMillicores(1)).toBe(60);
+    expect(kubeReservedMillicores(4)).toBe(80);
+    expect(kubeReservedMillicores(16)).toBe(110);
+  });
+
+  it("fits the default Ollama limit (32Gi) on the default type and not on any 32 GiB type", () => {
+    expect(roomForOnePod(GPU_INSTANCES[DEFAULT_GPU_INSTANCE_TYPE]).memoryBytes).toBeGreaterThanOrEqual(32 * GiB);
+    for (const [type, i] of Object.entries(GPU_INSTANCES).filter(([, i]) => i.memoryGiB === 32)) {
+      expect(roomForOnePod(i).memoryBytes, type).toBeLessThan(32 * GiB);
+    }
+  });
+
+  it("is the smallest-memory type where the default fits", () => {
+    const fitting = Object.entries(GPU_INSTANCES).filter(([, i]) => roomForOnePod(i).memoryBytes >= 32 * GiB);
+    const smallest = Math.min(...fitting.map(([, i]) => i.memoryGiB));
+    expect(GPU_INSTANCES[DEFAULT_GPU_INSTANCE_TYPE].memoryGiB).toBe(smallest);
+  });
+});
+
+describe("Kubernetes config rules", () => {
+  it("accepts the defaults for the Kubernetes target", () => {
+    expect(problems(prod())).toEqual([]);
+  });
+
+  it("rejects a GPU type too small for Ollama's limit, naming key, value and a fix", () => {
+    const [p] = problems(prod({ cluster: { gpuNodes: { instanceType: "g5.2xlarge" } } }));
+    expect(p).toMatch(/^mcp-superserver:cluster\.gpuNodes\.instanceType: "g5\.2xlarge" has 32Gi.*ollama\.resources\.limits\.memory \(32Gi\) does not fit.*g5\.4xlarge/);
+    // The same type is fine once Ollama's limit is lowered to what the node leaves.
+    expect(problems(prod({ cluster: { gpuNodes: { instanceType: "g5.2xlarge" } }, ollama: { resources: { limits: { memory: "24Gi" } } } }))).toEqual([]);
+  });
+
+  it("rejects unknown GPU types, listing the allowed ones", () => {
+    const [p] = problems(prod({ cluster: { gpuNodes: { instanceType: "p9.huge" } } }));
+    expect(p).toContain('mcp-superserver:cluster.gpuNodes.instanceType: "p9.huge" is not allowed; use one of');
+    expect(p).toContain('"g5.4xlarge"');
+  });
+
+  it("requires a kubeconfig and an OIDC provider in existing mode, without echoing secrets", () => {
+    expect(problems(prod({ cluster: { mode: "existing" } }))).toEqual([
+      'mcp-superserver:cluster.kubeconfig: (not set) is required when cluster.mode is "existing"; set it with `pulumi config set --secret --path`',
+      expect.stringMatching(/^mcp-superserver:cluster\.oidcProviderArn: .*the backup job's IAM role \(IRSA\) trusts that provider$/),
+    ]);
+    const [p] = problems(prod({ cluster: { kubeconfig: "apiVersion: v1 token: hunter2" } }));
+    expect(p).toMatch(/^mcp-superserver:cluster\.kubeconfig: \(secret value\) is only used when cluster\.mode is "existing"/);
+    expect(p).not.toContain("hunter2");
+  });
+
+  it("keeps node group sizes ordered and the hub's replicas inside its autoscaling range", () => {
+    expect(problems(prod({ cluster: { gpuNodes: { minSize: 3, desiredSize: 2, maxSize: 4 } } }))).toEqual([
+      "mcp-superserver:cluster.gpuNodes.minSize: 3 is more than cluster.gpuNodes.desiredSize (2); use min <= desired <= max",
+    ]);
+    expect(problems(prod({ hub: { replicas: 2 } }))[0]).toMatch(/^mcp-superserver:hub\.replicas: 2 is outside hub\.autoscaling \(3\.\.10\)/);
+  });
+
+  it("asks for at least two nginx replicas and Neo4j requests equal to limits", () => {
+    expect(problems({ target: "kubernetes" })[0]).toMatch(/^mcp-superserver:loadBalancer\.replicas: 1 \(the default\) is too few on Kubernetes/);
+    expect(problems(prod({ neo4j: { resources: { requests: { memory: "4Gi" } } } }))).toEqual([
+      expect.stringMatching(/^mcp-superserver:neo4j\.resources\.requests\.memory: "4Gi" differs from neo4j\.resources\.limits\.memory \(8Gi\)/),
+    ]);
+  });
+
+  it("needs a VPC id with subnet ids, and two private subnets with a VPC id", () => {
+    expect(problems(prod({ cluster: { vpc: { privateSubnetIds: ["subnet-0a", "subnet-0b"] } } }))[0]).toMatch(/^mcp-superserver:cluster\.vpc\.id: \(not set\)/);
+    expect(problems(prod({ cluster: { vpc: { id: "vpc-0abc", privateSubnetIds: ["subnet-0a"] } } }))[0]).toMatch(/^mcp-superserver:cluster\.vpc\.privateSubnetIds: .*at least two private subnets/);
+  });
+});
