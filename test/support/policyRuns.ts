@@ -6,7 +6,6 @@ import type { RecordedResource } from "../../scripts/lib/mockEngine";
 import { reconcilePolicyConfig, type ReconciledConfig } from "../../scripts/lib/policyConfig";
 import { type PolicyReport, runPolicies } from "../../scripts/lib/policyHarness";
 import { synthesize } from "../../scripts/lib/synthesize";
-import { kubernetesStackResources, prodConfig } from "./kubernetesStack";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -19,14 +18,7 @@ export async function synthesizedResources(stack: string, configFile = path.join
 
 export const devResources = () => synthesizedResources("dev");
 
-/**
- * The prod stack's resources. The program does not deploy to Kubernetes yet (synth --stack prod
- * stops with "not deployable yet"), so they are built from its workload descriptions; once it
- * does, this body becomes `return synthesizedResources("prod");`.
- */
-export async function prodResources(): Promise<RecordedResource[]> {
-  return kubernetesStackResources(prodConfig());
-}
+export const prodResources = () => synthesizedResources("prod");
 
 export const policyConfigFile = (stack: string) => path.join(root, "policies", "config", `${stack}.json`);
 
