@@ -40,7 +40,6 @@ export function objectStoreWorkload(cfg: StackConfig): Workload {
     files: [],
     secretFiles: [],
     gpus: 0,
-    dependsOn: [],
   };
 }
 
@@ -95,7 +94,6 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
     secretFiles: [],
     gpus: 0,
     host: { mounts: [{ hostPath: "/var/run/docker.sock", mountPath: "/var/run/docker.sock", readOnly: false }] },
-    dependsOn: [SERVICE.neo4j, SERVICE.objectStore],
   };
 }
 

@@ -49,7 +49,6 @@ export function grafanaWorkload(cfg: StackConfig, input: GrafanaInput): Workload
     ],
     secretFiles: [],
     gpus: 0,
-    dependsOn: [SERVICE.prometheus],
   };
 }
 

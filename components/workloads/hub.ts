@@ -37,6 +37,5 @@ export function hubWorkload(cfg: StackConfig): Workload {
     files: [],
     secretFiles: [],
     gpus: 0,
-    dependsOn: [SERVICE.neo4j, SERVICE.ollama],
   };
 }

@@ -69,6 +69,5 @@ export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Work
     files: [{ name: "nginx.conf", mountPath: "/etc/nginx/nginx.conf", content: nginxConf(cfg, hubs) }],
     secretFiles: [],
     gpus: 0,
-    dependsOn: [SERVICE.hub],
   };
 }

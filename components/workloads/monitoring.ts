@@ -49,7 +49,6 @@ export function prometheusWorkload(cfg: StackConfig, files: MonitoringFiles): Wo
     ],
     secretFiles: [],
     gpus: 0,
-    dependsOn: [SERVICE.alertmanager, SERVICE.blackbox],
   };
 }
 
@@ -94,7 +93,6 @@ export function alertmanagerWorkload(cfg: StackConfig, opts: { alwaysSecret: boo
     files: secretConfig ? [] : [{ name: "alertmanager.yml", mountPath: ALERTMANAGER_CONFIG_PATH, content: alertmanagerConfig(cfg, {}) }],
     secretFiles: secretConfig ? [{ name: "alertmanager.yml", mountPath: ALERTMANAGER_CONFIG_PATH, secret: "alertmanager-config" }] : [],
     gpus: 0,
-    dependsOn: [],
   };
 }
 
@@ -124,7 +122,6 @@ function smallService(w: Pick<Workload, "name" | "role" | "args" | "files"> & { 
     files: w.files,
     secretFiles: [],
     gpus: 0,
-    dependsOn: [],
   };
 }
 
@@ -174,7 +171,6 @@ export function nodeExporterWorkload(cfg: StackConfig, opts: { textfile: boolean
     secretFiles: [],
     gpus: 0,
     host: { mounts: [{ hostPath: "/", mountPath: "/host", readOnly: true }], pidHost: true },
-    dependsOn: [],
   };
 }
 
@@ -208,6 +204,5 @@ export function cadvisorWorkload(cfg: StackConfig): Workload {
       ],
       privileged: true,
     },
-    dependsOn: [],
   };
 }

@@ -71,6 +71,5 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
     files: [],
     secretFiles: [],
     gpus: 0,
-    dependsOn: [],
   };
 }

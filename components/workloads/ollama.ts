@@ -55,6 +55,5 @@ export function ollamaWorkload(cfg: StackConfig): Workload {
     files: [],
     secretFiles: [],
     gpus: ollama.gpu.enabled ? ollama.gpu.count : 0,
-    dependsOn: [],
   };
 }

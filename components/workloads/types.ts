@@ -102,8 +102,6 @@ export interface Workload {
   secretFiles: SecretFileSpec[];
   gpus: number;
   host?: HostAccess;
-  /** Other workloads that must be up before this one starts. */
-  dependsOn: string[];
 }
 
 /** Names of the services, shared by every description so wiring cannot drift. */
