@@ -16,7 +16,14 @@ export type SynthResult = { ok: true; run: MockRun; resources: SynthEntry[] } | 
 const PROGRAM = path.resolve(__dirname, "../../index.ts");
 
 /** Runs index.ts for a stack with the config in `configFile`; a bad config comes back as its message. */
+/** index.ts declares its resources when first loaded, and Node loads a module once per process. */
+let programLoaded = false;
+
 export async function synthesize(opts: { stack: string; configFile: string }): Promise<SynthResult> {
+  if (programLoaded) {
+    throw new Error("synthesize() runs index.ts, which declares its resources only once per process: run one synth per process");
+  }
+  programLoaded = true;
   const { config, secretKeys } = readPulumiConfigFile(opts.configFile, PROJECT);
   try {
     const run = await runUnderMocks({
