@@ -120,8 +120,7 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
         updateConfig: { maxUnavailable: 1 },
         ...args,
       },
-      // A cluster autoscaler owns the desired size once the group exists.
-      { ...opts, ignoreChanges: ["scalingConfig.desiredSize"] },
+      opts,
     );
   const system = nodeGroup(
     "system",
@@ -151,7 +150,15 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
       // CoreDNS and the CSI controller are Deployments: they need nodes to become healthy.
       { ...opts, dependsOn: [system] },
     );
-  const addons = [addon("vpc-cni"), addon("kube-proxy"), addon("coredns"), addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn })];
+  const addons = [
+    // The VPC CNI enforces NetworkPolicies only when asked to; the namespace relies on them.
+    addon("vpc-cni", { configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }),
+    addon("kube-proxy"),
+    addon("coredns"),
+    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }),
+    // The hub's HorizontalPodAutoscaler reads CPU from the metrics API.
+    addon("metrics-server"),
+  ];
   return { cluster, oidcProviderArn: oidc.arn, ready: [system, gpu, ...addons] };
 }
 
