@@ -38,7 +38,9 @@ describe("EKS cluster (create mode)", () => {
     expect(subnets.filter((s) => s.tags["kubernetes.io/role/internal-elb"])).toHaveLength(3);
     expect(aws("aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0].clientIdLists).toEqual(["sts.amazonaws.com"]);
     const addons = aws("aws:eks/addon:Addon");
-    expect(addons.map((a) => a.addonName).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+    expect(addons.map((a) => a.addonName).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "kube-proxy", "metrics-server", "vpc-cni"]);
+    // Without this the VPC CNI ignores every NetworkPolicy.
+    expect(JSON.parse(addons.find((a) => a.addonName === "vpc-cni").configurationValues)).toEqual({ enableNetworkPolicy: "true" });
     expect(addons.find((a) => a.addonName === "aws-ebs-csi-driver").serviceAccountRoleArn).toMatch(/^arn:aws:iam::\d+:role\//);
   });
 
@@ -103,8 +105,10 @@ describe("workloads", () => {
     const preStop = c.lifecycle.preStop.sleep.seconds;
     expect(preStop).toBeGreaterThan(0);
     expect(hub.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(preStop + 30);
-    const keys = hub.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey);
-    expect(keys).toEqual(["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
+    const spread = hub.spec.template.spec.topologySpreadConstraints;
+    expect(spread.map((t: any) => t.topologyKey)).toEqual(["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
+    // The tainted GPU nodes must not count as empty hosts, or the surge pod never schedules.
+    expect(spread.map((t: any) => t.nodeTaintsPolicy)).toEqual(["Honor", "Honor"]);
     expect(c.env).toContainEqual({ name: "NEO4J_URI", value: "bolt://neo4j:7687" });
     expect(c.env).toContainEqual({ name: "NEO4J_PASSWORD", valueFrom: { secretKeyRef: { name: "mcp-hub-env", key: "NEO4J_PASSWORD" } } });
     expect(byName(k8sObjects(run, "Secret"), "mcp-hub-env").stringData.NEO4J_PASSWORD).toEqual(run.generatedSecrets[0]);
@@ -263,5 +267,33 @@ describe("backups", () => {
     expect(restore.spec.suspend).toBe(true);
     const role = byName(k8sObjects(run, "Role"), "neo4j-backup-scaler");
     expect(role.rules.flatMap((r: any) => r.resourceNames)).toEqual(["neo4j", "neo4j-0"]);
+  });
+});
+
+describe("changes that a running pod would not see", () => {
+  const digestOf = (r: MockRun, kind: string, name: string) =>
+    byName(k8sObjects(r, kind), name).spec.template.metadata.annotations["mcp-superserver/secret-digest"];
+
+  it("rolls Alertmanager when a receiver URL changes, and only then", async () => {
+    const receivers = (url: string) => ({ alertmanager: { receivers: { paging: { url } } } });
+    const [a, again, b] = [
+      await runProd(receivers("https://pager.example.com/hook/A"), ["mcp-superserver:alertmanager"]),
+      await runProd(receivers("https://pager.example.com/hook/A"), ["mcp-superserver:alertmanager"]),
+      await runProd(receivers("https://pager.example.com/hook/B"), ["mcp-superserver:alertmanager"]),
+    ];
+    const digest = digestOf(a, "StatefulSet", "alertmanager");
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(digestOf(again, "StatefulSet", "alertmanager")).toBe(digest);
+    expect(digestOf(b, "StatefulSet", "alertmanager")).not.toBe(digest);
+    const raw = a.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet" && (r.inputs as any).metadata?.name === "alertmanager")!;
+    expect(JSON.stringify(raw.inputs)).not.toContain("hook/A");
+  });
+
+  it("gives Ollama's first rollout, which pulls models, longer than Pulumi's 10-minute default", () => {
+    const deployment = (name: string) =>
+      run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && (r.inputs as any).metadata?.name === name)!;
+    // A 600 s start period (model downloads) plus 20 minutes for the image pull and the rollout.
+    expect(deployment("ollama").options.customTimeouts).toEqual({ create: "30m", update: "30m" });
+    expect(deployment("mcp-hub").options.customTimeouts).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * Turns the adapter's plain objects into @pulumi/kubernetes resources, every one with the
  * cluster's provider given explicitly, and fills Secrets from the stack's secrets.
@@ -44,7 +45,7 @@ export function createObject(
   prefix: string,
   o: K8sObject,
   provider: k8s.Provider,
-  opts: { parent: pulumi.Resource; dependsOn?: pulumi.Input<pulumi.Resource>[]; ignoreChanges?: string[] },
+  opts: { parent: pulumi.Resource; dependsOn?: pulumi.Input<pulumi.Resource>[]; ignoreChanges?: string[]; customTimeouts?: pulumi.CustomTimeouts },
 ): pulumi.CustomResource {
   const Class = CLASSES[`${o.apiVersion}/${o.kind}`];
   if (!Class) throw new Error(`no resource class for ${o.apiVersion} ${o.kind}`);
@@ -67,10 +68,14 @@ export class KubernetesPlatform implements Platform {
     return pulumi.secret(value);
   }
 
-  private createSecret(prefix: string, s: SecretSpec, parent: pulumi.Resource, dependsOn?: pulumi.Input<pulumi.Resource>[]) {
-    const stringData = pulumi.secret(
+  private secretData(s: SecretSpec): pulumi.Output<Record<string, string>> {
+    return pulumi.secret(
       pulumi.all(Object.fromEntries(Object.entries(s.entries).map(([key, ref]) => [key, pulumi.interpolate`${ref.prefix ?? ""}${this.secretValue(ref.secret)}`]))),
     );
+  }
+
+  private createSecret(prefix: string, s: SecretSpec, parent: pulumi.Resource, dependsOn?: pulumi.Input<pulumi.Resource>[]) {
+    const stringData = this.secretData(s);
     return new k8s.core.v1.Secret(
       objectResourceName(prefix, { kind: "Secret", metadata: s.metadata }),
       { metadata: s.metadata, type: "Opaque", stringData },
@@ -88,11 +93,30 @@ export class KubernetesPlatform implements Platform {
     return this.services.get(name);
   }
 
+  /**
+   * Secrets are mounted with subPath or read as env, which a running pod never sees change: a
+   * digest of their content in the pod template rolls the pods when one changes (a rotated
+   * webhook URL, new Alertmanager routing). A SHA-256 of the content reveals nothing of it.
+   */
+  private rollOnSecretChange(objects: K8sObject[], secrets: SecretSpec[]): void {
+    if (!secrets.length) return;
+    const digest = pulumi.unsecret(
+      pulumi.all(secrets.map((s) => this.secretData(s))).apply((data) => createHash("sha256").update(JSON.stringify(data)).digest("hex")),
+    );
+    for (const o of objects.filter((x) => CONTROLLERS.has(x.kind))) {
+      const template = (o.spec as { template: { metadata: { annotations: Record<string, unknown> } } }).template;
+      template.metadata.annotations = { ...template.metadata.annotations, "mcp-superserver/secret-digest": digest };
+    }
+  }
+
   deploy(name: string, w: Workload, opts: DeployOptions): DeployedWorkload {
     const plan = this.plans[w.name];
     if (!plan) throw new Error(`workload "${w.name}" has no Kubernetes plan`);
     const { objects, secrets } = workloadObjects(w, plan);
+    this.rollOnSecretChange(objects, secrets);
     const childOpts = { parent: opts.parent, dependsOn: opts.dependsOn };
+    const startSeconds = w.healthCheck?.startPeriodSeconds ?? 0;
+    const slowStart = startSeconds >= 300 ? `${Math.ceil(startSeconds / 60) + 20}m` : undefined;
     // Config and secrets first, so the pods never start without them.
     const secretResources = secrets.map((s) => this.createSecret(name, s, opts.parent, opts.dependsOn));
     const first = (o: K8sObject) => o.kind === "ConfigMap" || o.kind === "PersistentVolumeClaim";
@@ -106,6 +130,9 @@ export class KubernetesPlatform implements Platform {
           dependsOn: [...(opts.dependsOn ?? []), ...configs, ...secretResources],
           // The autoscaler owns the replica count once the Deployment exists; `pulumi up` must not reset it.
           ...(plan.hpa && CONTROLLERS.has(o.kind) ? { ignoreChanges: ["spec.replicas"] } : {}),
+          // Pulumi waits 10 minutes for a rollout by default; a slow first start (Ollama pulling
+          // models) gets its start period and more.
+          ...(CONTROLLERS.has(o.kind) && slowStart ? { customTimeouts: { create: slowStart, update: slowStart } } : {}),
         });
         if (o.kind === "Service") this.services.set(o.metadata.name, r as k8s.core.v1.Service);
         if (CONTROLLERS.has(o.kind)) names.push((r as k8s.apps.v1.Deployment).metadata.name);

@@ -107,8 +107,10 @@ export function podTemplate(w: Workload, plan: WorkloadPlan, labels: Record<stri
   const spread = plan.spread
     ? {
         topologySpreadConstraints: [
-          { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selector } },
-          { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+          // Honor taints: the tainted GPU nodes, where these pods can never run, must not count
+          // as empty hosts, or the skew limit blocks the rollout's surge pod.
+          { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", nodeTaintsPolicy: "Honor", labelSelector: { matchLabels: selector } },
+          { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", nodeTaintsPolicy: "Honor", labelSelector: { matchLabels: selector } },
         ],
       }
     : {};

@@ -25,7 +25,7 @@ export interface RecordedResource {
   id: string;
   outputs: Record<string, unknown>;
   /** Resource options the engine would act on. */
-  options: { retainOnDelete: boolean; dependsOn: string[] };
+  options: { retainOnDelete: boolean; dependsOn: string[]; customTimeouts?: pulumi.CustomTimeouts };
 }
 
 export interface MockRun {
@@ -162,6 +162,7 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
       options.set(key, {
         retainOnDelete: t.opts.retainOnDelete ?? false,
         dependsOn: dependsOn.map((d) => d.__name ?? "?"),
+        ...(t.opts.customTimeouts ? { customTimeouts: t.opts.customTimeouts } : {}),
       });
       return undefined;
     });
