@@ -30,7 +30,8 @@ export function objectStoreWorkload(cfg: StackConfig): Workload {
     },
     healthCheck: {
       probe: { http: { path: "/minio/health/live", port: PORT.objectStore } },
-      command: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${PORT.objectStore}/minio/health/live`],
+      // MinIO's image ships `mc`, not curl or wget.
+      command: ["CMD", "mc", "ready", "local"],
       intervalSeconds: 5,
       timeoutSeconds: 5,
       retries: 10,
