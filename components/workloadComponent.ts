@@ -6,7 +6,6 @@ export interface WorkloadComponentArgs {
   workload: Workload;
   platform: Platform;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
-  waitHealthy?: boolean;
 }
 
 /**
@@ -21,7 +20,7 @@ export abstract class WorkloadComponent extends pulumi.ComponentResource {
   protected constructor(type: string, name: string, args: WorkloadComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(type, name, {}, opts);
     this.workload = args.workload;
-    const deployOptions: DeployOptions = { parent: this, dependsOn: args.dependsOn, waitHealthy: args.waitHealthy };
+    const deployOptions: DeployOptions = { parent: this, dependsOn: args.dependsOn };
     const deployed = args.platform.deploy(name, args.workload, deployOptions);
     this.containerNames = deployed.names;
     this.registerOutputs({ containerNames: this.containerNames });

@@ -8,9 +8,6 @@ import type { FileSpec, SecretRef, Workload } from "../workloads/types";
 import { workloadLabels } from "../workloads/labels";
 import { dockerContainerName, dockerVolumeName } from "./naming";
 
-// Shared with the Kubernetes adapter now; still importable from here, where they used to live.
-export { PART_OF, workloadLabels } from "../workloads/labels";
-
 export interface DockerContainerSpec {
   name: string;
   hostname: string;

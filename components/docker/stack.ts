@@ -15,7 +15,7 @@ import {
   prometheusWorkload,
 } from "../workloads/monitoring";
 import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
-import { addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
+import { DISK_SELECTOR, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, replicaNames, type Workload } from "../workloads/types";
 import { DOCKER_PREFIX, dockerContainerName, dockerContainerSelector, dockerNetworkName, dockerVolumeName } from "./naming";
@@ -34,9 +34,6 @@ export interface DockerStack {
   objectStore: Workload;
   backup: Workload;
 }
-
-/** Filesystems whose free space matters: everything but pseudo and overlay filesystems. */
-const DISK_SELECTOR = 'fstype!~"tmpfs|overlay|squashfs|nsfs|fuse.*"';
 
 export function describeDockerStack(cfg: StackConfig, stack: string): DockerStack {
   const network = dockerNetworkName(stack);

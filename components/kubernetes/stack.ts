@@ -9,7 +9,7 @@ import { workloadLabels } from "../workloads/labels";
 import { loadBalancerWorkload, type HubUpstreams } from "../workloads/loadBalancer";
 import { stackGrafanaWorkload } from "../workloads/grafana";
 import { alertmanagerWorkload, blackboxWorkload, nodeExporterWorkload, prometheusWorkload, pushgatewayWorkload } from "../workloads/monitoring";
-import { JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
+import { DISK_SELECTOR, JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
 import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
@@ -49,7 +49,6 @@ export interface KubernetesStack {
 /** The runbook waits 30 s for in-flight requests; before that, 10 s for endpoints and nginx to stop sending. */
 export const HUB_DRAIN = { preStopSeconds: 10, inFlightSeconds: 30 } as const;
 
-const DISK_SELECTOR = 'fstype!~"tmpfs|overlay|squashfs|nsfs|fuse.*"';
 const BACKUP_JOB_NAME = "mcp-backup";
 
 /**

@@ -86,3 +86,6 @@ export function monitoringFiles(a: MonitoredAddresses, view: ContainerView, exte
     },
   };
 }
+
+/** Filesystems whose free space matters: everything but pseudo and overlay filesystems. */
+export const DISK_SELECTOR = 'fstype!~"tmpfs|overlay|squashfs|nsfs|fuse.*"';
