@@ -346,7 +346,7 @@ export const clusterSchema = z
           .describe("Instance types of the system node group (everything but Ollama; Neo4j needs 8Gi on one node).")
           .default(["m6i.xlarge"]),
         minSize: nodeCount("Fewest nodes", 2),
-        desiredSize: nodeCount("Starting number of nodes", 3),
+        desiredSize: nodeCount("Number of nodes (set on every update: no cluster autoscaler runs)", 3),
         maxSize: nodeCount("Most nodes", 6),
         diskSizeGiB: z.number().int().min(20).max(16384).describe("Root volume size of each node, GiB.").default(50),
       })
@@ -358,7 +358,7 @@ export const clusterSchema = z
           .describe("Instance type of the GPU node group; must hold Ollama's memory limit plus node overhead.")
           .default(DEFAULT_GPU_INSTANCE_TYPE),
         minSize: nodeCount("Fewest nodes", 1),
-        desiredSize: nodeCount("Starting number of nodes", 1),
+        desiredSize: nodeCount("Number of nodes (set on every update: no cluster autoscaler runs)", 1),
         maxSize: nodeCount("Most nodes", 2),
         diskSizeGiB: z.number().int().min(20).max(16384).describe("Root volume size of each GPU node, GiB (images are large).").default(100),
       })
