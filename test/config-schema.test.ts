@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig, rawConfigFromPulumi, SecretValue } from "../components/config";
-import { pulumiConfigFromYaml } from "../scripts/lib/stackConfigFile";
+import { readStackConfig } from "../scripts/lib/stackConfigFile";
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
@@ -49,11 +48,7 @@ describe("defaults are the runbook's numbers", () => {
 });
 
 describe("stack files", () => {
-  const load = (stack: string) => {
-    const text = readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8");
-    const { config } = pulumiConfigFromYaml(text, "mcp-superserver");
-    return parseStackConfig(rawConfigFromPulumi(config));
-  };
+  const load = (stack: string) => readStackConfig(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "mcp-superserver");
 
   it("dev parses and targets Docker", () => {
     expect(load("dev").target).toBe("docker");

@@ -5,14 +5,13 @@
  */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseStackConfig, rawConfigFromPulumi } from "../components/config/parse";
 import { describeKubernetesStack, hubUpstreams } from "../components/kubernetes/stack";
 import { PROJECT } from "../scripts/lib/mockEngine";
-import { readPulumiConfigFile } from "../scripts/lib/stackConfigFile";
+import { readStackConfig } from "../scripts/lib/stackConfigFile";
 import { ROOT } from "./helpers/prodRun";
 import { nginxTest } from "./support/validators";
 
-const prodConfig = () => parseStackConfig(rawConfigFromPulumi(readPulumiConfigFile(path.join(ROOT, "Pulumi.prod.yaml"), PROJECT).config));
+const prodConfig = () => readStackConfig(path.join(ROOT, "Pulumi.prod.yaml"), PROJECT);
 
 function prodNginx() {
   const cfg = prodConfig();

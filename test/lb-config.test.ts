@@ -7,13 +7,12 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseStackConfig, rawConfigFromPulumi, type StackConfig } from "../components/config";
+import { parseStackConfig, type StackConfig } from "../components/config";
 import { loadBalancerWorkload, nginxConf, nginxWorkerProcesses, type HubUpstreams } from "../components/workloads/loadBalancer";
-import { readPulumiConfigFile } from "../scripts/lib/stackConfigFile";
+import { readStackConfig } from "../scripts/lib/stackConfigFile";
 import { nginxTest } from "./support/validators";
 
-const stackConfig = (stack: string): StackConfig =>
-  parseStackConfig(rawConfigFromPulumi(readPulumiConfigFile(join(__dirname, "..", `Pulumi.${stack}.yaml`), "mcp-superserver").config));
+const stackConfig = (stack: string): StackConfig => readStackConfig(join(__dirname, "..", `Pulumi.${stack}.yaml`), "mcp-superserver");
 
 const runDir = mkdtempSync(join(tmpdir(), "lb-config-"));
 chmodSync(runDir, 0o755);

@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { isSecretConfigPath } from "../../components/config/errors";
+import { parseStackConfig, rawConfigFromPulumi } from "../../components/config/parse";
+import type { StackConfig } from "../../components/config/schema";
 
 export interface PulumiConfigMap {
   config: Record<string, string>;
@@ -47,4 +49,9 @@ export function pulumiConfigFromYaml(text: string, project: string): PulumiConfi
 
 export function readPulumiConfigFile(file: string, project: string): PulumiConfigMap {
   return pulumiConfigFromYaml(readFileSync(file, "utf8"), project);
+}
+
+/** The typed config of a stack file, as the program would see it (secret values as placeholders). */
+export function readStackConfig(file: string, project: string): StackConfig {
+  return parseStackConfig(rawConfigFromPulumi(readPulumiConfigFile(file, project).config));
 }
