@@ -6,6 +6,8 @@ export interface DeployOptions {
   /** Wait until the workload reports healthy (needs a health check). */
   waitHealthy?: boolean;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** The image the stack built for a workload whose image has a build (see components/image). */
+  image?: pulumi.Input<string>;
 }
 
 export interface DeployedWorkload {

@@ -9,6 +9,7 @@ import { DockerPlatform, type Secrets } from "./docker/platform";
 import { describeDockerStack } from "./docker/stack";
 import { KubernetesPlatform } from "./kubernetes/platform";
 import { describeKubernetesStack } from "./kubernetes/stack";
+import { LocalImage, RegistryImage } from "./image";
 import type { Platform } from "./platform";
 import { S3Backup } from "./s3Backup";
 import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
@@ -109,7 +110,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
         ),
     );
     const platform = new DockerPlatform(network, secrets, cfg.docker.bindAddress);
-    const services = this.services(name, d, platform, volumes);
+    const services = this.services(name, d, platform, volumes, this.hubImage(name, d.hub, "docker", args.stack));
     const host = cfg.docker.bindAddress === "0.0.0.0" ? "localhost" : cfg.docker.bindAddress;
     const backup = new BackupBucket(
       `${name}-backup`,
@@ -145,7 +146,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const platform = new KubernetesPlatform(cluster.provider, secrets, Object.fromEntries(planned.map((p) => [p.workload.name, p.plan])));
     const namespaces = platform.apply(`${name}-namespace`, k.namespaces, { parent: this, dependsOn: cluster.ready });
     const base = [...cluster.ready, ...namespaces, ...platform.apply(`${name}-policy`, k.shared, { parent: this, dependsOn: namespaces })];
-    const services = this.services(name, k, platform, base);
+    const services = this.services(name, k, platform, base, this.hubImage(name, k.hub.workload, "kubernetes", args.stack));
     const backup = new S3Backup(
       `${name}-backup`,
       {
@@ -178,14 +179,28 @@ export class McpSuperserver extends pulumi.ComponentResource {
     };
   }
 
+  /**
+   * The hub image when the stack builds it (`hub.source`): on the local engine for Docker, pushed
+   * to the stack's ECR repository for Kubernetes. A prebuilt `hub.image` is pulled as it is.
+   */
+  private hubImage(name: string, hub: Workload, target: "docker" | "kubernetes", stack: string): pulumi.Output<string> | undefined {
+    if (!("build" in hub.image)) return undefined;
+    const [repository, tag] = hub.image.ref.split(":");
+    const args = { context: hub.image.build.context, tag, repository };
+    const opts = { parent: this };
+    return target === "docker"
+      ? new LocalImage(`${name}-hub-image`, args, opts).ref
+      : new RegistryImage(`${name}-hub-image`, { ...args, repository: `${repository}-${stack}` }, opts).ref;
+  }
+
   /** The services, the same components on both targets; only the platform differs. */
-  private services(name: string, s: ServiceWorkloads, platform: Platform, base: pulumi.Resource[]) {
+  private services(name: string, s: ServiceWorkloads, platform: Platform, base: pulumi.Resource[], hubImage?: pulumi.Input<string>) {
     const parent = { parent: this };
     const wl = (p: Described) => ("workload" in p ? p.workload : p);
     const on = (...deps: pulumi.Resource[]) => ({ platform, dependsOn: [...base, ...deps] });
     const neo4j = new Neo4j(`${name}-neo4j`, { workload: wl(s.neo4j), ...on() }, parent);
     const ollama = new Ollama(`${name}-ollama`, { workload: wl(s.ollama), ...on() }, parent);
-    const hub = new Hub(`${name}-hub`, { workload: wl(s.hub), ...on(neo4j, ollama) }, parent);
+    const hub = new Hub(`${name}-hub`, { workload: wl(s.hub), image: hubImage, ...on(neo4j, ollama) }, parent);
     new LoadBalancer(`${name}-lb`, { workload: wl(s.loadBalancer), ...on(hub) }, parent);
     const alertmanager = new Alertmanager(`${name}-alertmanager`, { workload: wl(s.alertmanager), ...on() }, parent);
     const exporters = s.exporters.map((e) => new Exporter(`${name}-${wl(e).name}`, { workload: wl(e), ...on() }, parent));

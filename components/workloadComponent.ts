@@ -6,6 +6,8 @@ export interface WorkloadComponentArgs {
   workload: Workload;
   platform: Platform;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** The built image, for a workload whose image the stack builds. */
+  image?: pulumi.Input<string>;
 }
 
 /**
@@ -20,7 +22,7 @@ export abstract class WorkloadComponent extends pulumi.ComponentResource {
   protected constructor(type: string, name: string, args: WorkloadComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(type, name, {}, opts);
     this.workload = args.workload;
-    const deployOptions: DeployOptions = { parent: this, dependsOn: args.dependsOn };
+    const deployOptions: DeployOptions = { parent: this, dependsOn: args.dependsOn, image: args.image };
     const deployed = args.platform.deploy(name, args.workload, deployOptions);
     this.containerNames = deployed.names;
     this.registerOutputs({ containerNames: this.containerNames });

@@ -43,7 +43,7 @@ describe("workload objects", () => {
   it("changes the pod template digest when a mounted file changes, so the pods roll", () => {
     const files = {
       prometheus: { externalLabels: {}, alertmanagers: ["a:9093"], jobs: [{ job: "x", targets: ["x:1"] }], probes: [] },
-      rules: { hubJob: "h", neo4jProbeJob: "n", ollamaProbeJob: "o", containers: [], containerLabel: "pod", diskSelector: 'fstype!="tmpfs"' },
+      rules: { hubJob: "h", hubHealthProbeJob: "hh", neo4jProbeJob: "n", ollamaProbeJob: "o", containers: [], containerLabel: "pod", diskSelector: 'fstype!="tmpfs"' },
     };
     const a = prometheusWorkload(cfg, files);
     const b = prometheusWorkload(cfg, { ...files, prometheus: { ...files.prometheus, jobs: [{ job: "x", targets: ["y:1"] }] } });

@@ -2,6 +2,7 @@
  * Rules that tie several keys together. Each returns problems as (path, message) pairs, where
  * the path names the key to change and the message completes "<value> ...".
  */
+import { hubIssues } from "./hubRules";
 import { kubernetesIssues } from "./kubernetesRules";
 import { formatBytes, formatMillicores } from "./quantity";
 import type { Resources, StackConfig } from "./schema";
@@ -117,13 +118,6 @@ function targetFit(cfg: StackConfig): RuleIssue[] {
     }
     for (const part of PARTS) issues.push(...dockerWholeMiB(part, cfg[part].resources));
   } else {
-    if (cfg.hub.build) {
-      issues.push({
-        path: ["hub", "build", "context"],
-        effective: cfg.hub.build.context,
-        message: "builds a local image, which only the Docker target can use; push the image and set hub.image instead",
-      });
-    }
     issues.push(...kubernetesIssues(cfg));
   }
   return issues;
@@ -136,5 +130,6 @@ export function crossFieldIssues(cfg: StackConfig): RuleIssue[] {
     ...editionMatchesImage(cfg),
     ...thresholdOrder(cfg),
     ...targetFit(cfg),
+    ...hubIssues(cfg),
   ];
 }

@@ -6,7 +6,11 @@
  */
 import { z } from "zod";
 import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../cluster/gpuInstances";
+import { HUB_MODEL_ROLES, UPSTREAM_HUB_SOURCE, hubModelEnv, type HubModelRole } from "../contracts/hub";
 import { bytes, cron, duration, image, millicores, percent, port, secretText, secretUrl } from "./primitives";
+
+/** The small model Ollama pulls by default and every hub role routes to. */
+const DEFAULT_MODEL = "llama3.2:3b";
 
 interface ResourceDefaults {
   limits: { cpu: string; memory: string };
@@ -33,18 +37,50 @@ function resources(part: string, d: ResourceDefaults) {
 const storage = (part: string, fallback: string) =>
   bytes(`Size of the ${part} volume (a PersistentVolumeClaim on Kubernetes).`).prefault(fallback);
 
+const modelName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._\-/]*(:[a-z0-9._-]+)?$/, "is not an Ollama model name; use name:tag, e.g. llama3.2:3b");
+
+const hubModel = (role: HubModelRole) =>
+  modelName.describe(`Model the hub routes ${role} tasks to (${hubModelEnv(role)}); must be one of \`ollama.models\`.`).default(DEFAULT_MODEL);
+
 export const hubSchema = z
   .strictObject({
-    image: image("Hub image, pinned.", "ghcr.io/mcp-superserver/mcp-hub:1.0.0").default(
-      "ghcr.io/mcp-superserver/mcp-hub:1.0.0",
-    ),
-    build: z
+    image: image("Prebuilt hub image, pinned; when set, nothing is built and `hub.source` is ignored.", "registry.example.com/mcp-hub:1.0.0").optional(),
+    source: z
       .strictObject({
-        context: z.string().min(1).describe("Path of a local mcp-hub checkout to build the image from (Docker target only)."),
-        dockerfile: z.string().min(1).describe("Dockerfile inside the build context.").default("Dockerfile"),
+        repository: z
+          .url({ protocol: /^https?$/, error: "is not an http(s) git URL" })
+          .describe("Git repository of the hub.")
+          .default(UPSTREAM_HUB_SOURCE.repository),
+        commit: z
+          .string()
+          .regex(/^[0-9a-f]{40}$/, "is not a full 40-hex commit id; pin the source by commit, not by branch or tag")
+          .describe("Commit the image is built from; it also tags the image.")
+          .default(UPSTREAM_HUB_SOURCE.commit),
+        path: z.string().min(1).describe("Folder of the hub (with its Dockerfile) inside the repository.").default(UPSTREAM_HUB_SOURCE.path),
       })
-      .optional()
-      .describe("Build the hub image from a local checkout instead of pulling `hub.image` (which then names the built image)."),
+      .prefault({})
+      .describe("Where the hub image is built from (a git build context pinned by commit) when `hub.image` is unset: Docker builds it on the local engine, Kubernetes builds it and pushes it to an ECR repository of the stack."),
+    ollamaForwarder: z
+      .boolean()
+      .describe(
+        "Serve 127.0.0.1:11434 inside each hub and forward it to Ollama: the upstream hub's Ollama client calls only that address, whatever OLLAMA_HOST says. Turn off for a hub that honours OLLAMA_HOST.",
+      )
+      .default(true),
+    models: z
+      .strictObject(Object.fromEntries(HUB_MODEL_ROLES.map((role) => [role, hubModel(role)])) as Record<HubModelRole, ReturnType<typeof hubModel>>)
+      .prefault({})
+      .describe("The model for each task role the hub routes; every one must be pulled by Ollama (`ollama.models`)."),
+    neo4jAcquisitionTimeout: duration(
+      "How long the hub waits for a Neo4j connection (NEO4J_ACQUISITION_TIMEOUT); bounds how long a hung Neo4j holds /health and tool calls.",
+    ).default("10s"),
+    metricsContract: z
+      .enum(["upstream", "runbook"])
+      .describe(
+        "Which metric names the hub exports: `upstream` (mcp_hub_http_request_duration_seconds, the upstream hub's) or `runbook` (mcp_requests_total, the runbook's).",
+      )
+      .default("upstream"),
     replicas: z.number().int().min(1).max(100).describe("Hub replicas behind the load balancer.").default(3),
     port: port("Port the hub listens on inside its container.", 3000),
     logLevel: z.enum(["debug", "info", "warn", "error"]).describe("Hub log level.").default("info"),
@@ -100,13 +136,9 @@ export const ollamaSchema = z
       })
       .prefault({}),
     models: z
-      .array(
-        z
-          .string()
-          .regex(/^[a-z0-9][a-z0-9._\-/]*(:[a-z0-9._-]+)?$/, "is not an Ollama model name; use name:tag, e.g. llama3.2:3b"),
-      )
+      .array(modelName)
       .describe("Models pulled when Ollama starts, so the first tool call does not wait for a download.")
-      .default(["llama3.2:3b"]),
+      .default([DEFAULT_MODEL]),
     resources: resources("Ollama", {
       limits: { cpu: "8", memory: "32Gi" },
       requests: { cpu: "4", memory: "16Gi" },
@@ -169,8 +201,21 @@ const thresholds = z
     cpuWarningPercent: percent("Container CPU use of its limit that warns (HighCPUUsage).", 90),
     errorRateWarningPercent: percent("Share of 5xx hub responses that warns (HighErrorRate).", 5),
     errorRateCriticalPercent: percent("Share of 5xx hub responses that pages (CriticalErrorRate).", 15),
-    latencyWarningSeconds: z.number().positive().describe("Hub p95 latency that warns (HighResponseTime).").default(1),
-    latencyCriticalSeconds: z.number().positive().describe("Hub p95 latency that pages (VeryHighResponseTime).").default(5),
+    errorRateMinRequestsPerSecond: z
+      .number()
+      .nonnegative()
+      .describe("Hub traffic (requests per second, probes excluded) below which error-rate and latency alerts stay quiet: a few failures of an idle hub are no outage.")
+      .default(0.5),
+    latencyWarningSeconds: z
+      .number()
+      .positive()
+      .describe("Hub p95 latency that warns (HighResponseTime): more than 5% of requests slower than this; must be a bucket bound of the hub's histogram.")
+      .default(1),
+    latencyCriticalSeconds: z
+      .number()
+      .positive()
+      .describe("Hub p95 latency that pages (VeryHighResponseTime): more than 5% of requests slower than this; must be a bucket bound of the hub's histogram.")
+      .default(5),
     diskFreeWarningPercent: percent("Free disk below which LowDiskSpace warns.", 15),
     diskFreeCriticalPercent: percent("Free disk below which CriticalDiskSpace pages.", 5),
     backupMaxAgeHours: z.number().positive().describe("Hours without a successful backup before BackupMissing.").default(26),

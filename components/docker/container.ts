@@ -4,7 +4,7 @@
  * turns it into NanoCpus), CPU request to cgroup CPU shares the way the kubelet computes them.
  */
 import { bytesToDockerMiB, millicoresToCpuShares, millicoresToDockerCpus } from "../config/quantity";
-import type { FileSpec, SecretRef, Workload } from "../workloads/types";
+import type { Companion, FileSpec, SecretRef, Workload } from "../workloads/types";
 import { workloadLabels } from "../workloads/labels";
 import { dockerContainerName, dockerVolumeName } from "./naming";
 
@@ -25,12 +25,16 @@ export interface DockerContainerSpec {
   healthcheck?: { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
   restart: string;
   ports: { internal: number; external: number; ip: string; protocol: string }[];
-  volumes: { volumeName: string; containerPath: string }[];
+  /** Named volumes, and (no volumeName) scratch volumes of the container's own, removed with it. */
+  volumes: { volumeName?: string; containerPath: string }[];
   mounts: { type: string; source: string; target: string; readOnly: boolean }[];
   uploads: { file: string; content: string; executable: boolean }[];
   labels: { label: string; value: string }[];
   privileged: boolean;
   pidMode?: string;
+  /** Seconds Docker waits after SIGTERM on stop (stopTimeout) and on replace or destroy (destroyGraceSeconds). */
+  stopTimeout?: number;
+  destroyGraceSeconds?: number;
 }
 
 const upload = (f: FileSpec) => ({ file: f.mountPath, content: f.content, executable: f.executable ?? false });
@@ -71,11 +75,37 @@ export function dockerContainerSpec(w: Workload, replica: string, bindAddress: s
     ports: w.ports
       .filter((p) => p.publish !== undefined)
       .map((p) => ({ internal: p.port, external: p.publish!, ip: bindAddress, protocol: "tcp" })),
-    volumes: w.volumes.map((v) => ({ volumeName: dockerVolumeName(v.name), containerPath: v.mountPath })),
+    volumes: [
+      ...w.volumes.map((v) => ({ volumeName: dockerVolumeName(v.name), containerPath: v.mountPath })),
+      ...(w.scratchPaths ?? []).map((containerPath) => ({ containerPath })),
+    ],
     mounts: (w.host?.mounts ?? []).map((m) => ({ type: "bind", source: m.hostPath, target: m.mountPath, readOnly: m.readOnly })),
     uploads: w.files.map(upload),
     labels: Object.entries(workloadLabels(w, replica)).map(([label, value]) => ({ label, value })),
     privileged: w.host?.privileged ?? false,
     ...(w.host?.pidHost ? { pidMode: "host" } : {}),
+    ...(w.stopGraceSeconds ? { stopTimeout: w.stopGraceSeconds, destroyGraceSeconds: w.stopGraceSeconds } : {}),
+  };
+}
+
+/**
+ * A companion of one replica: same image, the replica's network namespace (`container:<id>`, so
+ * its 127.0.0.1 is the replica's) and the replica's volumes (volumesFrom), no ports of its own.
+ */
+export function dockerCompanionSpec(w: Workload, c: Companion, replica: string) {
+  const memory = bytesToDockerMiB(c.resources.limits.memory);
+  return {
+    name: dockerContainerName(`${replica}-${c.name}`),
+    command: c.command,
+    envs: Object.entries(c.env)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`),
+    memory,
+    memoryReservation: bytesToDockerMiB(c.resources.requests.memory),
+    memorySwap: memory,
+    cpus: millicoresToDockerCpus(c.resources.limits.cpu),
+    cpuShares: millicoresToCpuShares(c.resources.requests.cpu),
+    restart: "unless-stopped",
+    labels: Object.entries({ ...workloadLabels(w, replica), "mcp-superserver/companion": c.name }).map(([label, value]) => ({ label, value })),
   };
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DeployOptions, DeployedWorkload, Platform } from "../platform";
 import type { SecretFileSpec, SecretName, SecretRef, Workload } from "../workloads/types";
 import { replicaNames } from "../workloads/types";
-import { dockerContainerSpec } from "./container";
+import { dockerCompanionSpec, dockerContainerSpec } from "./container";
 
 export type Secrets = Record<SecretName, pulumi.Output<string>>;
 
@@ -36,25 +36,18 @@ export class DockerPlatform implements Platform {
     return { file: f.mountPath, content: this.secret(f.secret), executable: false };
   }
 
-  private image(name: string, w: Workload, parent: pulumi.Resource): pulumi.Output<string> {
+  /** A built image comes from the caller; a pinned one is pulled and kept on destroy. */
+  private image(name: string, w: Workload, opts: DeployOptions): pulumi.Input<string> {
     if ("build" in w.image) {
-      const built = new docker.Image(
-        `${name}-image`,
-        {
-          imageName: w.image.ref,
-          build: { context: w.image.build.context, dockerfile: `${w.image.build.context}/${w.image.build.dockerfile}` },
-          skipPush: true,
-        },
-        { parent },
-      );
-      return built.imageName;
+      if (!opts.image) throw new Error(`workload "${w.name}" builds its image, but no built image was given`);
+      return opts.image;
     }
-    const pulled = new docker.RemoteImage(`${name}-image`, { name: w.image.ref, keepLocally: true }, { parent });
+    const pulled = new docker.RemoteImage(`${name}-image`, { name: w.image.ref, keepLocally: true }, { parent: opts.parent });
     return pulled.imageId;
   }
 
   deploy(name: string, w: Workload, opts: DeployOptions): DeployedContainers {
-    const image = this.image(name, w, opts.parent);
+    const image = this.image(name, w, opts);
     const replicas = replicaNames(w);
     const containers = replicas.map((replica, i) => {
       const spec = dockerContainerSpec(w, replica, this.bindAddress);
@@ -78,6 +71,23 @@ export class DockerPlatform implements Platform {
         { parent: opts.parent, dependsOn: opts.dependsOn },
       );
     });
-    return { containers, names: containers.map((c) => c.name), resources: containers };
+    const companions = (w.companions ?? []).flatMap((c) =>
+      containers.map(
+        (hub, i) =>
+          new docker.Container(
+            `${name}-${i + 1}-${c.name}`,
+            {
+              ...dockerCompanionSpec(w, c, replicas[i]),
+              image,
+              // The replica's network namespace and volumes: its 127.0.0.1 and its scratch directories.
+              networkMode: pulumi.interpolate`container:${hub.id}`,
+              volumes: [{ fromContainer: hub.id }],
+              mustRun: true,
+            },
+            { parent: opts.parent, dependsOn: [hub] },
+          ),
+      ),
+    );
+    return { containers, names: containers.map((c) => c.name), resources: [...containers, ...companions] };
   }
 }

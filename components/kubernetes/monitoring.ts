@@ -3,7 +3,10 @@
  * node_exporter pods, every kubelet's cAdvisor through the API server) and the RBAC that lets
  * it discover them.
  */
+import { HUB_PATH } from "../contracts/hub";
+import { BLACKBOX_MODULE } from "../render/blackbox";
 import type { KubernetesSdJob } from "../render/prometheus";
+import { JOB } from "../workloads/monitoringTargets";
 import { PORT, SERVICE } from "../workloads/types";
 import type { K8sObject } from "./types";
 
@@ -26,9 +29,29 @@ function podJob(job: string, namespace: string, name: string, portName: string, 
   };
 }
 
+/**
+ * Each hub pod's deep `/health`, probed through blackbox: the pod's address becomes the probe
+ * target, the scrape goes to the exporter (as the static probe jobs do on Docker).
+ */
+function hubHealthProbeJob(namespace: string): KubernetesSdJob {
+  const hub = podJob(JOB.hubHealthProbe, namespace, SERVICE.hub, "http", SERVICE.hub);
+  return {
+    ...hub,
+    metricsPath: "/probe",
+    params: { module: [BLACKBOX_MODULE.http] },
+    relabelConfigs: [
+      ...hub.relabelConfigs,
+      { source_labels: ["__address__"], regex: "(.+)", target_label: "__param_target", replacement: `http://$1${HUB_PATH.deepHealth}` },
+      { source_labels: ["__param_target"], target_label: "instance" },
+      { target_label: "__address__", replacement: `${SERVICE.blackbox}:${PORT.blackbox}` },
+    ],
+  };
+}
+
 export function kubernetesScrapeJobs(namespace: string, nodeNamespace: string): KubernetesSdJob[] {
   return [
     podJob(SERVICE.hub, namespace, SERVICE.hub, "http", SERVICE.hub),
+    hubHealthProbeJob(namespace),
     podJob("nginx", namespace, SERVICE.loadBalancer, "metrics", SERVICE.loadBalancer),
     podJob(SERVICE.nodeExporter, nodeNamespace, SERVICE.nodeExporter, "http", SERVICE.nodeExporter),
     {

@@ -9,7 +9,7 @@ import type { DeployOptions, DeployedWorkload, Platform } from "../platform";
 import type { SecretName, Workload } from "../workloads/types";
 import { workloadObjects } from "./objects";
 import type { SecretSpec, WorkloadPlan } from "./plan";
-import type { K8sObject } from "./types";
+import type { Json, K8sObject } from "./types";
 
 export type Secrets = Partial<Record<SecretName, pulumi.Output<string>>>;
 
@@ -109,10 +109,21 @@ export class KubernetesPlatform implements Platform {
     }
   }
 
+  /** A built image's reference (by digest) in place of its name, in every container that runs it. */
+  private useBuiltImage(objects: K8sObject[], w: Workload, image: pulumi.Input<string> | undefined): void {
+    if (!("build" in w.image)) return;
+    if (!image) throw new Error(`workload "${w.name}" builds its image, but no built image was given`);
+    for (const o of objects.filter((x) => CONTROLLERS.has(x.kind))) {
+      const pod = (o.spec as { template: { spec: { containers: Json[]; initContainers?: Json[] } } }).template.spec;
+      for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) if (c.image === w.image.ref) c.image = image;
+    }
+  }
+
   deploy(name: string, w: Workload, opts: DeployOptions): DeployedWorkload {
     const plan = this.plans[w.name];
     if (!plan) throw new Error(`workload "${w.name}" has no Kubernetes plan`);
     const { objects, secrets } = workloadObjects(w, plan);
+    this.useBuiltImage(objects, w, opts.image);
     this.rollOnSecretChange(objects, secrets);
     const childOpts = { parent: opts.parent, dependsOn: opts.dependsOn };
     const startSeconds = w.healthCheck?.startPeriodSeconds ?? 0;

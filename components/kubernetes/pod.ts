@@ -26,11 +26,12 @@ function probeHandler(p: HealthCheck["probe"]): Json {
  * then fail after `retries` misses, as the Docker health check does.
  */
 export function probes(hc: HealthCheck): Json {
-  const base = { ...probeHandler(hc.probe), periodSeconds: hc.intervalSeconds, timeoutSeconds: hc.timeoutSeconds };
+  const timing = { periodSeconds: hc.intervalSeconds, timeoutSeconds: hc.timeoutSeconds };
+  const base = { ...probeHandler(hc.probe), ...timing };
   return {
     startupProbe: { ...base, failureThreshold: Math.ceil(hc.startPeriodSeconds / hc.intervalSeconds) + hc.retries },
     readinessProbe: { ...base, failureThreshold: hc.retries },
-    livenessProbe: { ...base, failureThreshold: hc.retries },
+    livenessProbe: { ...(hc.liveness ? { ...probeHandler(hc.liveness), ...timing } : base), failureThreshold: hc.retries },
   };
 }
 
@@ -44,16 +45,22 @@ export function containerResources(w: Pick<Workload, "resources" | "gpus">): Jso
 }
 
 const scratchName = (i: number) => `scratch-${i}`;
+
+/** Directories written on an emptyDir: what the role's read-only root filesystem needs, and the workload's own scratch. */
+function scratchPaths(w: Workload): string[] {
+  return [...new Set([...POD_SECURITY[w.role].writablePaths, ...(w.scratchPaths ?? [])])];
+}
+
+const scratchMounts = (w: Workload): Json[] => scratchPaths(w).map((path, i) => ({ name: scratchName(i), mountPath: path }));
 const hostName = (i: number) => `host-${i}`;
 
 function volumeMounts(w: Workload): Json[] {
-  const security = POD_SECURITY[w.role];
   return [
     ...w.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
     ...w.files.map((f) => ({ name: "files", mountPath: f.mountPath, subPath: f.name, readOnly: true })),
     ...w.secretFiles.map((f) => ({ name: "secret-files", mountPath: f.mountPath, subPath: f.name, readOnly: true })),
     ...(w.host?.mounts ?? []).map((m, i) => ({ name: hostName(i), mountPath: m.mountPath, readOnly: m.readOnly, mountPropagation: "HostToContainer" })),
-    ...security.writablePaths.map((path, i) => ({ name: scratchName(i), mountPath: path })),
+    ...scratchMounts(w),
   ];
 }
 
@@ -65,7 +72,7 @@ function podVolumes(w: Workload, plan: WorkloadPlan): Json[] {
     ...(w.files.length ? [{ name: "files", configMap: { name: filesConfigMapName(w), defaultMode: executable ? 0o555 : 0o444 } }] : []),
     ...(w.secretFiles.length ? [{ name: "secret-files", secret: { secretName: filesSecretName(w), defaultMode: 0o440 } }] : []),
     ...(w.host?.mounts ?? []).map((m, i) => ({ name: hostName(i), hostPath: { path: m.hostPath, type: "Directory" } })),
-    ...POD_SECURITY[w.role].writablePaths.map((_, i) => ({ name: scratchName(i), emptyDir: { sizeLimit: "2Gi" } })),
+    ...scratchPaths(w).map((_, i) => ({ name: scratchName(i), emptyDir: { sizeLimit: "2Gi" } })),
   ];
 }
 
@@ -92,7 +99,26 @@ export function mainContainer(w: Workload, plan: WorkloadPlan): Json {
   };
 }
 
-/** Pods of one workload: selected by name and part-of, spread and placed as the plan says. */
+/**
+ * Companions as native sidecars (init containers that keep running, Kubernetes >= 1.29): they
+ * start before the main container and stop after it, so the hub never runs without its Ollama
+ * forwarder, and they share the pod's network and the scratch emptyDirs.
+ */
+function companionContainers(w: Workload): Json[] {
+  const security = POD_SECURITY[w.role];
+  return (w.companions ?? []).map((c) => ({
+    name: c.name,
+    image: w.image.ref,
+    imagePullPolicy: "IfNotPresent",
+    restartPolicy: "Always",
+    command: c.command,
+    env: Object.entries(c.env).map(([name, value]) => ({ name, value })),
+    resources: containerResources({ resources: c.resources, gpus: 0 }),
+    volumeMounts: scratchMounts(w),
+    securityContext: containerSecurityContext(security.readOnlyRootFilesystem),
+  }));
+}
+
 /**
  * Files are mounted with subPath, which Kubernetes never refreshes: a digest of the rendered
  * files and env in the pod template rolls the pods when either changes.
@@ -129,6 +155,7 @@ export function podTemplate(w: Workload, plan: WorkloadPlan, labels: Record<stri
       ...gpu,
       ...everyNode,
       ...grace,
+      ...(w.companions?.length ? { initContainers: companionContainers(w) } : {}),
       containers: [mainContainer(w, plan), ...(plan.sidecars ?? [])],
       volumes: podVolumes(w, plan),
     },

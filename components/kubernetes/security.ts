@@ -3,6 +3,7 @@
  * expects, whether its root filesystem can be read-only (and which paths it must write), and
  * environment its image needs to run as that user.
  */
+import { HUB_IMAGE_USER } from "../contracts/hub";
 import type { Role } from "../workloads/types";
 import type { Json } from "./types";
 
@@ -19,8 +20,8 @@ const NOBODY = 65534;
 const exporter: PodSecurity = { runAsUser: NOBODY, fsGroup: NOBODY, readOnlyRootFilesystem: true, writablePaths: [] };
 
 export const POD_SECURITY: Record<Role, PodSecurity> = {
-  // The hub image is node:alpine based; its `node` user is 1000.
-  hub: { runAsUser: 1000, fsGroup: 1000, readOnlyRootFilesystem: true, writablePaths: ["/tmp"] },
+  // The hub image's own user (contracts/hub.ts); its log and data folders are scratch of the workload.
+  hub: { runAsUser: HUB_IMAGE_USER, fsGroup: HUB_IMAGE_USER, readOnlyRootFilesystem: true, writablePaths: ["/tmp"] },
   // The Neo4j image's entrypoint rewrites conf/ from NEO4J_* variables at start: the root
   // filesystem must stay writable. 7474 is the image's neo4j user.
   neo4j: { runAsUser: 7474, fsGroup: 7474, readOnlyRootFilesystem: false, writablePaths: [] },

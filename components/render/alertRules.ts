@@ -7,7 +7,8 @@
 import { stringify } from "yaml";
 import { durationSeconds } from "../config/primitives";
 import type { Thresholds } from "../config/schema";
-import { BACKUP_SUCCESS_METRIC, backupAgeSeconds, cpuOfLimit, errorRatio, memoryOfLimit, p95Latency } from "./promql";
+import type { HubMetricsContract } from "../contracts/hub";
+import { BACKUP_SUCCESS_METRIC, backupAgeSeconds, cpuOfLimit, hubRecordingRules, hubSeries, memoryOfLimit, type RecordingRule } from "./promql";
 
 /** The backup job's success metric, which BackupMissing watches. */
 export { BACKUP_SUCCESS_METRIC };
@@ -48,6 +49,10 @@ export const RUNBOOK_TIMING: AlertTiming = { rateWindow: "5m", pendingScale: 1 }
 export interface AlertRulesInput {
   thresholds: Thresholds;
   hubJob: string;
+  /** The metric names the hub exports (contracts/hub.ts). */
+  hubContract: HubMetricsContract;
+  /** Job probing each hub replica's deep `/health` through blackbox. */
+  hubHealthProbeJob: string;
   neo4jProbeJob: string;
   ollamaProbeJob: string;
   /** Job scraping Neo4j's own metrics (Enterprise only); without it there are no Neo4j query alerts. */
@@ -87,6 +92,14 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
       description: "{{ $value }} replicas of {{ $labels.job }} answer scrapes; every CLI client is failing.",
     },
     {
+      alert: "MCPHubDegraded",
+      expr: `probe_success{job="${i.hubHealthProbeJob}"} == 0`,
+      for: "2m",
+      severity: "warning",
+      summary: "MCP hub reports a dependency down",
+      description: "{{ $labels.instance }} answers /health with an error: Neo4j or Ollama does not answer the hub; tool calls that need them fail.",
+    },
+    {
       alert: "Neo4jDown",
       expr: `probe_success{job="${i.neo4jProbeJob}"} == 0`,
       // Neo4j takes 30-90 s to start (runbook): a restart alone must not page.
@@ -114,42 +127,36 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
   ];
 }
 
+/** "Is the hub busy enough for its ratios to mean anything": a few failures of an idle hub are no outage. */
+const busy = (requests: string, t: Thresholds) => `${requests} >= ${t.errorRateMinRequestsPerSecond}`;
+
 function trafficRules(i: AlertRulesInput, w: string): AlertRule[] {
   const t = i.thresholds;
-  const errorRate = errorRatio(i.hubJob, w);
-  const p95 = p95Latency(i.hubJob, w);
+  const s = hubSeries(w);
+  const errorRule = (level: "warning" | "critical", percent: number) => ({
+    expr: `${s.errorRatio} > ${ratio(percent)} and ${busy(s.requests, t)}`,
+    for: "5m",
+    description: `More than ${percent}% of requests to {{ $labels.job }} fail with 5xx (now {{ $value | humanizePercentage }}); probe routes excluded, at ${t.errorRateMinRequestsPerSecond} req/s or more.`,
+    severity: level,
+  });
+  const slowRule = (seconds: number) => ({
+    expr: `${s.slowerThan(seconds)} > 0.05 and ${busy(s.requests, t)}`,
+    description: `{{ $value | humanizePercentage }} of requests to {{ $labels.job }} take longer than ${seconds}s: its p95 latency is above ${seconds}s.`,
+  });
   return [
+    { alert: "HighErrorRate", ...errorRule("warning", t.errorRateWarningPercent), summary: "MCP hub error rate is high" },
+    { alert: "CriticalErrorRate", ...errorRule("critical", t.errorRateCriticalPercent), summary: "MCP hub error rate is critical" },
+    { alert: "HighResponseTime", ...slowRule(t.latencyWarningSeconds), for: "10m", severity: "warning", summary: "MCP hub responses are slow" },
+    { alert: "VeryHighResponseTime", ...slowRule(t.latencyCriticalSeconds), for: "5m", severity: "critical", summary: "MCP hub responses are very slow" },
     {
-      alert: "HighErrorRate",
-      expr: `${errorRate} > ${ratio(t.errorRateWarningPercent)}`,
-      for: "5m",
-      severity: "warning",
-      summary: "MCP hub error rate is high",
-      description: `More than ${t.errorRateWarningPercent}% of requests to server {{ $labels.server }} fail with 5xx (now {{ $value | humanizePercentage }}).`,
-    },
-    {
-      alert: "CriticalErrorRate",
-      expr: `${errorRate} > ${ratio(t.errorRateCriticalPercent)}`,
-      for: "5m",
-      severity: "critical",
-      summary: "MCP hub error rate is critical",
-      description: `More than ${t.errorRateCriticalPercent}% of requests to server {{ $labels.server }} fail with 5xx (now {{ $value | humanizePercentage }}).`,
-    },
-    {
-      alert: "HighResponseTime",
-      expr: `${p95} > ${t.latencyWarningSeconds}`,
+      alert: "MCPHubMetricsMissing",
+      // Each scrape of /metrics is itself a request the histogram counts: a hub of this
+      // contract has series after its second scrape.
+      expr: `up{job="${i.hubJob}"} == 1 unless on (instance) count by (instance) (${i.hubContract.requestCount}{job="${i.hubJob}"})`,
       for: "10m",
       severity: "warning",
-      summary: "MCP hub responses are slow",
-      description: `p95 latency of server {{ $labels.server }} is {{ $value | humanizeDuration }} (warning above ${t.latencyWarningSeconds}s).`,
-    },
-    {
-      alert: "VeryHighResponseTime",
-      expr: `${p95} > ${t.latencyCriticalSeconds}`,
-      for: "5m",
-      severity: "critical",
-      summary: "MCP hub responses are very slow",
-      description: `p95 latency of server {{ $labels.server }} is {{ $value | humanizeDuration }} (critical above ${t.latencyCriticalSeconds}s).`,
+      summary: "MCP hub exports none of the expected request metrics",
+      description: `{{ $labels.instance }} answers scrapes but has no ${i.hubContract.requestCount}: the hub speaks another metrics contract (hub.metricsContract), and its error and latency alerts are blind.`,
     },
   ];
 }
@@ -267,6 +274,12 @@ const WATCHDOG: AlertRule = {
   description: "Always firing (value {{ $value }}). If its receiver stops getting it, Prometheus or Alertmanager is broken.",
 };
 
+/** The recorded hub series the alerts and the dashboard read. */
+export function recordingRules(i: AlertRulesInput): RecordingRule[] {
+  const w = (i.timing ?? RUNBOOK_TIMING).rateWindow;
+  return hubRecordingRules({ contract: i.hubContract, job: i.hubJob, window: w }, [i.thresholds.latencyWarningSeconds, i.thresholds.latencyCriticalSeconds]);
+}
+
 export function alertRules(i: AlertRulesInput): { group: string; rules: AlertRule[] }[] {
   const w = (i.timing ?? RUNBOOK_TIMING).rateWindow;
   return [
@@ -292,7 +305,8 @@ export function pendingFor(runbookFor: string, timing: AlertTiming): string {
 
 export function renderAlertRules(i: AlertRulesInput): string {
   const timing = i.timing ?? RUNBOOK_TIMING;
-  const groups = alertRules(i).map(({ group, rules }) => ({
+  const recorded = { name: "mcp-superserver.hub.recording", rules: recordingRules(i) };
+  const alerting = alertRules(i).map(({ group, rules }) => ({
     name: group,
     rules: rules.map((r) => ({
       alert: r.alert,
@@ -306,5 +320,7 @@ export function renderAlertRules(i: AlertRulesInput): string {
       },
     })),
   }));
+  // Recording rules first: alerts of a later group read what they recorded in this evaluation.
+  const groups = [recorded, ...alerting];
   return `# Rendered by mcp-superserver-infra from the stack config; do not edit by hand.\n${stringify({ groups }, { lineWidth: 0 })}`;
 }

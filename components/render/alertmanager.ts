@@ -16,14 +16,17 @@ export interface AlertmanagerInput {
 
 /** Pairs where the first alert, firing, makes the second one noise. */
 export const INHIBITIONS: { source: string; targets: string[]; equal: string[] }[] = [
-  { source: "CriticalErrorRate", targets: ["HighErrorRate"], equal: ["server"] },
-  { source: "VeryHighResponseTime", targets: ["HighResponseTime"], equal: ["server"] },
+  { source: "CriticalErrorRate", targets: ["HighErrorRate"], equal: ["job"] },
+  { source: "VeryHighResponseTime", targets: ["HighResponseTime"], equal: ["job"] },
+  // A hub's /health fails whenever Neo4j or Ollama does: the dependency's own page says it all.
+  { source: "Neo4jDown", targets: ["MCPHubDegraded"], equal: [] },
+  { source: "OllamaDown", targets: ["MCPHubDegraded"], equal: [] },
   { source: "CriticalMemoryUsage", targets: ["HighMemoryUsage"], equal: ["service"] },
   { source: "CriticalDiskSpace", targets: ["LowDiskSpace"], equal: ["instance", "mountpoint"] },
   // With every hub down, error-rate and latency alerts say nothing new.
   {
     source: "MCPHubDown",
-    targets: ["HighErrorRate", "CriticalErrorRate", "HighResponseTime", "VeryHighResponseTime"],
+    targets: ["HighErrorRate", "CriticalErrorRate", "HighResponseTime", "VeryHighResponseTime", "MCPHubDegraded", "MCPHubMetricsMissing"],
     equal: [],
   },
   // ...and neither do the hub's own down targets.
@@ -38,7 +41,7 @@ export function renderAlertmanagerConfig(i: AlertmanagerInput): string {
   const config = {
     route: {
       receiver: "chat",
-      group_by: ["alertname", "service", "server"],
+      group_by: ["alertname", "service", "job"],
       group_wait: i.groupWait,
       group_interval: i.groupInterval,
       repeat_interval: i.repeatInterval,

@@ -4,7 +4,8 @@
  * alert thresholds drawn on the panels. Queries come from promql.ts, shared with the alerts.
  */
 import type { Thresholds } from "../config/schema";
-import { backupAgeSeconds, cpuOfLimit, errorRatio, memoryOfLimit, p95Latency, requestRate } from "./promql";
+import { RUNBOOK_TIMING } from "./alertRules";
+import { backupAgeSeconds, cpuOfLimit, hubSeries, memoryOfLimit } from "./promql";
 
 const DASHBOARD_UID = "mcp-superserver-overview";
 /** Grafana's own rate window: at least four scrape intervals, whatever the zoom. */
@@ -40,7 +41,7 @@ interface PanelSpec {
   legend: string;
   unit: string;
   /** Values where the panel turns orange and red (the alert thresholds), ascending. */
-  steps?: [number, number];
+  steps?: [warning: number, critical?: number];
   /** Availability panels: 0 is red, 1 is green. */
   upDown?: boolean;
   width: number;
@@ -70,6 +71,7 @@ function thresholdSteps(spec: PanelSpec) {
 function panelSpecs(i: DashboardInput): PanelSpec[] {
   const t = i.thresholds;
   const w = RATE_INTERVAL;
+  const hub = hubSeries(RUNBOOK_TIMING.rateWindow);
   return [
     { type: "stat", title: "Hub replicas up", expr: `sum(up{job="${i.hubJob}"})`, legend: "replicas", unit: "none", width: 6 },
     { type: "stat", title: "Neo4j up", expr: `max(probe_success{job="${i.neo4jProbeJob}"})`, legend: "neo4j", unit: "none", upDown: true, width: 6 },
@@ -83,21 +85,23 @@ function panelSpecs(i: DashboardInput): PanelSpec[] {
       steps: [t.backupMaxAgeHours * 3600 * 0.9, t.backupMaxAgeHours * 3600],
       width: 6,
     },
-    { type: "timeseries", title: "Request rate by server", expr: requestRate(i.hubJob, w), legend: "{{server}}", unit: "reqps", width: 8 },
+    // The hub panels read the recorded series the alerts read (alertRules.ts), at the alerts' window.
+    { type: "timeseries", title: "Request rate by replica", expr: hub.instanceRequests, legend: "{{instance}}", unit: "reqps", width: 8 },
     {
       type: "timeseries",
-      title: "p95 latency by server",
-      expr: p95Latency(i.hubJob, w),
-      legend: "{{server}}",
-      unit: "s",
-      steps: [t.latencyWarningSeconds, t.latencyCriticalSeconds],
+      title: "Share of requests slower than the latency thresholds",
+      expr: `label_replace(${hub.slowerThan(t.latencyWarningSeconds)}, "over", "${t.latencyWarningSeconds}s", "", "") or label_replace(${hub.slowerThan(t.latencyCriticalSeconds)}, "over", "${t.latencyCriticalSeconds}s", "", "")`,
+      legend: "slower than {{over}}",
+      unit: "percentunit",
+      // Above 5% slower than X is a p95 above X.
+      steps: [0.05],
       width: 8,
     },
     {
       type: "timeseries",
-      title: "5xx error rate by server",
-      expr: errorRatio(i.hubJob, w),
-      legend: "{{server}}",
+      title: "5xx error rate",
+      expr: hub.errorRatio,
+      legend: "{{job}}",
       unit: "percentunit",
       steps: [t.errorRateWarningPercent / 100, t.errorRateCriticalPercent / 100],
       width: 8,

@@ -34,6 +34,8 @@ export interface KubernetesSdJob {
   metricsPath?: string;
   /** Authenticate with the pod's service-account token and trust the cluster CA (the API server proxy). */
   inClusterAuth?: boolean;
+  /** URL parameters of every scrape (a blackbox probe's `module`). */
+  params?: Record<string, string[]>;
   relabelConfigs: Record<string, unknown>[];
 }
 
@@ -55,6 +57,7 @@ function kubernetesJob(j: KubernetesSdJob) {
     job_name: j.job,
     ...(j.scheme ? { scheme: j.scheme } : {}),
     ...(j.metricsPath ? { metrics_path: j.metricsPath } : {}),
+    ...(j.params ? { params: j.params } : {}),
     ...(j.inClusterAuth
       ? { authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` }, tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` } }
       : {}),

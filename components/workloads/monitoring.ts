@@ -1,4 +1,5 @@
 import type { StackConfig } from "../config/schema";
+import { HUB_METRICS_CONTRACTS } from "../contracts/hub";
 import { renderAlertRules, type AlertRulesInput } from "../render/alertRules";
 import { renderAlertmanagerConfig, type ReceiverName } from "../render/alertmanager";
 import { renderBlackboxConfig } from "../render/blackbox";
@@ -14,7 +15,7 @@ export const TEXTFILE_DIR = "/textfile";
 
 export interface MonitoringFiles {
   prometheus: Omit<PrometheusInput, "scrapeInterval" | "evaluationInterval" | "ruleFiles">;
-  rules: Omit<AlertRulesInput, "thresholds" | "runbookUrl">;
+  rules: Omit<AlertRulesInput, "thresholds" | "runbookUrl" | "hubContract">;
 }
 
 export function prometheusWorkload(cfg: StackConfig, files: MonitoringFiles): Workload {
@@ -25,7 +26,7 @@ export function prometheusWorkload(cfg: StackConfig, files: MonitoringFiles): Wo
     evaluationInterval: p.evaluationInterval,
     ruleFiles: [ALERT_RULES_PATH],
   });
-  const rules = renderAlertRules({ ...files.rules, thresholds: p.alerts, runbookUrl: p.runbookUrl });
+  const rules = renderAlertRules({ ...files.rules, thresholds: p.alerts, runbookUrl: p.runbookUrl, hubContract: HUB_METRICS_CONTRACTS[cfg.hub.metricsContract] });
   return {
     name: SERVICE.prometheus,
     role: "prometheus",

@@ -3,6 +3,7 @@
  * addresses. Docker passes service names, Kubernetes its Service DNS names, the live test
  * 127.0.0.1 ports: all render the same jobs, so the rules' job names always match.
  */
+import { HUB_PATH } from "../contracts/hub";
 import type { ContainerTarget } from "../render/alertRules";
 import { BLACKBOX_MODULE } from "../render/blackbox";
 import type { ProbeJob, StaticJob } from "../render/prometheus";
@@ -11,13 +12,14 @@ import { PORT, SERVICE } from "./types";
 
 export const JOB = {
   hub: SERVICE.hub,
+  hubHealthProbe: "probe-hub-health",
   neo4jProbe: "probe-neo4j",
   ollamaProbe: "probe-ollama",
   neo4jMetrics: SERVICE.neo4j,
 } as const;
 
 export interface MonitoredAddresses {
-  /** host:port of every hub replica. */
+  /** host:port of every hub replica; its deep `/health` is probed through blackbox too. */
   hubReplicas: string[];
   /** host:port of Neo4j's Bolt port, probed over TCP. */
   neo4jBolt: string;
@@ -71,7 +73,9 @@ export function monitoringFiles(a: MonitoredAddresses, view: ContainerView, exte
     ...(a.neo4jMetrics ? [{ job: JOB.neo4jMetrics, targets: [a.neo4jMetrics], labels: { service: SERVICE.neo4j } }] : []),
     ...Object.entries(a.others).map(([job, targets]) => ({ job, targets })),
   ];
+  const hubHealth = a.hubReplicas.map((r) => `http://${r}${HUB_PATH.deepHealth}`);
   const probes: ProbeJob[] = [
+    ...(hubHealth.length ? [{ job: JOB.hubHealthProbe, module: BLACKBOX_MODULE.http, targets: hubHealth, exporter: a.blackbox, labels: { service: SERVICE.hub } }] : []),
     { job: JOB.neo4jProbe, module: BLACKBOX_MODULE.tcp, targets: [a.neo4jBolt], exporter: a.blackbox, labels: { service: SERVICE.neo4j } },
     { job: JOB.ollamaProbe, module: BLACKBOX_MODULE.http, targets: [a.ollamaUrl], exporter: a.blackbox, labels: { service: SERVICE.ollama } },
   ];
@@ -79,6 +83,7 @@ export function monitoringFiles(a: MonitoredAddresses, view: ContainerView, exte
     prometheus: { externalLabels, alertmanagers: [a.alertmanager], jobs, probes },
     rules: {
       hubJob: JOB.hub,
+      hubHealthProbeJob: JOB.hubHealthProbe,
       neo4jProbeJob: JOB.neo4jProbe,
       ollamaProbeJob: JOB.ollamaProbe,
       ...(a.neo4jMetrics ? { neo4jMetricsJob: JOB.neo4jMetrics } : {}),

@@ -19,7 +19,11 @@ export type Role =
   | "pushgateway"
   | "backup";
 
-export type ImageSource = { ref: string } | { ref: string; build: { context: string; dockerfile: string } };
+/**
+ * A pinned image to pull, or one the stack builds: `ref` names it (the local tag on Docker), the
+ * build context is a local folder or a git URL pinned by commit (`repo.git#<commit>:<folder>`).
+ */
+export type ImageSource = { ref: string } | { ref: string; build: { context: string } };
 
 export interface PortSpec {
   name: string;
@@ -34,9 +38,13 @@ export interface ResourceSpec {
   requests: { cpu: number; memory: number };
 }
 
+export type Probe = { http: { path: string; port: number } } | { tcp: { port: number } } | { exec: string[] };
+
 export interface HealthCheck {
-  /** What Kubernetes probes: an HTTP path or a TCP port. */
-  probe: { http: { path: string; port: number } } | { tcp: { port: number } } | { exec: string[] };
+  /** What Kubernetes probes for startup and readiness: an HTTP path, a TCP port or a command. */
+  probe: Probe;
+  /** What the liveness probe checks, when it differs from readiness. */
+  liveness?: Probe;
   /** The same check as a command run inside the container (Docker health checks run in the image). */
   command: string[];
   intervalSeconds: number;
@@ -102,6 +110,21 @@ export interface Workload {
   secretFiles: SecretFileSpec[];
   gpus: number;
   host?: HostAccess;
+  /** Seconds between SIGTERM and SIGKILL on stop, replace and destroy. */
+  stopGraceSeconds?: number;
+  /** Directories the process writes that need no persistence: a volume of the container's own (Docker), an emptyDir (Kubernetes). */
+  scratchPaths?: string[];
+  /** Processes beside each replica, from the same image, sharing its network and scratch directories. */
+  companions?: Companion[];
+}
+
+/** A helper process that lives and dies with each replica (a native sidecar on Kubernetes). */
+export interface Companion {
+  /** Container name: `<replica>-<name>` on Docker, `<name>` in the pod. */
+  name: string;
+  command: string[];
+  env: Record<string, string>;
+  resources: ResourceSpec;
 }
 
 /** Names of the services, shared by every description so wiring cannot drift. */

@@ -3,7 +3,7 @@
  * every resource's type, name, parent and the inputs the program sent. Used by `npm run synth`
  * and by the tests. Each run sets fresh mocks, so runs can follow each other in one process.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 
@@ -58,14 +58,43 @@ export function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
-/** Replaces every secret value with "[secret]" (for anything written to disk or printed). */
-export function redactSecrets(value: unknown): unknown {
-  if (isSecretMarker(value)) return "[secret]";
-  if (Array.isArray(value)) return value.map(redactSecrets);
+/** Every occurrence of a known secret in a string, masked. */
+function maskKnown(text: string, known: string[]): string {
+  return known.reduce((t, secret) => t.split(secret).join("[secret]"), text);
+}
+
+/**
+ * Replaces every secret value with "[secret]" (for anything written to disk or printed). The
+ * engine marks a whole list or map secret when one element is: inside those, each string is
+ * kept with the known secrets (generated passwords, secret config values) masked in it, so a
+ * reviewer still sees every env name and every value that is not secret.
+ */
+export function redactSecrets(value: unknown, known: string[] = [], insideSecret = false): unknown {
+  if (isSecretMarker(value)) {
+    const inner = value.value;
+    return inner && typeof inner === "object" && known.length ? redactSecrets(inner, known, true) : "[secret]";
+  }
+  if (typeof value === "string") return insideSecret ? maskKnown(value, known) : value;
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, known, insideSecret));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, known, insideSecret)]));
   }
   return value;
+}
+
+/** The string leaves of secret config values: what a synth must never show. */
+export function secretConfigValues(config: Record<string, string>, secretKeys: string[]): string[] {
+  const leaves = (v: unknown): string[] =>
+    typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(leaves) : v && typeof v === "object" ? Object.values(v).flatMap(leaves) : [];
+  return secretKeys.flatMap((key) => {
+    const raw = config[key];
+    if (raw === undefined) return [];
+    try {
+      return leaves(JSON.parse(raw));
+    } catch {
+      return [raw];
+    }
+  });
 }
 
 /** The account, region and cluster the mocks pretend to be in (documentation values, not real ones). */
@@ -83,6 +112,8 @@ function callResult(token: string): Record<string, unknown> {
         zoneIds: [1, 2, 4, 6].map((n) => `use1-az${n}`),
         state: "available",
       };
+    case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+      return { id: MOCK_ACCOUNT, userName: "AWS", password: "synth-ecr-token", authorizationToken: "", proxyEndpoint: "", expiresAt: "" };
     case "aws:index/getRegion:getRegion":
       return { id: MOCK_REGION, name: MOCK_REGION, region: MOCK_REGION, endpoint: `ec2.${MOCK_REGION}.amazonaws.com` };
     case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -114,6 +145,11 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}` };
     case "aws:iam/role:Role":
       return { name: inputs.name ?? name, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${inputs.name ?? name}` };
+    case "docker-build:index:Image":
+      // A content digest: the same inputs give the same digest, as a reproducible build would.
+      return { digest: `sha256:${createHash("sha256").update(JSON.stringify(inputs)).digest("hex")}` };
+    case "aws:ecr/repository:Repository":
+      return { registryId: MOCK_ACCOUNT, repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${MOCK_REGION}.amazonaws.com/${inputs.name ?? name}` };
     case "aws:s3/bucket:Bucket":
       return { bucket: inputs.bucket ?? name, arn: `arn:aws:s3:::${inputs.bucket ?? name}` };
     default:
@@ -144,7 +180,10 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
         return { id, state };
       },
       call(args) {
-        return callResult(args.token);
+        const result = callResult(args.token);
+        // A credential an invoke hands out is a secret too: the synth masks it wherever it goes.
+        if (typeof result.password === "string") generatedSecrets.push(result.password);
+        return result;
       },
     },
     PROJECT,

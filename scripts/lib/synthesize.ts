@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT, isSecretMarker, redactSecrets, runUnderMocks, type MockRun } from "./mockEngine";
+import { PROJECT, isSecretMarker, redactSecrets, runUnderMocks, secretConfigValues, type MockRun } from "./mockEngine";
 import { readPulumiConfigFile } from "./stackConfigFile";
 
 export interface SynthEntry {
@@ -32,11 +32,13 @@ export async function synthesize(opts: { stack: string; configFile: string }): P
       secretKeys,
       program: async () => ({ ...(await import(PROGRAM)) }),
     });
+    // Longest first, so a secret that contains another is masked whole.
+    const known = [...run.generatedSecrets, ...secretConfigValues(config, secretKeys)].filter((v) => v.length >= 8).sort((a, b) => b.length - a.length);
     const resources = run.resources.map((r) => ({
       type: r.type,
       name: r.name,
       ...(r.parent ? { parent: r.parent } : {}),
-      inputs: redactSecrets(r.inputs),
+      inputs: redactSecrets(r.inputs, known),
     }));
     return { ok: true, run, resources };
   } catch (error) {
