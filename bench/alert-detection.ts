@@ -14,7 +14,7 @@ async function trial(): Promise<number> {
   const live = await startLiveMonitoring(FAST_TIMING);
   try {
     const stoppedAt = Date.now();
-    await live.hub.stop();
+    await live.hub.kill();
     const { delivery } = await live.webhooks.firing("/paging", "MCPHubDown", stoppedAt, 60_000);
     return (delivery.receivedAt - stoppedAt) / 1000;
   } finally {

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig } from "../components/config/parse";
+import { UPSTREAM_HUB_METRICS } from "../components/contracts/hub";
 import { renderAlertRules } from "../components/render/alertRules";
 import { COMMUNITY_CASES, ENTERPRISE_CASES, promtoolTestFile, type AlertCase } from "./support/alertScenarios";
 import { exportedMetrics, metricNames } from "./support/metricCatalog";
@@ -46,6 +47,8 @@ describe("rendered alert rules", () => {
     const text = renderAlertRules({
       thresholds: cfg.prometheus.alerts,
       hubJob: "mcp-hub",
+      hubHealthProbeJob: "probe-hub-health",
+      hubContract: UPSTREAM_HUB_METRICS,
       neo4jProbeJob: "probe-neo4j",
       ollamaProbeJob: "probe-ollama",
       neo4jMetricsJob: "neo4j",

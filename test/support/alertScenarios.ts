@@ -32,17 +32,29 @@ const HUB_UP = (replica: number, values: string) => ({
   values,
 });
 
-const requests = (server: string, okPerMinute: number, errorsPerMinute: number) => [
-  { series: `mcp_requests_total{job="mcp-hub",instance="mcp-hub-1:3000",server="${server}",status="200"}`, values: `0+${okPerMinute}x30` },
-  { series: `mcp_requests_total{job="mcp-hub",instance="mcp-hub-1:3000",server="${server}",status="500"}`, values: `0+${errorsPerMinute}x30` },
+/**
+ * Series shaped like the upstream hub's (Docker/mcp-hub src/routes/metrics.js): one histogram,
+ * `mcp_hub_http_request_duration_seconds` with `method`, `route`, `status_code`, buckets
+ * 0.001 … 1, 5, +Inf; `route="/"` for `/`, `/health` and `/metrics`, `/ready` for the probe.
+ */
+const HUB_SERIES = 'job="mcp-hub",instance="mcp-hub-1:3000",method="GET"';
+const hubCount = (route: string, status: number, perMinute: number) => ({
+  series: `mcp_hub_http_request_duration_seconds_count{${HUB_SERIES},route="${route}",status_code="${status}"}`,
+  values: `0+${perMinute}x30`,
+});
+const requests = (okPerMinute: number, errorsPerMinute: number) => [hubCount("/", 200, okPerMinute), hubCount("/", 503, errorsPerMinute)];
+
+/** Cumulative bucket counts per minute, keyed by `le`, with the matching request count. */
+const latency = (perMinute: Record<string, number>) => [
+  ...Object.entries(perMinute).map(([le, n]) => ({
+    series: `mcp_hub_http_request_duration_seconds_bucket{${HUB_SERIES},route="/",status_code="200",le="${le}"}`,
+    values: `0+${n}x30`,
+  })),
+  hubCount("/", 200, perMinute["+Inf"]),
 ];
 
-/** Cumulative bucket counts per minute, keyed by `le`. */
-const latency = (server: string, perMinute: Record<string, number>) =>
-  Object.entries(perMinute).map(([le, n]) => ({
-    series: `mcp_request_duration_seconds_bucket{job="mcp-hub",instance="mcp-hub-1:3000",server="${server}",le="${le}"}`,
-    values: `0+${n}x30`,
-  }));
+const HUB_ERRORS = (percent: number, now: string) =>
+  `More than ${percent}% of requests to mcp-hub fail with 5xx (now ${now}); probe routes excluded, at 0.5 req/s or more.`;
 
 const MiB = 1024 ** 2;
 const memory = (name: string, limitBytes: number, workingSetBytes: number) => [
@@ -172,21 +184,31 @@ export const COMMUNITY_CASES: AlertCase[] = [
     alert: "HighErrorRate",
     title: "fires at 10% 5xx",
     interval: "1m",
-    series: requests("neo4j-memory", 540, 60),
+    series: requests(540, 60),
     evalTime: "10m",
-    expected: [
-      {
-        labels: { severity: "warning", server: "neo4j-memory" },
-        summary: "MCP hub error rate is high",
-        description: "More than 5% of requests to server neo4j-memory fail with 5xx (now 10%).",
-      },
-    ],
+    expected: [{ labels: { severity: "warning", job: "mcp-hub" }, summary: "MCP hub error rate is high", description: HUB_ERRORS(5, "10%") }],
+  },
+  {
+    alert: "HighErrorRate",
+    title: "counts no probe route: 10% of client requests fail under 100 readiness probes a second",
+    interval: "1m",
+    series: [...requests(540, 60), hubCount("/ready", 200, 6000)],
+    evalTime: "10m",
+    expected: [{ labels: { severity: "warning", job: "mcp-hub" }, summary: "MCP hub error rate is high", description: HUB_ERRORS(5, "10%") }],
   },
   {
     alert: "HighErrorRate",
     title: "stays quiet at 4.5% 5xx",
     interval: "1m",
-    series: requests("neo4j-memory", 573, 27),
+    series: requests(573, 27),
+    evalTime: "10m",
+    expected: [],
+  },
+  {
+    alert: "HighErrorRate",
+    title: "stays quiet on an idle hub: 25% of 0.4 requests a second",
+    interval: "1m",
+    series: requests(18, 6),
     evalTime: "10m",
     expected: [],
   },
@@ -194,66 +216,105 @@ export const COMMUNITY_CASES: AlertCase[] = [
     alert: "CriticalErrorRate",
     title: "fires at 20% 5xx",
     interval: "1m",
-    series: requests("ollama", 480, 120),
+    series: requests(480, 120),
     evalTime: "10m",
-    expected: [
-      {
-        labels: { severity: "critical", server: "ollama" },
-        summary: "MCP hub error rate is critical",
-        description: "More than 15% of requests to server ollama fail with 5xx (now 20%).",
-      },
-    ],
+    expected: [{ labels: { severity: "critical", job: "mcp-hub" }, summary: "MCP hub error rate is critical", description: HUB_ERRORS(15, "20%") }],
   },
   {
     alert: "CriticalErrorRate",
     title: "stays quiet at 14% 5xx",
     interval: "1m",
-    series: requests("ollama", 516, 84),
+    series: requests(516, 84),
     evalTime: "10m",
     expected: [],
   },
   {
     alert: "HighResponseTime",
-    title: "fires at a p95 of 2.125s",
+    title: "fires when 20% of requests take longer than 1s",
     interval: "1m",
-    series: latency("ollama", { "0.5": 50, "1": 80, "2.5": 100, "5": 100, "+Inf": 100 }),
+    series: latency({ "0.5": 50, "1": 80, "5": 100, "+Inf": 100 }),
     evalTime: "15m",
     expected: [
       {
-        labels: { severity: "warning", server: "ollama" },
+        labels: { severity: "warning", job: "mcp-hub" },
         summary: "MCP hub responses are slow",
-        description: "p95 latency of server ollama is 2.125s (warning above 1s).",
+        description: "20% of requests to mcp-hub take longer than 1s: its p95 latency is above 1s.",
       },
     ],
   },
   {
     alert: "HighResponseTime",
-    title: "stays quiet at a p95 just under 1s",
+    title: "stays quiet when 4% take longer than 1s (p95 under 1s)",
     interval: "1m",
-    series: latency("ollama", { "0.5": 50, "1": 96, "2.5": 100, "5": 100, "+Inf": 100 }),
+    series: latency({ "0.5": 50, "1": 96, "5": 100, "+Inf": 100 }),
     evalTime: "15m",
     expected: [],
   },
   {
     alert: "VeryHighResponseTime",
-    title: "fires at a p95 of 8.75s",
+    title: "fires when 20% of requests take longer than 5s, beyond the hub's top bucket",
     interval: "1m",
-    series: latency("neo4j-memory", { "1": 50, "2.5": 60, "5": 80, "10": 100, "+Inf": 100 }),
+    series: latency({ "1": 50, "5": 80, "+Inf": 100 }),
     evalTime: "10m",
     expected: [
       {
-        labels: { severity: "critical", server: "neo4j-memory" },
+        labels: { severity: "critical", job: "mcp-hub" },
         summary: "MCP hub responses are very slow",
-        description: "p95 latency of server neo4j-memory is 8.75s (critical above 5s).",
+        description: "20% of requests to mcp-hub take longer than 5s: its p95 latency is above 5s.",
       },
     ],
   },
   {
     alert: "VeryHighResponseTime",
-    title: "stays quiet at a p95 of 4.75s",
+    title: "stays quiet when 3% take longer than 5s",
     interval: "1m",
-    series: latency("neo4j-memory", { "1": 25, "2.5": 50, "5": 100, "10": 100, "+Inf": 100 }),
+    series: latency({ "1": 25, "5": 97, "+Inf": 100 }),
     evalTime: "10m",
+    expected: [],
+  },
+  {
+    alert: "MCPHubMetricsMissing",
+    title: "fires when a scraped hub exports no mcp_hub_http_request_duration_seconds_count for 10m",
+    interval: "1m",
+    series: [HUB_UP(1, "1x15"), { series: 'mcp_requests_total{job="mcp-hub",instance="mcp-hub-1:3000",status="200"}', values: "0+60x15" }],
+    evalTime: "12m",
+    expected: [
+      {
+        labels: { severity: "warning", job: "mcp-hub", instance: "mcp-hub-1:3000", service: "mcp-hub" },
+        summary: "MCP hub exports none of the expected request metrics",
+        description:
+          "mcp-hub-1:3000 answers scrapes but has no mcp_hub_http_request_duration_seconds_count: the hub speaks another metrics contract (hub.metricsContract), and its error and latency alerts are blind.",
+      },
+    ],
+  },
+  {
+    alert: "MCPHubMetricsMissing",
+    title: "stays quiet when the hub exports its histogram",
+    interval: "1m",
+    series: [HUB_UP(1, "1x15"), hubCount("/", 200, 4)],
+    evalTime: "12m",
+    expected: [],
+  },
+  {
+    alert: "MCPHubDegraded",
+    title: "fires when a replica's /health has failed for 2m",
+    interval: "1m",
+    series: [{ series: 'probe_success{job="probe-hub-health",instance="http://mcp-hub-1:3000/health",service="mcp-hub"}', values: "0x10" }],
+    evalTime: "3m",
+    expected: [
+      {
+        labels: { severity: "warning", job: "probe-hub-health", instance: "http://mcp-hub-1:3000/health", service: "mcp-hub" },
+        summary: "MCP hub reports a dependency down",
+        description: "http://mcp-hub-1:3000/health answers /health with an error: Neo4j or Ollama does not answer the hub; tool calls that need them fail.",
+      },
+    ],
+  },
+  {
+    alert: "MCPHubDegraded",
+    title: "stays quiet through a 1m dependency blip",
+    interval: "1m",
+    series: [{ series: 'probe_success{job="probe-hub-health",instance="http://mcp-hub-1:3000/health",service="mcp-hub"}', values: "1 0 0 1 1 1" }],
+    evalTime: "4m",
     expected: [],
   },
   {

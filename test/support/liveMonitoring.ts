@@ -1,8 +1,9 @@
 /**
  * The monitoring pipeline for real on 127.0.0.1: Debian's prometheus, prometheus-alertmanager
  * and prometheus-blackbox-exporter run the files the renderers produce, with every address and
- * interval passed through the renderers' inputs. Around them: a stub hub serving the metrics
- * contract, stand-ins for Neo4j's Bolt port and Ollama's API, and a webhook receiver.
+ * interval passed through the renderers' inputs. Around them: a stand-in of the upstream hub,
+ * stand-ins for Neo4j's Bolt port and Ollama's API (which the hub's /health checks), and a
+ * webhook receiver.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
@@ -17,8 +18,9 @@ import { renderBlackboxConfig } from "../../components/render/blackbox";
 import { renderPrometheusConfig } from "../../components/render/prometheus";
 import { monitoringFiles } from "../../components/workloads/monitoringTargets";
 import { SERVICE } from "../../components/workloads/types";
+import { HUB_METRICS_CONTRACTS } from "../../components/contracts/hub";
 import { closeNow, freePort, startDaemon, waitFor, type Daemon } from "./processes";
-import { MetricsStubHub } from "./metricsStubHub";
+import { UpstreamHubStandIn } from "./upstreamHub";
 import { WebhookReceiver } from "./webhookReceiver";
 
 export interface LiveTiming {
@@ -45,10 +47,10 @@ export function hubDownDetectionBoundSeconds(t: LiveTiming): number {
   return s(t.scrapeInterval) + 2 * s(t.evaluationInterval) + s(pendingFor("1m", t.rules)) + s(t.groupWait);
 }
 
-export const MCP_SERVERS = ["neo4j-memory", "ollama"];
-
 export interface LiveMonitoring {
-  hub: MetricsStubHub;
+  hub: UpstreamHubStandIn;
+  /** Stops the Bolt stand-in: Neo4j is down for the hub's /health and for blackbox. */
+  stopNeo4j: () => Promise<void>;
   webhooks: WebhookReceiver;
   prometheusUrl: string;
   /** Instant query against the running Prometheus. */
@@ -69,15 +71,17 @@ export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonit
   };
   try {
     const cfg = parseStackConfig({});
-    const hub = new MetricsStubHub(MCP_SERVERS);
-    const hubAddress = await hub.start();
-    cleanups.push(() => hub.stop());
     const bolt = createTcpServer((socket) => socket.end());
     const boltPort = await listening(bolt);
     cleanups.push(() => closeNow(bolt));
-    const ollama = createHttpServer((_req, res) => res.writeHead(200).end("Ollama is running"));
+    const ollama = createHttpServer((req, res) =>
+      req.url === "/api/tags" ? res.writeHead(200, { "content-type": "application/json" }).end('{"models":[]}') : res.writeHead(200).end("Ollama is running"),
+    );
     const ollamaPort = await listening(ollama);
     cleanups.push(() => closeNow(ollama));
+    const hub = await new UpstreamHubStandIn({ neo4j: `127.0.0.1:${boltPort}`, ollamaUrl: `http://127.0.0.1:${ollamaPort}`, shutdownMs: 1000 }).start();
+    const hubAddress = hub.address;
+    cleanups.push(() => hub.kill().catch(() => undefined));
     const webhooks = new WebhookReceiver();
     await webhooks.start();
     cleanups.push(() => webhooks.stop());
@@ -99,7 +103,13 @@ export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonit
     const rulesFile = path.join(dir, "alert-rules.yml");
     writeFileSync(
       rulesFile,
-      renderAlertRules({ ...files.rules, thresholds: cfg.prometheus.alerts, runbookUrl: cfg.prometheus.runbookUrl, timing: timing.rules }),
+      renderAlertRules({
+        ...files.rules,
+        thresholds: cfg.prometheus.alerts,
+        runbookUrl: cfg.prometheus.runbookUrl,
+        hubContract: HUB_METRICS_CONTRACTS[cfg.hub.metricsContract],
+        timing: timing.rules,
+      }),
     );
     writeFileSync(
       path.join(dir, "prometheus.yml"),
@@ -181,7 +191,7 @@ export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonit
       },
       30_000,
     );
-    return { hub, webhooks, prometheusUrl, query, stop };
+    return { hub, stopNeo4j: () => closeNow(bolt), webhooks, prometheusUrl, query, stop };
   } catch (error) {
     await stop();
     throw error;

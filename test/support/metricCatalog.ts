@@ -1,11 +1,11 @@
 /**
  * Which metric names exist: what each source the stack scrapes exports. Read from the producers
- * where the repository has them (the stub hub's contract, the backup script), otherwise the
+ * where the repository has them (the upstream hub's stand-in, the backup script), otherwise the
  * exporters' documented names.
  */
 import { parseStackConfig } from "../../components/config/parse";
 import { describeDockerStack } from "../../components/docker/stack";
-import { MetricsStubHub } from "./metricsStubHub";
+import { UpstreamHubStandIn } from "./upstreamHub";
 
 const exposedNames = (text: string) => [...text.matchAll(/^# TYPE (\S+) (\w+)$/gm)].flatMap(([, name, type]) =>
   type === "histogram" ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name],
@@ -21,7 +21,7 @@ export function exportedMetrics(): Set<string> {
   return new Set([
     // Prometheus itself
     "up",
-    ...exposedNames(new MetricsStubHub(["any"]).metrics()),
+    ...exposedNames(new UpstreamHubStandIn({ neo4j: "127.0.0.1:1", ollamaUrl: "http://127.0.0.1:1" }).metricsText()),
     // blackbox_exporter
     "probe_success",
     // cAdvisor
