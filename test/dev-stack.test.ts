@@ -14,7 +14,7 @@ beforeAll(async () => {
 describe("hub", () => {
   it("runs hub.replicas containers mcp-hub-1..3 under the Hub component", () => {
     const hubs = ofType(run, CONTAINER).filter((r) => r.parent === "mcp-hub");
-    expect(hubs.map((r) => r.inputs.name)).toEqual(["mcp-hub-1", "mcp-hub-2", "mcp-hub-3"]);
+    expect(hubs.map((r) => r.inputs.name)).toEqual(["mcp-hub-1", "mcp-hub-2", "mcp-hub-3", "mcp-hub-1-sidecar", "mcp-hub-2-sidecar", "mcp-hub-3-sidecar"]);
     expect(named(run, "mcp-superserver:hub:Hub", "mcp-hub").parent).toBe("mcp");
   });
 
@@ -23,26 +23,88 @@ describe("hub", () => {
     expect([c.cpus, c.memory, c.memoryReservation, c.memorySwap, c.cpuShares]).toEqual(["1", 512, 256, 512, 512]);
   });
 
-  it("reaches Neo4j and Ollama by service name, with the password as a secret", () => {
+  it("sets the env names the upstream hub reads (src/services/neo4j-client.js, ollama-router.js), the password as a secret", () => {
     const raw = ofType(run, CONTAINER).find((r) => r.inputs.name === "mcp-hub-1")!;
     expect(isSecretMarker(raw.inputs.envs)).toBe(true);
     const env = envOf(container(run, "mcp-hub-1"));
-    expect(env).toMatchObject({ NEO4J_URI: "bolt://neo4j:7687", OLLAMA_BASE_URL: "http://ollama:11434", PORT: "3000" });
-    expect(env.NEO4J_PASSWORD).toBe(run.generatedSecrets[0]);
+    expect(env).toEqual({
+      NODE_ENV: "production",
+      PORT: "3000",
+      LOG_LEVEL: "info",
+      NEO4J_URI: "bolt://neo4j:7687",
+      NEO4J_USER: "neo4j",
+      NEO4J_PASSWORD: run.generatedSecrets[0],
+      NEO4J_DATABASE: "neo4j",
+      NEO4J_ACQUISITION_TIMEOUT: "10000",
+      // The hub's Ollama client calls 127.0.0.1:11434 whatever it is told; the sidecar serves it.
+      OLLAMA_HOST: "127.0.0.1",
+      OLLAMA_PORT: "11434",
+      OBSIDIAN_VAULT_PATH: "/app/data/obsidian-vault",
+      OLLAMA_REASONING_MODEL: "llama3.2:3b",
+      OLLAMA_CODING_MODEL: "llama3.2:3b",
+      OLLAMA_VISION_MODEL: "llama3.2:3b",
+      OLLAMA_CHAT_MODEL: "llama3.2:3b",
+      OLLAMA_EMBEDDING_MODEL: "llama3.2:3b",
+      OLLAMA_FALLBACK_MODEL: "llama3.2:3b",
+    });
   });
 
-  it("is health-checked on /health and restarts unless stopped", () => {
+  it("tells a hub that honours OLLAMA_HOST the service itself when the forwarder is off", async () => {
+    const direct = await declareStack({ hub: { ollamaForwarder: false } });
+    expect(envOf(container(direct, "mcp-hub-2"))).toMatchObject({ OLLAMA_HOST: "ollama", OLLAMA_PORT: "11434" });
+    expect(container(direct, "mcp-hub-2-sidecar").envs).not.toContainEqual(expect.stringMatching(/^FORWARD_/));
+  });
+
+  it("is health-checked on the dependency-free /health/ready, stops within 35 s and restarts unless stopped", () => {
     const c = container(run, "mcp-hub-3");
-    expect(c.healthcheck.tests).toEqual(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:3000/health"]);
+    expect(c.healthcheck.tests).toEqual(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:3000/health/ready"]);
     expect(c.restart).toBe("unless-stopped");
+    // The upstream hub cuts in-flight requests 30 s after SIGTERM (src/utils/graceful-shutdown.js).
+    expect([c.stopTimeout, c.destroyGraceSeconds]).toEqual([35, 35]);
     expect(c.labels).toContainEqual({ label: "app.kubernetes.io/component", value: "hub" });
   });
 
-  it("is built from a local checkout when hub.build.context is set", async () => {
-    const built = await declareStack({ hub: { build: { context: "../mcp-hub" }, image: "mcp-hub:dev" } });
-    const image = named(built, "docker:index/image:Image", "mcp-hub-image");
-    expect(image.inputs).toMatchObject({ imageName: "mcp-hub:dev", skipPush: true, build: { context: "../mcp-hub", dockerfile: "../mcp-hub/Dockerfile" } });
-    expect(ofType(built, "docker:index/remoteImage:RemoteImage").map((r) => r.inputs.name)).not.toContain("mcp-hub:dev");
+  it("writes its log and notes to volumes of its own, not the image's layer", () => {
+    expect(container(run, "mcp-hub-1").volumes).toEqual([{ containerPath: "/app/logs" }, { containerPath: "/app/data" }]);
+  });
+
+  it("runs a sidecar per replica in the replica's network and volumes: the Ollama forwarder and the log pruner", () => {
+    const hub = ofType(run, CONTAINER).find((r) => r.inputs.name === "mcp-hub-2")!;
+    const side = container(run, "mcp-hub-2-sidecar");
+    expect(side.networkMode).toBe(`container:${hub.name}-id`);
+    expect(side.volumes).toEqual([{ fromContainer: `${hub.name}-id` }]);
+    expect(side.image).toBe(container(run, "mcp-hub-2").image);
+    expect(side.command.slice(0, 2)).toEqual(["node", "-e"]);
+    expect(envOf(side)).toEqual({
+      FORWARD_LISTEN: "127.0.0.1:11434",
+      FORWARD_TO: "ollama:11434",
+      PRUNE_PATHS: "/app/logs/mcp-hub.log:/app/data/obsidian-vault/MCP Logs",
+      PRUNE_MAX_BYTES: String(64 * 1024 * 1024),
+      PRUNE_EVERY_SECONDS: "30",
+    });
+    expect([side.memory, side.memoryReservation, side.cpus]).toEqual([96, 64, "0.1"]);
+  });
+
+  it("is built from the upstream source pinned by commit, and every replica runs the built image's id", () => {
+    const build = named(run, "docker-build:index:Image", "mcp-hub-image-build");
+    expect(build.inputs).toMatchObject({
+      context: { location: "https://github.com/Ruben-Alvarez-Dev/MCP-superserver.git#e9ece46e005bf0e9444ebfdc40eb56d60170b074:Docker/mcp-hub" },
+      tags: ["mcp-superserver/mcp-hub:e9ece46e005bf0e9444ebfdc40eb56d60170b074"],
+      push: false,
+      load: true,
+    });
+    const local = named(run, "docker:index/remoteImage:RemoteImage", "mcp-hub-image-local");
+    expect(local.inputs.name).toBe("mcp-superserver/mcp-hub:e9ece46e005bf0e9444ebfdc40eb56d60170b074");
+    expect(local.inputs.triggers).toEqual({ digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    const images = new Set(["mcp-hub-1", "mcp-hub-2", "mcp-hub-3"].map((n) => container(run, n).image));
+    expect(images.size).toBe(1);
+    expect([...images][0]).toMatch(/^sha256:/);
+  });
+
+  it("pulls a prebuilt hub.image as it is and builds nothing", async () => {
+    const prebuilt = await declareStack({ hub: { image: "registry.example.com/mcp-hub:2.0.1" } });
+    expect(ofType(prebuilt, "docker-build:index:Image")).toEqual([]);
+    expect(named(prebuilt, "docker:index/remoteImage:RemoteImage", "mcp-hub-image").inputs.name).toBe("registry.example.com/mcp-hub:2.0.1");
   });
 });
 
@@ -168,13 +230,15 @@ describe("backup bucket and nightly job", () => {
 describe("every container", () => {
   it("has a memory limit and reservation, a CPU limit, a pinned image and the private network", () => {
     const containers = ofType(run, CONTAINER).map((r) => r.inputs as Record<string, any>);
-    expect(containers).toHaveLength(14);
+    expect(containers).toHaveLength(17);
     for (const c of containers) {
       expect(c.memory, c.name).toBeGreaterThan(0);
       expect(c.memoryReservation, c.name).toBeGreaterThan(0);
       expect(c.memoryReservation, c.name).toBeLessThanOrEqual(c.memory);
       expect(Number(c.cpus), c.name).toBeGreaterThan(0);
-      expect(c.networksAdvanced, c.name).toEqual([expect.objectContaining({ name: "mcp-superserver-dev" })]);
+      // Sidecars share their replica's network namespace instead.
+      if (c.networkMode) expect(c.networkMode, c.name).toMatch(/^container:mcp-hub-\d-id$/);
+      else expect(c.networksAdvanced, c.name).toEqual([expect.objectContaining({ name: "mcp-superserver-dev" })]);
     }
     for (const image of ofType(run, "docker:index/remoteImage:RemoteImage")) {
       expect(image.inputs.name).toMatch(/:[\w][\w.-]*$/);

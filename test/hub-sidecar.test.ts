@@ -70,4 +70,14 @@ describe("hub sidecar", () => {
     await waitFor("pruning", async () => (statSync(log).size === 0 && readdirSync(notes).length === 2 ? true : undefined), 5000);
     expect(readdirSync(notes).sort()).toEqual(["note-3.md", "note-4.md"]);
   });
+
+  it("empties a day's note file in place when it alone is over budget", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sidecar-"));
+    dirs.push(dir);
+    const today = path.join(dir, "2026-12-01.md");
+    writeFileSync(today, "z".repeat(4000));
+    sidecar(hubSidecarEnv({ listen: "127.0.0.1:0", prunePaths: [dir], pruneMaxBytes: 2500, pruneEverySeconds: 1 }));
+    await waitFor("truncation", async () => (statSync(today).size === 0 ? true : undefined), 5000);
+    expect(readdirSync(dir)).toEqual(["2026-12-01.md"]);
+  });
 });

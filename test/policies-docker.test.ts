@@ -99,7 +99,7 @@ describe("policy pack on the dev stack (Docker)", () => {
         const upload = (i.uploads as { file: string; content: string }[]).find((u) => u.file === ALERT_RULES_PATH)!;
         const doc = parse(upload.content);
         for (const g of doc.groups) {
-          g.rules = g.rules.filter((x: any) => x.labels.service !== "ollama");
+          g.rules = g.rules.filter((x: any) => x.labels?.service !== "ollama");
           for (const x of g.rules) if (x.alert === "HighMemoryUsage") x.expr = x.expr.replace(/> 0\.9$/, "> 0.8");
         }
         upload.content = stringify(doc);

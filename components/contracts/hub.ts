@@ -18,13 +18,14 @@ export const HUB_IMAGE_USER = 1001;
 /**
  * Docker/mcp-hub/src/routes/health.js: `/health` checks Neo4j (`RETURN 1`) and Ollama (`list`)
  * and answers 503 "degraded" when either fails; `/health/live` and `/health/ready` always
- * answer 200 without touching a dependency.
+ * answer 200 without touching a dependency. Each answers HEAD as GET (express 4 routes HEAD to
+ * GET handlers), so blackbox probes the deep check with HEAD and the metrics can tell it apart.
  */
 export const HUB_PATH = {
   deepHealth: "/health",
   live: "/health/live",
   ready: "/health/ready",
-  /** src/routes/metrics.js, mounted at /metrics in src/server.js. */
+  /** src/routes/metrics.js, mounted at /metrics in src/server.js; scraped with GET (route "/"). */
   metrics: "/metrics",
 } as const;
 
@@ -87,8 +88,13 @@ export const UPSTREAM_HUB_METRICS = {
   requestCount: "mcp_hub_http_request_duration_seconds_count",
   durationBucket: "mcp_hub_http_request_duration_seconds_bucket",
   statusLabel: "status_code",
-  /** The probe routes, which the label does tell apart. */
-  probeRoutes: ["/live", "/ready"],
+  /**
+   * The probes' requests, which the labels do tell apart: the kubelet's and Docker's on their
+   * own routes, blackbox's deep `/health` by its method. Express answers HEAD with the GET
+   * handler and the histogram labels it `method="HEAD"` (observed: HEAD /health gives 503 and
+   * `{method="HEAD",route="/",status_code="503"}`); no client sends HEAD to the hub.
+   */
+  probeMatchers: ['route!~"/live|/ready"', 'method!="HEAD"'],
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
 } as const;
 
@@ -101,7 +107,7 @@ export const RUNBOOK_HUB_METRICS = {
   requestCount: "mcp_requests_total",
   durationBucket: "mcp_request_duration_seconds_bucket",
   statusLabel: "status",
-  probeRoutes: [],
+  probeMatchers: [],
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 } as const;
 
@@ -109,8 +115,8 @@ export interface HubMetricsContract {
   requestCount: string;
   durationBucket: string;
   statusLabel: string;
-  /** Values of `route` that probes hit, kept out of error and latency ratios. */
-  probeRoutes: readonly string[];
+  /** Label matchers that keep the probes' own requests out of error and latency ratios. */
+  probeMatchers: readonly string[];
   /** Finite bucket bounds, in seconds: latency thresholds must be one of them. */
   buckets: readonly number[];
 }

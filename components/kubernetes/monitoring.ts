@@ -38,7 +38,7 @@ function hubHealthProbeJob(namespace: string): KubernetesSdJob {
   return {
     ...hub,
     metricsPath: "/probe",
-    params: { module: [BLACKBOX_MODULE.http] },
+    params: { module: [BLACKBOX_MODULE.hubHealth] },
     relabelConfigs: [
       ...hub.relabelConfigs,
       { source_labels: ["__address__"], regex: "(.+)", target_label: "__param_target", replacement: `http://$1${HUB_PATH.deepHealth}` },

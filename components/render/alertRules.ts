@@ -136,7 +136,7 @@ function trafficRules(i: AlertRulesInput, w: string): AlertRule[] {
   const errorRule = (level: "warning" | "critical", percent: number) => ({
     expr: `${s.errorRatio} > ${ratio(percent)} and ${busy(s.requests, t)}`,
     for: "5m",
-    description: `More than ${percent}% of requests to {{ $labels.job }} fail with 5xx (now {{ $value | humanizePercentage }}); probe routes excluded, at ${t.errorRateMinRequestsPerSecond} req/s or more.`,
+    description: `More than ${percent}% of requests to {{ $labels.job }} fail with 5xx (now {{ $value | humanizePercentage }}); probes excluded, at ${t.errorRateMinRequestsPerSecond} req/s or more.`,
     severity: level,
   });
   const slowRule = (seconds: number) => ({

@@ -4,7 +4,7 @@
  */
 import { stringify } from "yaml";
 
-export const BLACKBOX_MODULE = { tcp: "tcp_connect", http: "http_2xx" } as const;
+export const BLACKBOX_MODULE = { tcp: "tcp_connect", http: "http_2xx", hubHealth: "http_head_200" } as const;
 
 export function renderBlackboxConfig(): string {
   const config = {
@@ -14,6 +14,13 @@ export function renderBlackboxConfig(): string {
         prober: "http",
         timeout: "5s",
         http: { valid_status_codes: [200], method: "GET", preferred_ip_protocol: "ip4" },
+      },
+      // The hub's deep /health by HEAD: the same answer (200, or 503 when a dependency is down),
+      // and requests the hub's metrics label apart from its clients' (contracts/hub.ts).
+      [BLACKBOX_MODULE.hubHealth]: {
+        prober: "http",
+        timeout: "5s",
+        http: { valid_status_codes: [200], method: "HEAD", preferred_ip_protocol: "ip4" },
       },
     },
   };

@@ -11,7 +11,7 @@ export const BACKUP_SUCCESS_METRIC = "mcp_backup_last_success_timestamp_seconds"
  * The hub's request series, one layer above the raw metrics: recording rules named
  * `level:metric:operation` (kube-prometheus style) over whichever metrics contract the hub
  * speaks, so alerts and dashboard panels read the same names whatever the hub exports.
- * Probe routes are left out where the contract's labels tell them apart.
+ * Probe requests are left out where the contract's labels tell them apart.
  */
 export interface HubSeriesInput {
   contract: HubMetricsContract;
@@ -20,7 +20,7 @@ export interface HubSeriesInput {
   window: string;
 }
 
-const probeFilter = (c: HubMetricsContract) => (c.probeRoutes.length ? `,route!~"${c.probeRoutes.join("|")}"` : "");
+const probeFilter = (c: HubMetricsContract) => c.probeMatchers.map((m) => `,${m}`).join("");
 const millis = (seconds: number) => `${Math.round(seconds * 1000)}ms`;
 
 /** The recorded names: the same whatever the contract, so readers need only the window. */

@@ -48,8 +48,10 @@ const prune = () => {
         const files = walk(target).sort((a, b) => a.mtime - b.mtime);
         let total = files.reduce((n, f) => n + f.size, 0);
         let removed = 0;
-        while (total > budget && files.length) { const f = files.shift(); fs.rmSync(f.p, { force: true }); total -= f.size; removed++; }
+        while (total > budget && files.length > 1) { const f = files.shift(); fs.rmSync(f.p, { force: true }); total -= f.size; removed++; }
         if (removed) console.log("removed " + removed + " oldest files from " + target);
+        // The hub appends a day's notes to one file: alone over budget, it is emptied in place.
+        if (total > budget && files.length === 1) { fs.truncateSync(files[0].p, 0); console.log("truncated " + files[0].p); }
       }
     } catch (e) {
       if (e.code !== "ENOENT") console.error("prune " + target + ": " + e.message);

@@ -75,7 +75,7 @@ export function monitoringFiles(a: MonitoredAddresses, view: ContainerView, exte
   ];
   const hubHealth = a.hubReplicas.map((r) => `http://${r}${HUB_PATH.deepHealth}`);
   const probes: ProbeJob[] = [
-    ...(hubHealth.length ? [{ job: JOB.hubHealthProbe, module: BLACKBOX_MODULE.http, targets: hubHealth, exporter: a.blackbox, labels: { service: SERVICE.hub } }] : []),
+    ...(hubHealth.length ? [{ job: JOB.hubHealthProbe, module: BLACKBOX_MODULE.hubHealth, targets: hubHealth, exporter: a.blackbox, labels: { service: SERVICE.hub } }] : []),
     { job: JOB.neo4jProbe, module: BLACKBOX_MODULE.tcp, targets: [a.neo4jBolt], exporter: a.blackbox, labels: { service: SERVICE.neo4j } },
     { job: JOB.ollamaProbe, module: BLACKBOX_MODULE.http, targets: [a.ollamaUrl], exporter: a.blackbox, labels: { service: SERVICE.ollama } },
   ];

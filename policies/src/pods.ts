@@ -9,6 +9,8 @@ import { quantityBytes, quantityCount } from "./quantities";
 export const LABEL = {
   component: "app.kubernetes.io/component",
   name: "app.kubernetes.io/name",
+  /** A helper container beside a replica on Docker (a native sidecar, an init container, on Kubernetes). */
+  companion: "mcp-superserver/companion",
 } as const;
 
 export const DOCKER_CONTAINER = "docker:index/container:Container";
@@ -129,16 +131,19 @@ function dockerPod(props: Dict): PodView {
       );
     },
   };
+  // A companion is checked as a Kubernetes sidecar is: as an init container of its replica, with
+  // no role of its own (role sizes and replica counts are about the main containers).
+  const companion = LABEL.companion in labels;
   return {
     target: "docker",
     type: DOCKER_CONTAINER,
     labels,
-    role: labels[LABEL.component],
+    role: companion ? undefined : labels[LABEL.component],
     service: labels[LABEL.name],
     replicas: 1,
     perNode: false,
-    containers: [container],
-    initContainers: [],
+    containers: companion ? [] : [container],
+    initContainers: companion ? [container] : [],
     tolerations: [],
     nodeSelector: {},
     nodeAffinityTerms: [],

@@ -54,7 +54,7 @@ const latency = (perMinute: Record<string, number>) => [
 ];
 
 const HUB_ERRORS = (percent: number, now: string) =>
-  `More than ${percent}% of requests to mcp-hub fail with 5xx (now ${now}); probe routes excluded, at 0.5 req/s or more.`;
+  `More than ${percent}% of requests to mcp-hub fail with 5xx (now ${now}); probes excluded, at 0.5 req/s or more.`;
 
 const MiB = 1024 ** 2;
 const memory = (name: string, limitBytes: number, workingSetBytes: number) => [

@@ -148,18 +148,20 @@ export class UpstreamHubStandIn {
     });
     const delay = this.delays.get(path);
     if (delay) await new Promise((r) => setTimeout(r, delay));
+    // express 4 routes HEAD to the GET handlers; the histogram keeps `method="HEAD"` (observed).
+    const get = req.method === "GET" || req.method === "HEAD";
     const json = (status: number, body: unknown): void => void res.writeHead(status, { "Content-Type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
-    if (req.method === "GET" && path === "/") return json(200, { name: "MCP Hub", version: "1.0.0", endpoints: { health: "/health", metrics: "/metrics", mcp: "/mcp/*" } });
+    if (get && path === "/") return json(200, { name: "MCP Hub", version: "1.0.0", endpoints: { health: "/health", metrics: "/metrics", mcp: "/mcp/*" } });
     // src/routes/health.js: 200 "healthy" only when both dependencies answer, else 503 "degraded".
-    if (req.method === "GET" && path === "/health") {
+    if (get && path === "/health") {
       const [neo4j, ollama] = await Promise.all([this.neo4jUp(), this.ollamaUp()]);
       const status = neo4j && ollama ? "healthy" : "degraded";
       const dep = (up: boolean) => ({ status: up ? "healthy" : "unhealthy" });
       return json(status === "healthy" ? 200 : 503, { status, dependencies: { neo4j: dep(neo4j), ollama: dep(ollama) } });
     }
-    if (req.method === "GET" && path === "/health/live") return json(200, { status: "alive" });
-    if (req.method === "GET" && path === "/health/ready") return json(200, { status: "ready" });
-    if (req.method === "GET" && path === "/metrics") {
+    if (get && path === "/health/live") return json(200, { status: "alive" });
+    if (get && path === "/health/ready") return json(200, { status: "ready" });
+    if (get && path === "/metrics") {
       return void res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" }).end(this.metricsText());
     }
     // src/middleware/error-handler.js notFoundHandler: `/mcp/*`, `/tools/call` and the rest.
