@@ -24,11 +24,11 @@ const dir = tempFiles({
 afterAll(() => dir.cleanup());
 
 interface RuleFile {
-  groups: { rules: { alert: string; labels: Record<string, string> }[] }[];
+  groups: { rules: { alert?: string; labels: Record<string, string> }[] }[];
 }
-const rules = (parse(prometheusFiles({ neo4j: { edition: "enterprise", image: "neo4j:5.26.0-enterprise" } })["alert-rules.yml"]) as RuleFile).groups.flatMap(
-  (g) => g.rules,
-);
+const rules = (parse(prometheusFiles({ neo4j: { edition: "enterprise", image: "neo4j:5.26.0-enterprise" } })["alert-rules.yml"]) as RuleFile).groups
+  .flatMap((g) => g.rules)
+  .filter((r) => r.alert !== undefined);
 
 /** The receiver each severity must reach; the Watchdog has its own. */
 const EXPECTED_RECEIVER: Record<string, string> = { critical: "paging", warning: "chat", none: "watchdog" };
@@ -50,7 +50,7 @@ describe("alertmanager.yml", () => {
     }
   });
 
-  it.each(rules.map((r) => [r.alert, r.labels] as const))("routes %s by its severity", (alert, labels) => {
+  it.each(rules.map((r) => [r.alert!, r.labels] as const))("routes %s by its severity", (alert, labels) => {
     expect(routesTo({ alertname: alert, ...labels })).toBe(EXPECTED_RECEIVER[labels.severity]);
   });
 
@@ -95,13 +95,16 @@ describe("inhibitions in a real Alertmanager", () => {
 
   const alert = (labels: Record<string, string>) => ({ labels, annotations: {}, startsAt: new Date().toISOString() });
 
-  it("suppresses warnings under their critical pair and hub symptoms under MCPHubDown, nothing else", async () => {
+  it("suppresses warnings under their critical pair, and the hub's degraded health under a dependency's outage, nothing else", async () => {
     const sent: Record<string, string>[] = [
-      { alertname: "CriticalErrorRate", severity: "critical", server: "neo4j-memory" },
-      { alertname: "HighErrorRate", severity: "warning", server: "neo4j-memory" },
-      { alertname: "HighErrorRate", severity: "warning", server: "ollama" },
-      { alertname: "VeryHighResponseTime", severity: "critical", server: "ollama" },
-      { alertname: "HighResponseTime", severity: "warning", server: "ollama" },
+      { alertname: "CriticalErrorRate", severity: "critical", job: "mcp-hub" },
+      { alertname: "HighErrorRate", severity: "warning", job: "mcp-hub" },
+      { alertname: "HighErrorRate", severity: "warning", job: "mcp-hub-canary" },
+      { alertname: "VeryHighResponseTime", severity: "critical", job: "mcp-hub" },
+      { alertname: "HighResponseTime", severity: "warning", job: "mcp-hub" },
+      { alertname: "HighResponseTime", severity: "warning", job: "mcp-hub-canary" },
+      { alertname: "Neo4jDown", severity: "critical", job: "probe-neo4j", instance: "neo4j:7687" },
+      { alertname: "MCPHubDegraded", severity: "warning", job: "probe-hub-health", instance: "http://mcp-hub-1:3000/health" },
       { alertname: "CriticalMemoryUsage", severity: "critical", service: "neo4j", name: "mcp-neo4j" },
       { alertname: "HighMemoryUsage", severity: "warning", service: "neo4j", name: "mcp-neo4j" },
       { alertname: "HighMemoryUsage", severity: "warning", service: "mcp-hub", name: "mcp-hub-1" },
@@ -119,19 +122,19 @@ describe("inhibitions in a real Alertmanager", () => {
       "the inhibitions to apply",
       async () => {
         const got = (await (await fetch(`${url}/api/v2/alerts`)).json()) as { labels: Record<string, string>; status: { state: string } }[];
-        const names = got.filter((a) => a.status.state === "suppressed").map((a) => `${a.labels.alertname}/${a.labels.server ?? a.labels.service ?? a.labels.mountpoint}`);
-        return got.length === sent.length && names.length >= 4 ? names.sort() : undefined;
+        const names = got.filter((a) => a.status.state === "suppressed").map((a) => `${a.labels.alertname}/${a.labels.job ?? a.labels.service ?? a.labels.mountpoint}`);
+        return got.length === sent.length && names.length >= 5 ? names.sort() : undefined;
       },
       10_000,
     );
-    expect(suppressed).toEqual(["HighErrorRate/neo4j-memory", "HighMemoryUsage/neo4j", "HighResponseTime/ollama", "LowDiskSpace//data"]);
+    expect(suppressed).toEqual(["HighErrorRate/mcp-hub", "HighMemoryUsage/neo4j", "HighResponseTime/mcp-hub", "LowDiskSpace//data", "MCPHubDegraded/probe-hub-health"]);
   });
 
   it("lets MCPHubDown suppress the hub's error, latency and down-target alerts only", async () => {
     const sent: Record<string, string>[] = [
       { alertname: "MCPHubDown", severity: "critical", job: "mcp-hub" },
-      { alertname: "CriticalErrorRate", severity: "critical", server: "github" },
-      { alertname: "VeryHighResponseTime", severity: "critical", server: "github" },
+      { alertname: "CriticalErrorRate", severity: "critical", job: "mcp-hub", case: "hub-down" },
+      { alertname: "VeryHighResponseTime", severity: "critical", job: "mcp-hub", case: "hub-down" },
       { alertname: "TargetDown", severity: "warning", job: "mcp-hub", instance: "mcp-hub-1:3000" },
       { alertname: "TargetDown", severity: "warning", job: "node-exporter", instance: "node-exporter:9100" },
     ];
@@ -143,21 +146,21 @@ describe("inhibitions in a real Alertmanager", () => {
     const states = await waitFor(
       "MCPHubDown to inhibit",
       async () => {
-        const got = (await (await fetch(`${url}/api/v2/alerts?filter=server%3D%22github%22`)).json()) as unknown[];
+        const got = (await (await fetch(`${url}/api/v2/alerts?filter=case%3D%22hub-down%22`)).json()) as unknown[];
         const targets = (await (await fetch(`${url}/api/v2/alerts?filter=alertname%3D%22TargetDown%22`)).json()) as {
           labels: Record<string, string>;
           status: { state: string };
         }[];
         const all = [...(got as typeof targets), ...targets];
         return all.length === 4 && all.some((a) => a.status.state === "suppressed")
-          ? Object.fromEntries(all.map((a) => [`${a.labels.alertname}/${a.labels.job ?? a.labels.server}`, a.status.state]))
+          ? Object.fromEntries(all.map((a) => [`${a.labels.alertname}/${a.labels.case ?? a.labels.job}`, a.status.state]))
           : undefined;
       },
       10_000,
     );
     expect(states).toEqual({
-      "CriticalErrorRate/github": "suppressed",
-      "VeryHighResponseTime/github": "suppressed",
+      "CriticalErrorRate/hub-down": "suppressed",
+      "VeryHighResponseTime/hub-down": "suppressed",
       "TargetDown/mcp-hub": "suppressed",
       "TargetDown/node-exporter": "active",
     });

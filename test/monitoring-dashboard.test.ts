@@ -10,6 +10,7 @@ import { describeDockerStack } from "../components/docker/stack";
 import { RATE_INTERVAL, type Panel } from "../components/render/grafanaDashboard";
 import { exportedMetrics, metricNames } from "./support/metricCatalog";
 import { promtoolCheckRules } from "./support/validators";
+import { prometheusFiles } from "./support/stackFiles";
 
 function grafanaFiles(raw: Record<string, unknown> = {}) {
   const w = describeDockerStack(parseStackConfig(raw), "dev").grafana;
@@ -42,8 +43,11 @@ describe("Grafana overview dashboard", () => {
     expect(r.output).toContain(`SUCCESS: ${queries.length} rules found`);
   });
 
-  it("reads only metrics the stack's sources export", () => {
-    const known = exportedMetrics();
+  it("reads only metrics the stack's sources export, or series the alert rules record", () => {
+    const recorded = (parse(prometheusFiles()["alert-rules.yml"]) as { groups: { rules: { record?: string }[] }[] }).groups
+      .flatMap((g) => g.rules)
+      .flatMap((r) => (r.record ? [r.record] : []));
+    const known = new Set([...exportedMetrics(), ...recorded]);
     for (const q of queries) {
       const names = metricNames(q.expr);
       expect(names.length, q.panel).toBeGreaterThan(0);
@@ -59,8 +63,10 @@ describe("Grafana overview dashboard", () => {
   it("covers the runbook's key metrics", () => {
     const used = new Set(queries.flatMap((q) => metricNames(q.expr)));
     for (const metric of [
-      "mcp_requests_total",
-      "mcp_request_duration_seconds_bucket",
+      "instance:mcp_hub_requests:rate5m",
+      "job:mcp_hub_request_errors:ratio_rate5m",
+      "job:mcp_hub_requests_slower_than_1000ms:ratio_rate5m",
+      "job:mcp_hub_requests_slower_than_5000ms:ratio_rate5m",
       "container_memory_working_set_bytes",
       "container_spec_memory_limit_bytes",
       "container_cpu_usage_seconds_total",
@@ -78,9 +84,10 @@ describe("Grafana overview dashboard", () => {
   it("draws the configured alert thresholds", () => {
     const steps = (d: typeof dashboard, title: string) =>
       ((d.panels.find((p) => p.title === title)!.fieldConfig.defaults.thresholds as { steps: { value: number | null }[] }).steps).map((s) => s.value);
-    expect(steps(dashboard, "5xx error rate by server")).toEqual([null, 0.05, 0.15]);
+    expect(steps(dashboard, "5xx error rate")).toEqual([null, 0.05, 0.15]);
     const tuned = grafanaFiles({ prometheus: { alerts: { errorRateWarningPercent: 7, errorRateCriticalPercent: 20 } } }).dashboard;
-    expect(steps(tuned, "5xx error rate by server")).toEqual([null, 0.07, 0.2]);
+    expect(steps(tuned, "5xx error rate")).toEqual([null, 0.07, 0.2]);
+    expect(steps(dashboard, "Share of requests slower than the latency thresholds")).toEqual([null, 0.05]);
   });
 });
 

@@ -22,9 +22,11 @@ const dir = tempFiles({ "community.yml": community, "enterprise.yml": enterprise
 afterAll(() => dir.cleanup());
 
 interface RuleFile {
-  groups: { rules: { alert: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[];
+  groups: { rules: { alert?: string; record?: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[];
 }
-const alertsOf = (text: string) => (parse(text) as RuleFile).groups.flatMap((g) => g.rules);
+type Alert = { alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> };
+const alertsOf = (text: string) => (parse(text) as RuleFile).groups.flatMap((g) => g.rules).filter((r): r is Alert => r.alert !== undefined);
+const recordsOf = (text: string) => (parse(text) as RuleFile).groups.flatMap((g) => g.rules).filter((r) => r.record !== undefined);
 const namesOf = (text: string) => [...new Set(alertsOf(text).map((r) => r.alert))].sort();
 
 function promtoolTest(ruleFile: string, cases: AlertCase[], name: string) {
@@ -76,7 +78,9 @@ describe("rendered alert rules", () => {
       "HighMemoryUsage",
       "HighResponseTime",
       "LowDiskSpace",
+      "MCPHubDegraded",
       "MCPHubDown",
+      "MCPHubMetricsMissing",
       "Neo4jDown",
       "OllamaDown",
       "TargetDown",
@@ -96,10 +100,32 @@ describe("rendered alert rules", () => {
     }
   });
 
-  it("read only metrics the stack's sources export", () => {
-    const known = exportedMetrics();
-    const rules = (parse(enterprise) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap((g) => g.rules);
-    for (const rule of rules) for (const name of metricNames(rule.expr)) expect(known, `${rule.alert}: ${name}`).toContain(name);
+  it("read only metrics the stack's sources export, or series the same file records", () => {
+    const known = new Set([...exportedMetrics(), ...recordsOf(enterprise).map((r) => r.record!)]);
+    const rules = (parse(enterprise) as RuleFile).groups.flatMap((g) => g.rules);
+    for (const rule of rules) for (const name of metricNames(rule.expr)) expect(known, `${rule.alert ?? rule.record}: ${name}`).toContain(name);
+  });
+
+  it("record the hub's series from the upstream hub's histogram, probes left out", () => {
+    const hub = '{job="mcp-hub",route!~"/live|/ready",method!="HEAD"}';
+    const le = (v: string) => `{job="mcp-hub",le="${v}",route!~"/live|/ready",method!="HEAD"}`;
+    const bucket = (v: string) => `sum by (job) (rate(mcp_hub_http_request_duration_seconds_bucket${le(v)}[5m]))`;
+    expect(recordsOf(community).map((r) => [r.record, r.expr])).toEqual([
+      ["job:mcp_hub_requests:rate5m", `sum by (job) (rate(mcp_hub_http_request_duration_seconds_count${hub}[5m]))`],
+      ["instance:mcp_hub_requests:rate5m", `sum by (job, instance) (rate(mcp_hub_http_request_duration_seconds_count${hub}[5m]))`],
+      ["job:mcp_hub_request_errors:rate5m", 'sum by (job) (rate(mcp_hub_http_request_duration_seconds_count{job="mcp-hub",status_code=~"5..",route!~"/live|/ready",method!="HEAD"}[5m]))'],
+      ["job:mcp_hub_request_errors:ratio_rate5m", "job:mcp_hub_request_errors:rate5m / job:mcp_hub_requests:rate5m"],
+      ["job:mcp_hub_requests_slower_than_1000ms:ratio_rate5m", `1 - ${bucket("1")} / ${bucket("+Inf")}`],
+      ["job:mcp_hub_requests_slower_than_5000ms:ratio_rate5m", `1 - ${bucket("5")} / ${bucket("+Inf")}`],
+    ]);
+  });
+
+  it("record the runbook's names instead under hub.metricsContract runbook", () => {
+    const runbook = prometheusFiles({ hub: { metricsContract: "runbook" } })["alert-rules.yml"];
+    expect(recordsOf(runbook).find((r) => r.record === "job:mcp_hub_request_errors:rate5m")!.expr).toBe(
+      'sum by (job) (rate(mcp_requests_total{job="mcp-hub",status=~"5.."}[5m]))',
+    );
+    expect(promtoolCheckRules(runbook).status).toBe(0);
   });
 
   it("watch every service with a memory limit", () => {

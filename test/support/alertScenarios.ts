@@ -222,6 +222,17 @@ export const COMMUNITY_CASES: AlertCase[] = [
   },
   {
     alert: "CriticalErrorRate",
+    title: "stays quiet while only blackbox's HEAD /health probes fail (a dependency down, no client error)",
+    interval: "1m",
+    series: [
+      hubCount("/", 200, 60),
+      { series: 'mcp_hub_http_request_duration_seconds_count{job="mcp-hub",instance="mcp-hub-1:3000",method="HEAD",route="/",status_code="503"}', values: "0+20x30" },
+    ],
+    evalTime: "10m",
+    expected: [],
+  },
+  {
+    alert: "CriticalErrorRate",
     title: "stays quiet at 14% 5xx",
     interval: "1m",
     series: requests(516, 84),
