@@ -14,7 +14,8 @@ describe("existing-cluster mode", () => {
     expect(created.resources.some((r) => clusterTypes.test(r.type))).toBe(true);
     expect(existing.resources.filter((r) => clusterTypes.test(r.type))).toEqual([]);
     // The only AWS resources left are the backup bucket and its role.
-    expect(new Set(existing.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.parent))).toEqual(new Set(["mcp-backup"]));
+    // AWS is still where the backups and the built hub image live: S3 and ECR, nothing of a cluster.
+    expect(new Set(existing.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.parent))).toEqual(new Set(["mcp-backup", "mcp-hub-image"]));
 
     const provider = existing.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
     expect(isSecretMarker(provider.inputs.kubeconfig)).toBe(true);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRun } from "../scripts/lib/mockEngine";
 import { allowed, type PodRef } from "./helpers/networkPolicy";
 import { byName, inputsOf, k8sObjects, runProd } from "./helpers/prodRun";
+import { ofType } from "./support/devStack";
 
 let run: MockRun;
 const NS = "mcp";
@@ -97,10 +98,13 @@ describe("workloads", () => {
     expect(gpuUsers).toEqual(["ollama"]);
   });
 
-  it("probes the hub on /health, rolls it with maxUnavailable 0 and drains for the runbook's 30 s", () => {
+  it("probes the hub on its dependency-free endpoints, rolls it with maxUnavailable 0 and drains for the runbook's 30 s", () => {
     const hub = byName(k8sObjects(run, "Deployment"), "mcp-hub");
     const c = hub.spec.template.spec.containers[0];
-    for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) expect(c[probe].httpGet).toEqual({ path: "/health", port: 3000 });
+    // src/routes/health.js: /health answers 503 while Neo4j or Ollama is down; these never do.
+    expect(c.startupProbe.httpGet).toEqual({ path: "/health/ready", port: 3000 });
+    expect(c.readinessProbe.httpGet).toEqual({ path: "/health/ready", port: 3000 });
+    expect(c.livenessProbe.httpGet).toEqual({ path: "/health/live", port: 3000 });
     expect(hub.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
     const preStop = c.lifecycle.preStop.sleep.seconds;
     expect(preStop).toBeGreaterThan(0);
@@ -112,6 +116,41 @@ describe("workloads", () => {
     expect(c.env).toContainEqual({ name: "NEO4J_URI", value: "bolt://neo4j:7687" });
     expect(c.env).toContainEqual({ name: "NEO4J_PASSWORD", valueFrom: { secretKeyRef: { name: "mcp-hub-env", key: "NEO4J_PASSWORD" } } });
     expect(byName(k8sObjects(run, "Secret"), "mcp-hub-env").stringData.NEO4J_PASSWORD).toEqual(run.generatedSecrets[0]);
+  });
+
+  it("runs the hub from the image built and pushed to the stack's ECR repository, by digest", () => {
+    const repo = ofType(run, "aws:ecr/repository:Repository");
+    expect(repo.map((r) => r.inputs)).toEqual([
+      {
+        name: "mcp-superserver/mcp-hub-prod",
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [{ encryptionType: "AES256" }],
+        forceDelete: true,
+      },
+    ]);
+    const lifecycle = JSON.parse(String(ofType(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy")[0].inputs.policy));
+    expect(lifecycle.rules.map((r: any) => [r.selection.tagStatus, r.selection.countType, r.selection.countNumber])).toEqual([
+      ["untagged", "sinceImagePushed", 1],
+      ["any", "imageCountMoreThan", 20],
+    ]);
+    const build = ofType(run, "docker-build:index:Image")[0].inputs as Record<string, any>;
+    const url = "123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp-superserver/mcp-hub-prod";
+    expect(build).toMatchObject({
+      context: { location: "https://github.com/Ruben-Alvarez-Dev/MCP-superserver.git#e9ece46e005bf0e9444ebfdc40eb56d60170b074:Docker/mcp-hub" },
+      tags: [`${url}:e9ece46e005bf0e9444ebfdc40eb56d60170b074`],
+      platforms: ["linux/amd64"],
+      push: true,
+    });
+    const pod = byName(k8sObjects(run, "Deployment"), "mcp-hub").spec.template.spec;
+    expect(pod.containers[0].image).toMatch(new RegExp(`^${url}@sha256:[0-9a-f]{64}$`));
+    // The forwarder runs beside the hub as a native sidecar: an init container that keeps running.
+    expect(pod.initContainers.map((c: any) => [c.name, c.restartPolicy, c.image])).toEqual([["sidecar", "Always", pod.containers[0].image]]);
+    expect(pod.initContainers[0].env).toContainEqual({ name: "FORWARD_TO", value: "ollama:11434" });
+    expect(pod.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 });
+    const mounts = (c: any) => c.volumeMounts.map((m: any) => m.mountPath);
+    expect(mounts(pod.containers[0])).toEqual(["/tmp", "/app/logs", "/app/data"]);
+    expect(mounts(pod.initContainers[0])).toEqual(["/tmp", "/app/logs", "/app/data"]);
   });
 
   it("autoscales the hub and keeps it available through disruptions", () => {
