@@ -30,7 +30,7 @@ describe("live monitoring pipeline", () => {
         const up = await live.query('up{job="mcp-hub"} == 1');
         const probed = await live.query("probe_success == 1");
         // After two scrapes the hub's histogram has counted the first one (route "/", 200).
-        const requests = await live.query('mcp_hub_http_request_duration_seconds_count{route="/",status_code="200"}');
+        const requests = await live.query('mcp_hub_http_request_duration_seconds_count{method="GET",route="/",status_code="200"}');
         return up.length === 1 && probed.length === 3 && requests.length === 1 ? probed : undefined;
       },
       15_000,

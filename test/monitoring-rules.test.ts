@@ -113,7 +113,11 @@ describe("rendered alert rules", () => {
     expect(recordsOf(community).map((r) => [r.record, r.expr])).toEqual([
       ["job:mcp_hub_requests:rate5m", `sum by (job) (rate(mcp_hub_http_request_duration_seconds_count${hub}[5m]))`],
       ["instance:mcp_hub_requests:rate5m", `sum by (job, instance) (rate(mcp_hub_http_request_duration_seconds_count${hub}[5m]))`],
-      ["job:mcp_hub_request_errors:rate5m", 'sum by (job) (rate(mcp_hub_http_request_duration_seconds_count{job="mcp-hub",status_code=~"5..",route!~"/live|/ready",method!="HEAD"}[5m]))'],
+      [
+        "job:mcp_hub_request_errors:rate5m",
+        'sum by (job) (rate(mcp_hub_http_request_duration_seconds_count{job="mcp-hub",status_code=~"5..",route!~"/live|/ready",method!="HEAD"}[5m]))' +
+          ` or 0 * sum by (job) (rate(mcp_hub_http_request_duration_seconds_count${hub}[5m]))`,
+      ],
       ["job:mcp_hub_request_errors:ratio_rate5m", "job:mcp_hub_request_errors:rate5m / job:mcp_hub_requests:rate5m"],
       ["job:mcp_hub_requests_slower_than_1000ms:ratio_rate5m", `1 - ${bucket("1")} / ${bucket("+Inf")}`],
       ["job:mcp_hub_requests_slower_than_5000ms:ratio_rate5m", `1 - ${bucket("5")} / ${bucket("+Inf")}`],
@@ -123,7 +127,7 @@ describe("rendered alert rules", () => {
   it("record the runbook's names instead under hub.metricsContract runbook", () => {
     const runbook = prometheusFiles({ hub: { metricsContract: "runbook" } })["alert-rules.yml"];
     expect(recordsOf(runbook).find((r) => r.record === "job:mcp_hub_request_errors:rate5m")!.expr).toBe(
-      'sum by (job) (rate(mcp_requests_total{job="mcp-hub",status=~"5.."}[5m]))',
+      'sum by (job) (rate(mcp_requests_total{job="mcp-hub",status=~"5.."}[5m])) or 0 * sum by (job) (rate(mcp_requests_total{job="mcp-hub"}[5m]))',
     );
     expect(promtoolCheckRules(runbook).status).toBe(0);
   });

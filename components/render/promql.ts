@@ -49,7 +49,11 @@ export function hubRecordingRules(i: HubSeriesInput, latencyThresholds: number[]
   return [
     { record: names.requests, expr: `sum by (job) (rate(${c.requestCount}${sel()}[${w}]))` },
     { record: names.instanceRequests, expr: `sum by (job, instance) (rate(${c.requestCount}${sel()}[${w}]))` },
-    { record: names.errors, expr: `sum by (job) (rate(${c.requestCount}${sel(`,${c.statusLabel}=~"5.."`)}[${w}]))` },
+    // The hub has no 5xx series until its first error: 0 then, not "no data".
+    {
+      record: names.errors,
+      expr: `sum by (job) (rate(${c.requestCount}${sel(`,${c.statusLabel}=~"5.."`)}[${w}])) or 0 * sum by (job) (rate(${c.requestCount}${sel()}[${w}]))`,
+    },
     { record: names.errorRatio, expr: `${names.errors} / ${names.requests}` },
     ...[...new Set(latencyThresholds)].map((t) => ({ record: names.slowerThan(t), expr: `1 - ${bucketRate(String(t))} / ${bucketRate("+Inf")}` })),
   ];
