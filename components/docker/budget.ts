@@ -10,6 +10,8 @@ import { describeDockerStack, type DockerStack } from "./stack";
 
 export interface ContainerDemand {
   container: string;
+  /** The config section whose `resources` set this container, e.g. `ollama`; none for fixed ones. */
+  section?: string;
   /** Memory held from the start: the reservation, or what the process commits at once if more. */
   reservedBytes: number;
   limitBytes: number;
@@ -51,6 +53,18 @@ function committedAtStart(cfg: StackConfig, w: Workload): number {
   return Math.max(w.resources.requests.memory, cfg.neo4j.heap.initial + cfg.neo4j.pageCache);
 }
 
+/** The config section behind each workload's resources (exporters and MinIO have fixed ones). */
+const RESOURCE_SECTION: Partial<Record<Workload["role"], string>> = {
+  hub: "hub",
+  neo4j: "neo4j",
+  ollama: "ollama",
+  "load-balancer": "loadBalancer",
+  prometheus: "prometheus",
+  alertmanager: "alertmanager",
+  grafana: "grafana",
+  backup: "backup",
+};
+
 /** The config key behind each published host port (the Neo4j ports are fixed). */
 function portKey(w: Workload, port: number): string {
   const keys: Partial<Record<Workload["role"], string>> = {
@@ -68,6 +82,7 @@ export function dockerBudget(cfg: StackConfig, stack = "dev"): DockerBudget {
   const containers = workloads.flatMap((w) =>
     replicaNames(w).map((container) => ({
       container,
+      ...(RESOURCE_SECTION[w.role] ? { section: RESOURCE_SECTION[w.role] } : {}),
       reservedBytes: committedAtStart(cfg, w),
       limitBytes: w.resources.limits.memory,
       cpuLimitMillicores: w.resources.limits.cpu,
