@@ -58,3 +58,20 @@ describe("the Neo4j password across down + up", () => {
     expect(named(first, "docker:index/volume:Volume", "mcp-neo4j-data").options.retainOnDelete).toBe(true);
   });
 });
+
+describe("the backups across down + up", () => {
+  it("keeps the bucket, its versioning and lifecycle out of `down` (protected) and never force-deletes it", () => {
+    const bucket = named(first, "aws:s3/bucket:Bucket", "mcp-backup-bucket");
+    expect(bucket.inputs.forceDestroy).toBe(false);
+    expect(
+      ofType(first, "aws:s3/bucket:Bucket")
+        .concat(ofType(first, "aws:s3/bucketVersioning:BucketVersioning"), ofType(first, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"))
+        .map((r) => [r.name, r.options.protect]),
+    ).toEqual([
+      ["mcp-backup-bucket", true],
+      ["mcp-backup-versioning", true],
+      ["mcp-backup-lifecycle", true],
+    ]);
+    expect(named(first, "docker:index/volume:Volume", "mcp-backup-objects").options.retainOnDelete).toBe(true);
+  });
+});
