@@ -32,7 +32,7 @@ export interface StackDeps {
   write: (text: string) => void;
   env: NodeJS.ProcessEnv;
   /** Gathers the machine's facts and judges them (scripts/lib/preflight.ts). */
-  preflight: (cfg: StackConfig, cliRoot: string) => Promise<PreflightResult>;
+  preflight: (cfg: StackConfig, cliRoot: string, stackFile: string) => Promise<PreflightResult>;
   /** Asks a yes/no question on the terminal; false when there is no terminal. */
   confirm: (question: string) => Promise<boolean>;
   /** Runs the Pulumi CLI with the terminal attached; resolves to its exit code. */
@@ -199,7 +199,7 @@ export async function runStack(argv: string[], workDir: string, deps: StackDeps)
   const plan = planLocalStack(workDir, deps.env, command.stack);
   deps.write(`state: ${plan.backendDir}\nsecrets passphrase: ${plan.passphraseSource}\n`);
   if (command.action === "up") {
-    const checked = await deps.preflight(cfg, plan.cliRoot);
+    const checked = await deps.preflight(cfg, plan.cliRoot, `Pulumi.${command.stack}.yaml`);
     for (const note of checked.notes) deps.write(`${note}\n`);
     if (checked.problems.length) {
       deps.write(`\nNot started, nothing was changed (${checked.problems.length} problem${checked.problems.length === 1 ? "" : "s"}):\n`);
@@ -216,7 +216,7 @@ export const realDeps: StackDeps = {
   createOrSelectStack: (args, opts) => LocalWorkspace.createOrSelectStack(args, opts),
   write: (text) => process.stdout.write(text),
   env: process.env,
-  async preflight(cfg, cliRoot) {
+  async preflight(cfg, cliRoot, stackFile) {
     const budget = dockerBudget(cfg);
     return preflight({
       cfg,
@@ -225,6 +225,7 @@ export const realDeps: StackDeps = {
       ports: await probePorts(budget, cfg.docker.bindAddress, process.env),
       cli: await probeCli(PulumiCommand, cliRoot),
       cliRoot,
+      stackFile,
     });
   },
   async confirm(question) {

@@ -24,6 +24,7 @@ function run(docker: Partial<DockerFacts> & Pick<DockerFacts, "info">, opts: { c
     ports: opts.ports ?? noPorts,
     cli,
     cliRoot: ".pulumi-cli",
+    stackFile: "Pulumi.dev.yaml",
   });
 }
 const ok = (file: string) => ({ exitCode: 0, stdout: fixture(file), stderr: "" });
@@ -34,7 +35,7 @@ describe("Linux engine, 2 CPUs (recorded)", () => {
     expect(r.notes[0]).toBe("docker: Docker Engine 20.10.24+dfsg1 at unix:///var/run/docker.sock, 2 CPUs, 23.54 GiB of memory");
     expect(r.problems).toEqual([
       "cpu: Docker has 2 CPUs and refuses a container limit above that; ollama.resources.limits.cpu is 4 (ollama). " +
-        "Give Docker 4 CPUs (run on a larger machine) or lower it: pulumi config set --path ollama.resources.limits.cpu 2",
+        "Give Docker 4 CPUs (run on a larger machine) or lower it: set ollama.resources.limits.cpu: 2 in Pulumi.dev.yaml",
     ]);
   });
 });
@@ -54,7 +55,7 @@ describe("Docker Desktop on a 16 GB Mac (8 CPUs, 7.65 GiB VM)", () => {
     const r = run({ info: ok("docker-desktop-mac-16g.json") }, { ports: { busy: [3000, 7687, 9090], ownedByStack: [9090], local: true } });
     expect(r.problems).toEqual([
       "port: 127.0.0.1:7687 (neo4j) is in use by another program; stop it (a local Neo4j?) and run npm run up again",
-      "port: 127.0.0.1:3000 (loadBalancer.port) is in use by another program; stop it or pick a free port: pulumi config set --path loadBalancer.port <port>",
+      "port: 127.0.0.1:3000 (loadBalancer.port) is in use by another program; stop it or pick a free port: set loadBalancer.port: <port> in Pulumi.dev.yaml",
     ]);
   });
 });
@@ -74,7 +75,7 @@ describe("colima at its defaults (2 CPUs, 2 GiB)", () => {
     const r = run({ info: ok("colima-default.json"), context: "colima", contextHost: colimaHost, dockerHostEnv: colimaHost });
     expect(r.problems).toEqual([
       "cpu: Docker has 2 CPUs and refuses a container limit above that; ollama.resources.limits.cpu is 4 (ollama). " +
-        "Give Docker 4 CPUs (colima stop && colima start --cpu 4 --memory 6) or lower it: pulumi config set --path ollama.resources.limits.cpu 2",
+        "Give Docker 4 CPUs (colima stop && colima start --cpu 4 --memory 6) or lower it: set ollama.resources.limits.cpu: 2 in Pulumi.dev.yaml",
       "memory: Docker has 1.88 GiB and the stack reserves 5.75 GiB (largest: ollama.resources.requests.memory 2Gi, neo4j.resources.requests.memory 1536Mi, " +
         "prometheus.resources.requests.memory 512Mi). Give Docker 6 GB (colima stop && colima start --cpu 4 --memory 6) or lower those keys",
     ]);
@@ -91,7 +92,7 @@ describe("GPU", () => {
     const r = run({ info: ok("docker-desktop-mac-16g.json") }, { cfg: gpuOn });
     expect(r.problems).toContain(
       "gpu: ollama.gpu.enabled is true but Docker has no NVIDIA runtime (runtimes: io.containerd.runc.v2, io.containerd.runtime.v1.linux, runc). " +
-        "Install the NVIDIA Container Toolkit and run `sudo nvidia-ctk runtime configure --runtime=docker`, or run on the CPU: pulumi config set --path ollama.gpu.enabled false",
+        "Install the NVIDIA Container Toolkit and run `sudo nvidia-ctk runtime configure --runtime=docker`, or run on the CPU: set ollama.gpu.enabled: false in Pulumi.dev.yaml",
     );
   });
 });

@@ -103,6 +103,9 @@ export function engineOf(info: DockerInfo, f: Pick<DockerFacts, "context" | "doc
   return "Docker Engine";
 }
 
+/** The fix for a key: edit the stack file (before the first `up` the CLI has no stack to `config set`). */
+const setKey = (stackFile: string, key: string, value: string) => `set ${key}: ${value} in ${stackFile}`;
+
 const GiB = 1024 ** 3;
 const roundUpGiB = (bytes: number) => Math.ceil(bytes / GiB);
 /** Engine sizes for people: "7.65 GiB". */
@@ -152,13 +155,13 @@ function reach(f: DockerFacts): { info?: DockerInfo; problems: string[]; notes: 
   return { info, problems: [], notes };
 }
 
-function size(info: DockerInfo, engine: Engine, budget: DockerBudget): string[] {
+function size(info: DockerInfo, engine: Engine, budget: DockerBudget, stackFile: string): string[] {
   const problems: string[] = [];
   const hostMillicores = info.ncpu * 1000;
   const needCpus = Math.ceil(budget.largestCpuLimitMillicores / 1000);
   const needGiB = roundUpGiB(budget.reservedBytes);
   for (const c of budget.containers.filter((x) => x.cpuLimitMillicores > hostMillicores)) {
-    const fix = c.section ? ` or lower it: pulumi config set --path ${c.section}.resources.limits.cpu ${info.ncpu}` : "";
+    const fix = c.section ? ` or lower it: ${setKey(stackFile, `${c.section}.resources.limits.cpu`, String(info.ncpu))}` : "";
     problems.push(
       `cpu: Docker has ${info.ncpu} CPUs and refuses a container limit above that; ${c.section ?? c.container}.resources.limits.cpu is ` +
         `${formatMillicores(c.cpuLimitMillicores)} (${c.container}). Give Docker ${needCpus} CPUs (${resizeHint(engine, needCpus, needGiB)})${fix}`,
@@ -178,13 +181,13 @@ function size(info: DockerInfo, engine: Engine, budget: DockerBudget): string[] 
   if (budget.gpus > 0 && !info.runtimes.includes("nvidia")) {
     problems.push(
       `gpu: ollama.gpu.enabled is true but Docker has no NVIDIA runtime (runtimes: ${info.runtimes.join(", ")}). Install the NVIDIA ` +
-        "Container Toolkit and run `sudo nvidia-ctk runtime configure --runtime=docker`, or run on the CPU: pulumi config set --path ollama.gpu.enabled false",
+        `Container Toolkit and run \`sudo nvidia-ctk runtime configure --runtime=docker\`, or run on the CPU: ${setKey(stackFile, "ollama.gpu.enabled", "false")}`,
     );
   }
   return problems;
 }
 
-export function portProblems(budget: DockerBudget, ports: PortFacts, bindAddress: string): string[] {
+export function portProblems(budget: DockerBudget, ports: PortFacts, bindAddress: string, stackFile: string): string[] {
   if (!ports.local) return [];
   const own = new Set(ports.ownedByStack);
   return budget.ports
@@ -192,7 +195,7 @@ export function portProblems(budget: DockerBudget, ports: PortFacts, bindAddress
     .map((p) =>
       p.key.endsWith("(fixed)")
         ? `port: ${bindAddress}:${p.port} (${p.service}) is in use by another program; stop it (a local Neo4j?) and run npm run up again`
-        : `port: ${bindAddress}:${p.port} (${p.key}) is in use by another program; stop it or pick a free port: pulumi config set --path ${p.key} <port>`,
+        : `port: ${bindAddress}:${p.port} (${p.key}) is in use by another program; stop it or pick a free port: ${setKey(stackFile, p.key, "<port>")}`,
     );
 }
 
@@ -214,14 +217,16 @@ export interface PreflightInput {
   ports: PortFacts;
   cli: CliFacts;
   cliRoot: string;
+  /** The stack file the fixes point into, e.g. Pulumi.dev.yaml. */
+  stackFile: string;
 }
 
 export function preflight(input: PreflightInput): PreflightResult {
   const reached = reach(input.docker);
   const problems = [...reached.problems];
   if (reached.info) {
-    problems.push(...size(reached.info, engineOf(reached.info, input.docker), input.budget));
-    problems.push(...portProblems(input.budget, input.ports, input.cfg.docker.bindAddress));
+    problems.push(...size(reached.info, engineOf(reached.info, input.docker), input.budget, input.stackFile));
+    problems.push(...portProblems(input.budget, input.ports, input.cfg.docker.bindAddress, input.stackFile));
   }
   const cli = cliCheck(input.cli, input.cliRoot);
   return { notes: [...reached.notes, ...cli.notes], problems: [...problems, ...cli.problems] };
