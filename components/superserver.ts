@@ -116,7 +116,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
           { ...parent, retainOnDelete: PRECIOUS_VOLUMES.has(v) },
         ),
     );
-    const platform = new DockerPlatform(network, secrets, cfg.docker.bindAddress);
+    const platform = new DockerPlatform(network, secrets, cfg.docker);
     const services = this.services(name, d, platform, volumes);
     const host = cfg.docker.bindAddress === "0.0.0.0" ? "localhost" : cfg.docker.bindAddress;
     const backup = new BackupBucket(

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DeployOptions, DeployedWorkload, Platform } from "../platform";
 import type { SecretFileSpec, SecretName, SecretRef, Workload } from "../workloads/types";
 import { replicaNames } from "../workloads/types";
-import { dockerContainerSpec } from "./container";
+import { dockerContainerSpec, type DockerSettings } from "./container";
 
 export type Secrets = Record<SecretName, pulumi.Output<string>>;
 
@@ -19,7 +19,7 @@ export class DockerPlatform implements Platform {
   constructor(
     private readonly network: docker.Network,
     private readonly secrets: Partial<Secrets>,
-    private readonly bindAddress: string,
+    private readonly settings: DockerSettings,
   ) {}
 
   private secret(name: SecretName): pulumi.Output<string> {
@@ -57,7 +57,7 @@ export class DockerPlatform implements Platform {
     const image = this.image(name, w, opts.parent);
     const replicas = replicaNames(w);
     const containers = replicas.map((replica, i) => {
-      const spec = dockerContainerSpec(w, replica, this.bindAddress);
+      const spec = dockerContainerSpec(w, replica, this.settings);
       const { secretEnvs, aliases, ...plain } = spec;
       const envs = secretEnvs.length
         ? pulumi.secret(pulumi.all([...plain.envs, ...secretEnvs.map((e) => this.secretEnv(e))]))
