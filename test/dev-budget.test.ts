@@ -18,7 +18,7 @@ const budget = dockerBudget(dev);
 describe("the dev stack on a 4 CPU / 16 GiB laptop", () => {
   it("reserves at most 12 GiB, Neo4j counted with its initial heap + page cache", () => {
     expect(budget.reservedBytes).toBeLessThanOrEqual(12 * GiB);
-    expect(budget.reservedBytes).toBe(5.75 * GiB);
+    expect(budget.reservedBytes).toBe(6.75 * GiB);
     expect(budget.containers.find((c) => c.container === "neo4j")!.reservedBytes).toBe(1536 * MiB);
   });
 
