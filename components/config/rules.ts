@@ -2,6 +2,7 @@
  * Rules that tie several keys together. Each returns problems as (path, message) pairs, where
  * the path names the key to change and the message completes "<value> ...".
  */
+import { crossKeyIssues } from "./crossKeyRules";
 import { kubernetesIssues } from "./kubernetesRules";
 import { formatBytes, formatMillicores } from "./quantity";
 import type { Resources, StackConfig } from "./schema";
@@ -136,5 +137,6 @@ export function crossFieldIssues(cfg: StackConfig): RuleIssue[] {
     ...editionMatchesImage(cfg),
     ...thresholdOrder(cfg),
     ...targetFit(cfg),
+    ...crossKeyIssues(cfg),
   ];
 }
