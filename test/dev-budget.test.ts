@@ -22,6 +22,10 @@ describe("the dev stack on a 4 CPU / 16 GiB laptop", () => {
     expect(budget.containers.find((c) => c.container === "neo4j")!.reservedBytes).toBe(1536 * MiB);
   });
 
+  it("limits add up to 13.5 GiB (ceilings under 16 GiB, not reservations)", () => {
+    expect(budget.limitBytes).toBe(13.5 * GiB);
+  });
+
   it("sets no CPU limit above 4 (Docker refuses a limit above the host's CPU count)", () => {
     expect(budget.largestCpuLimitMillicores).toBe(4000);
     expect(budget.containers.filter((c) => c.cpuLimitMillicores > 4000)).toEqual([]);
