@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../components/config/errors";
+import { configProblems } from "./support/configProblems";
 import { parseStackConfig, rawConfigFromPulumi } from "../components/config/parse";
 import { longestGapHours } from "../components/config/crossKeyRules";
 import { describeKubernetesStack } from "../components/kubernetes/stack";
@@ -23,15 +23,7 @@ function merge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-function problems(raw: Record<string, unknown>): string[] {
-  try {
-    parseStackConfig(raw);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problems = configProblems;
 
 type Case = [what: string, base: Record<string, unknown>, change: Record<string, unknown>, message: string];
 const hook = "https://hooks.example.com/alert";

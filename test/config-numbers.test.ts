@@ -3,18 +3,10 @@
  * number 2 (not the string "2"), and YAML `memory: 536870912` is a number too.
  */
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../components/config/errors";
+import { configProblems } from "./support/configProblems";
 import { parseStackConfig } from "../components/config/parse";
 
-const problems = (raw: Record<string, unknown>) => {
-  try {
-    parseStackConfig(raw);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-};
+const problems = configProblems;
 
 describe("numbers where quantities are expected", () => {
   it("reads cpu: 2 as 2 CPUs and cpu: 0.5 as 500m", () => {

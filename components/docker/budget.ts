@@ -5,6 +5,7 @@
  * refuse two services on one host port. Pure: no Pulumi here.
  */
 import type { StackConfig } from "../config/schema";
+import { ROLE_CONFIG_SECTION } from "../workloads/configSections";
 import { replicaNames, type Workload } from "../workloads/types";
 import { describeDockerStack, type DockerStack } from "./stack";
 
@@ -53,18 +54,6 @@ function committedAtStart(cfg: StackConfig, w: Workload): number {
   return Math.max(w.resources.requests.memory, cfg.neo4j.heap.initial + cfg.neo4j.pageCache);
 }
 
-/** The config section behind each workload's resources (exporters and MinIO have fixed ones). */
-const RESOURCE_SECTION: Partial<Record<Workload["role"], string>> = {
-  hub: "hub",
-  neo4j: "neo4j",
-  ollama: "ollama",
-  "load-balancer": "loadBalancer",
-  prometheus: "prometheus",
-  alertmanager: "alertmanager",
-  grafana: "grafana",
-  backup: "backup",
-};
-
 /** The config key behind each published host port (the Neo4j ports are fixed). */
 function portKey(w: Workload, port: number): string {
   const keys: Partial<Record<Workload["role"], string>> = {
@@ -82,7 +71,7 @@ export function dockerBudget(cfg: StackConfig, stack = "dev"): DockerBudget {
   const containers = workloads.flatMap((w) =>
     replicaNames(w).map((container) => ({
       container,
-      ...(RESOURCE_SECTION[w.role] ? { section: RESOURCE_SECTION[w.role] } : {}),
+      ...(ROLE_CONFIG_SECTION[w.role] ? { section: ROLE_CONFIG_SECTION[w.role] } : {}),
       reservedBytes: committedAtStart(cfg, w),
       limitBytes: w.resources.limits.memory,
       cpuLimitMillicores: w.resources.limits.cpu,
