@@ -5,10 +5,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./components/config";
+import { passphraseFromEnv } from "./components/docker/keptSecret";
 import { McpSuperserver } from "./components/superserver";
 
 const config = loadStackConfig();
-const stack = new McpSuperserver("mcp", { config, stack: pulumi.getStack() });
+const passphrase = passphraseFromEnv(process.env);
+const stack = new McpSuperserver("mcp", {
+  config,
+  stack: pulumi.getStack(),
+  ...(passphrase !== undefined ? { passphrase: pulumi.secret(passphrase) } : {}),
+});
 
 export const target = config.target;
 export const loadBalancerUrl = stack.loadBalancerUrl;

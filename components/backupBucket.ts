@@ -43,7 +43,14 @@ export class BackupBucket extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: store.containers },
     );
-    const { bucket } = versionedBucket(name, { bucket: args.bucket, retentionDays: args.retentionDays, forceDestroy: true }, { parent: this, provider });
+    // The backups outlive `npm run down`: it runs `pulumi destroy --exclude-protected`, which keeps
+    // protected resources and everything they depend on (MinIO, its volume, the network;
+    // pulumi/pulumi#8359). Only `npm run down -- --purge` deletes them, with the MinIO volume.
+    const { bucket } = versionedBucket(
+      name,
+      { bucket: args.bucket, retentionDays: args.retentionDays, forceDestroy: false },
+      { parent: this, provider, protect: true },
+    );
     args.platform.deploy(`${name}-job`, args.job, { parent: this, dependsOn: [bucket, ...(args.dependsOn ?? [])] });
     this.bucketName = bucket.bucket;
     this.registerOutputs({ bucketName: this.bucketName });

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { BackupBucket } from "./backupBucket";
 import type { StackConfig } from "./config/schema";
+import { keptPassword } from "./docker/keptSecret";
 import { dockerVolumeName } from "./docker/naming";
 import { KubernetesCluster } from "./cluster/cluster";
 import { DockerPlatform, type Secrets } from "./docker/platform";
@@ -20,6 +21,8 @@ export interface McpSuperserverArgs {
   config: StackConfig;
   /** Stack name; names the Docker network or the EKS cluster, and the backup bucket. */
   stack: string;
+  /** Docker target: the stack's secrets passphrase, from which the kept Neo4j password is derived (docker/keptSecret.ts). */
+  passphrase?: pulumi.Input<string>;
 }
 
 interface Endpoints {
@@ -36,7 +39,7 @@ type Described = Workload | { workload: Workload };
 type ServiceWorkloads = Record<"hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana", Described> & { exporters: Described[] };
 
 /** Volumes whose loss would lose data or a long download: kept when the stack is destroyed. */
-const PRECIOUS_VOLUMES = new Set(["neo4j-data", "ollama-models", "backup-objects"]);
+export const PRECIOUS_VOLUMES = new Set(["neo4j-data", "ollama-models", "backup-objects"]);
 
 /**
  * The whole MCP-SUPERSERVER deployment: hub replicas behind nginx, Neo4j, Ollama, Prometheus
@@ -59,8 +62,13 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const parent = { parent: this };
     const password = (part: string) =>
       pulumi.secret(new random.RandomPassword(`${name}-${part}`, { length: 32, special: false }, parent).result);
+    const passphrase = args.passphrase;
+    const neo4jPassword =
+      cfg.target === "docker" && passphrase !== undefined
+        ? pulumi.secret(pulumi.output(passphrase).apply((p) => keptPassword(p, args.stack, "neo4j-password")))
+        : password("neo4j-password");
     const secrets: Partial<Secrets> = {
-      "neo4j-password": password("neo4j-password"),
+      "neo4j-password": neo4jPassword,
       // MinIO's root password: the Docker target's stand-in for S3 (prod uses IRSA, no key).
       ...(cfg.target === "docker" ? { "object-store-password": password("object-store-password") } : {}),
       "grafana-admin-password": password("grafana-admin-password"),
@@ -109,7 +117,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
           { ...parent, retainOnDelete: PRECIOUS_VOLUMES.has(v) },
         ),
     );
-    const platform = new DockerPlatform(network, secrets, cfg.docker.bindAddress);
+    const platform = new DockerPlatform(network, secrets, cfg.docker);
     const services = this.services(name, d, platform, volumes, this.hubImage(name, d.hub, "docker", args.stack));
     const host = cfg.docker.bindAddress === "0.0.0.0" ? "localhost" : cfg.docker.bindAddress;
     const backup = new BackupBucket(

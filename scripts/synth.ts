@@ -9,6 +9,7 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { StackFileError } from "./lib/stackConfigFile";
 import { synthesize, writeSynthOutput } from "./lib/synthesize";
 
 async function main(): Promise<number> {
@@ -41,7 +42,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error);
+    // A stack file the user must fix gets its message; anything else is a bug and keeps its trace.
+    console.error(error instanceof StackFileError ? error.message : error);
     process.exit(1);
   },
 );

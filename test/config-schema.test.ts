@@ -99,8 +99,8 @@ describe("secrets", () => {
 const BAD: [string, Record<string, unknown>, string][] = [
   ["memory with a decimal SI unit typo", { hub: { resources: { limits: { memory: "512MB" } } } },
     'mcp-superserver:hub.resources.limits.memory: "512MB" is not a quantity; use forms like 512Mi or 1Gi'],
-  ["memory as a number", { hub: { resources: { limits: { memory: 512 } } } },
-    "mcp-superserver:hub.resources.limits.memory: 512 is a number; expected a string"],
+  ["memory as a bare number is bytes, not MiB", { hub: { resources: { limits: { memory: 512 } } } },
+    "mcp-superserver:hub.resources.limits.memory: 512 is not a whole number of MiB; the Docker target sets memory in MiB (use e.g. 512Mi or 1Gi)"],
   ["lower-case binary suffix", { neo4j: { heap: { max: "4gi" } } },
     'mcp-superserver:neo4j.heap.max: "4gi" is not a quantity; use forms like 512Mi or 1Gi'],
   ["zero memory", { ollama: { resources: { limits: { memory: "0" } } } },

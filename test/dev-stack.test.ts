@@ -218,7 +218,8 @@ describe("backup bucket and nightly job", () => {
   });
 
   it("schedules the job at backup.schedule with the Docker socket and the bucket's credentials", async () => {
-    const weekly = await declareStack({ backup: { schedule: "30 3 * * 0" } });
+    // A weekly backup needs a BackupMissing window longer than a week (config rule).
+    const weekly = await declareStack({ backup: { schedule: "30 3 * * 0" }, prometheus: { alerts: { backupMaxAgeHours: 170 } } });
     const c = container(weekly, "mcp-backup");
     expect(uploadOf(c, "/etc/crontabs/root")).toMatch(/^30 3 \* \* 0 \/usr\/local\/bin\/mcp-backup /);
     expect(c.mounts).toContainEqual({ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: false });

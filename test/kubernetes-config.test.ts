@@ -1,21 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { GPU_INSTANCES, DEFAULT_GPU_INSTANCE_TYPE } from "../components/cluster/gpuInstances";
 import { kubeReservedMemoryBytes, kubeReservedMillicores, roomForOnePod } from "../components/cluster/nodeCapacity";
-import { ConfigError } from "../components/config/errors";
-import { parseStackConfig } from "../components/config/parse";
+import { configProblems } from "./support/configProblems";
 
 const GiB = 1024 ** 3;
 const prod = (extra: Record<string, unknown> = {}) => ({ target: "kubernetes", loadBalancer: { replicas: 2 }, ...extra });
 
-function problems(raw: Record<string, unknown>): string[] {
-  try {
-    parseStackConfig(raw);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problems = configProblems;
 
 describe("GPU node sizing", () => {
   it("follows the EKS AL2023 kubelet reservation formulas", () => {

@@ -30,9 +30,15 @@ describe("policy pack on the dev stack (Docker)", () => {
     ]);
   });
 
-  it("under prod.json the MinIO bucket lacks the encryption and public access block S3 needs", async () => {
+  it("under prod.json the MinIO bucket lacks what S3 needs, and the laptop sizes are below the runbook's", async () => {
     const report = await checkPolicies(dev, "prod");
-    expect(summary(report)).toEqual(["backup-bucket-protection mcp-backup-bucket mandatory", "backup-bucket-protection mcp-backup-bucket mandatory"]);
+    expect(summary(report)).toEqual([
+      "backup-bucket-protection mcp-backup-bucket mandatory",
+      "backup-bucket-protection mcp-backup-bucket mandatory",
+      "memory-within-role-bounds mcp-neo4j-container mandatory",
+      "memory-within-role-bounds mcp-ollama-container mandatory",
+      "ollama-gpu-placement mcp-ollama-container mandatory",
+    ]);
   });
 
   it("memory-within-role-bounds: hub container memory 128 MiB", async () => {
@@ -43,10 +49,10 @@ describe("policy pack on the dev stack (Docker)", () => {
     );
   });
 
-  it("memory-within-role-bounds: Ollama at 8Gi, under the runbook's 32G", async () => {
-    const r = await checkPolicies(changed(dev, "mcp-ollama-container", (i) => Object.assign(i, { memory: 8192, memoryReservation: 4096 })), "dev");
+  it("memory-within-role-bounds: Ollama at 2Gi, under the dev stack's 4Gi (a 1B model and its context)", async () => {
+    const r = await checkPolicies(changed(dev, "mcp-ollama-container", (i) => Object.assign(i, { memory: 2048, memoryReservation: 1024 })), "dev");
     expect(messages(r, "memory-within-role-bounds")).toEqual([
-      "ollama (mcp-ollama-container) (role ollama): memory limit 8Gi is below the minimum 32Gi; raise mcp-superserver:ollama.resources.limits.memory to at least 32Gi",
+      "ollama (mcp-ollama-container) (role ollama): memory limit 2Gi is below the minimum 4Gi; raise mcp-superserver:ollama.resources.limits.memory to at least 4Gi",
     ]);
   });
 
@@ -66,28 +72,28 @@ describe("policy pack on the dev stack (Docker)", () => {
     );
   });
 
-  it("neo4j-memory-fits-limit: heap max 6g + page cache 2g + 1Gi headroom over an 8 GiB limit", async () => {
+  it("neo4j-memory-fits-limit: heap max 2g + page cache 512m + 1Gi headroom over the dev stack's 3 GiB limit", async () => {
     const r = await checkPolicies(
       changed(dev, "mcp-neo4j-container", (i) => {
-        setEnv(i, "NEO4J_server_memory_heap_max__size", "6g");
-        setEnv(i, "NEO4J_server_memory_heap_initial__size", "6g");
+        setEnv(i, "NEO4J_server_memory_heap_max__size", "2g");
+        setEnv(i, "NEO4J_server_memory_heap_initial__size", "2g");
       }),
       "dev",
     );
     expect(summary(r)).toEqual(["neo4j-memory-fits-limit mcp-neo4j-container advisory"]);
-    expect(messages(r, "neo4j-memory-fits-limit")[0]).toContain("= 9Gi does not fit the memory limit 8Gi; raise mcp-superserver:neo4j.resources.limits.memory to at least 9Gi");
+    expect(messages(r, "neo4j-memory-fits-limit")[0]).toContain("= 3584Mi does not fit the memory limit 3Gi; raise mcp-superserver:neo4j.resources.limits.memory to at least 3584Mi");
   });
 
-  it("neo4j-heap-fixed-size: the runbook's initial heap of 1G under a 4G max", async () => {
-    const r = await checkPolicies(changed(dev, "mcp-neo4j-container", (i) => setEnv(i, "NEO4J_server_memory_heap_initial__size", "1g")), "dev");
+  it("neo4j-heap-fixed-size: an initial heap of 512m under the dev stack's 1G max", async () => {
+    const r = await checkPolicies(changed(dev, "mcp-neo4j-container", (i) => setEnv(i, "NEO4J_server_memory_heap_initial__size", "512m")), "dev");
     expect(messages(r, "neo4j-heap-fixed-size")).toEqual([
-      "neo4j (mcp-neo4j-container): initial heap 1Gi differs from heap max 4Gi; set mcp-superserver:neo4j.heap.initial to 4Gi",
+      "neo4j (mcp-neo4j-container): initial heap 512Mi differs from heap max 1Gi; set mcp-superserver:neo4j.heap.initial to 1Gi",
     ]);
   });
 
-  it("ollama-gpu-placement: Ollama without GPUs", async () => {
-    const r = await checkPolicies(changed(dev, "mcp-ollama-container", (i) => delete i.gpus), "dev");
-    expect(summary(r)).toEqual(["ollama-gpu-placement mcp-ollama-container advisory"]);
+  it("ollama-gpu-placement: the dev stack's Ollama on the CPU, under prod.json (dev.json disables the policy)", async () => {
+    const r = await checkPolicies(dev, "prod");
+    expect(summary(r).filter((s) => s.startsWith("ollama-gpu-placement"))).toEqual(["ollama-gpu-placement mcp-ollama-container mandatory"]);
     expect(messages(r, "ollama-gpu-placement")[0]).toBe(
       "ollama (mcp-ollama-container) gets 0 GPU(s), needs 1; set mcp-superserver:ollama.gpu.enabled to true (Docker: gpus)",
     );

@@ -83,12 +83,14 @@ describe("per-stack policy config", () => {
     const { config, errors } = reconcilePolicyConfig(policies, file);
     expect(errors).toEqual([]);
     for (const p of policies) {
-      expect(config[p.name].enforcementLevel, p.name).toBe(stack === "prod" && ADVISED.includes(p.name) ? "advisory" : level);
+      // The dev stack runs Ollama on the CPU (Pulumi.dev.yaml): GPU placement does not apply there.
+      const expected = stack === "dev" && p.name === "ollama-gpu-placement" ? "disabled" : level;
+      expect(config[p.name].enforcementLevel, p.name).toBe(stack === "prod" && ADVISED.includes(p.name) ? "advisory" : expected);
       expect(validateJsonSchema(policyConfigJsonSchema(p), config[p.name].properties), p.name).toEqual([]);
     }
   });
 
-  it("dev relaxes only what MinIO cannot do: bucket encryption and the public access block", () => {
+  it("dev relaxes only what MinIO cannot do (bucket encryption, public access block) and the laptop sizes of Pulumi.dev.yaml", () => {
     const { config: dev } = reconcilePolicyConfig(policies, stackFile("dev"));
     const { config: prod } = reconcilePolicyConfig(policies, stackFile("prod"));
     const differing = policies.flatMap((p) =>
@@ -96,7 +98,12 @@ describe("per-stack policy config", () => {
         .filter((k) => JSON.stringify(prod[p.name].properties[k]) !== JSON.stringify(dev[p.name].properties[k]))
         .map((k) => `${p.name}.${k}`),
     );
-    expect(differing).toEqual(["backup-bucket-protection.requireEncryption", "backup-bucket-protection.requirePublicAccessBlock"]);
+    expect(differing).toEqual([
+      "memory-within-role-bounds.neo4jMinLimit",
+      "memory-within-role-bounds.ollamaMinLimit",
+      "backup-bucket-protection.requireEncryption",
+      "backup-bucket-protection.requirePublicAccessBlock",
+    ]);
   });
 
   it("fills defaults, applies `all`, then each policy's level and properties, as the CLI does", () => {

@@ -6,19 +6,39 @@ import { ConfigError, formatIssue, fullKey } from "./errors";
 import { crossFieldIssues } from "./rules";
 import { stackConfigSchema, type StackConfig } from "./schema";
 
+function ruleProblems(raw: Record<string, unknown>, cfg: StackConfig): string[] {
+  return crossFieldIssues(cfg).flatMap((p) =>
+    formatIssue(stackConfigSchema, raw, { code: "custom", path: p.path, message: p.message, input: undefined }, p.effective),
+  );
+}
+
+/** The raw config without the values at `paths` (an unknown key is dropped, a bad value falls back to its default). */
+function without(raw: Record<string, unknown>, issues: readonly { path: PropertyKey[]; keys?: string[] }[]): Record<string, unknown> {
+  const copy = structuredClone(raw) as Record<string, unknown>;
+  for (const issue of issues) {
+    const path = [...issue.path, ...(issue.keys?.length ? [issue.keys[0]] : [])];
+    let node: any = copy;
+    for (const segment of path.slice(0, -1)) node = node?.[segment as string];
+    if (node && typeof node === "object" && path.length) {
+      if (issue.keys?.length) for (const key of issue.keys) delete node[key];
+      else delete node[path[path.length - 1] as string];
+    }
+  }
+  return copy;
+}
+
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(stackConfigSchema, raw, issue)));
+    const problems = result.error.issues.flatMap((issue) => formatIssue(stackConfigSchema, raw, issue));
+    // A schema error must not hide the rules' findings: check the rules on the rest of the
+    // config, each bad value replaced by its default, and report what they find about other keys.
+    const rest = stackConfigSchema.safeParse(without(raw, result.error.issues as { path: PropertyKey[]; keys?: string[] }[]));
+    const more = rest.success ? ruleProblems(raw, rest.data).filter((p) => !problems.some((q) => q.split(":")[1] === p.split(":")[1])) : [];
+    throw new ConfigError([...problems, ...more]);
   }
-  const problems = crossFieldIssues(result.data);
-  if (problems.length) {
-    throw new ConfigError(
-      problems.flatMap((p) =>
-        formatIssue(stackConfigSchema, raw, { code: "custom", path: p.path, message: p.message, input: undefined }, p.effective),
-      ),
-    );
-  }
+  const problems = ruleProblems(raw, result.data);
+  if (problems.length) throw new ConfigError(problems);
   return result.data;
 }
 

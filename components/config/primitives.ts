@@ -7,11 +7,17 @@ import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { parseBytes, parseMillicores, type QuantityResult } from "./quantity";
 
-function quantity(parse: (text: string) => QuantityResult, description: string) {
+/**
+ * A quantity is written as a string ("512Mi") or, the way `pulumi config set --path` stores a
+ * bare number, as a number: `cpu: 2` is 2 CPUs, `memory: 536870912` is that many bytes. A number
+ * is read as the same text a Kubernetes quantity would be ("2", "1.5", "1e+21").
+ */
+function quantity(parse: (text: string) => QuantityResult, description: string, example: string) {
   return z
-    .string()
+    .union([z.string(), z.number()], { error: `is neither a quantity nor a number; use forms like ${example}` })
     .describe(description)
-    .transform((text, ctx) => {
+    .transform((given, ctx) => {
+      const text = typeof given === "number" ? String(given) : given;
       const result = parse(text);
       if (!result.ok) {
         ctx.addIssue({ code: "custom", message: result.reason });
@@ -26,10 +32,10 @@ function quantity(parse: (text: string) => QuantityResult, description: string) 
 }
 
 /** Memory or storage ("512Mi", "8Gi"), parsed to bytes. */
-export const bytes = (description: string) => quantity(parseBytes, description);
+export const bytes = (description: string) => quantity(parseBytes, description, "512Mi or 1Gi");
 
 /** CPU ("500m", "1", "1.5"), parsed to millicores. */
-export const millicores = (description: string) => quantity(parseMillicores, description);
+export const millicores = (description: string) => quantity(parseMillicores, description, "500m or 2");
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const DURATION_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { stackConfigSchema } from "./schema";
 
 interface JsonSchema {
-  type?: string;
+  type?: string | string[];
   enum?: unknown[];
   default?: unknown;
   description?: string;
@@ -24,6 +24,7 @@ export interface ReferenceRow {
 }
 
 function typeOf(s: JsonSchema): string {
+  if (Array.isArray(s.type)) return s.type.join(" or ");
   if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(" \\| ");
   if (s.type === "array") return `list of ${s.items?.type ?? "values"}`;
   if (s.type === "integer" && s.minimum !== undefined && s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER) {

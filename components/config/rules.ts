@@ -3,6 +3,7 @@
  * the path names the key to change and the message completes "<value> ...".
  */
 import { hubIssues } from "./hubRules";
+import { crossKeyIssues } from "./crossKeyRules";
 import { kubernetesIssues } from "./kubernetesRules";
 import { formatBytes, formatMillicores } from "./quantity";
 import type { Resources, StackConfig } from "./schema";
@@ -131,5 +132,6 @@ export function crossFieldIssues(cfg: StackConfig): RuleIssue[] {
     ...thresholdOrder(cfg),
     ...targetFit(cfg),
     ...hubIssues(cfg),
+    ...crossKeyIssues(cfg),
   ];
 }

@@ -337,6 +337,17 @@ export const dockerSchema = z
       .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "is not an IPv4 address; use 127.0.0.1 (this host only) or 0.0.0.0 (every interface)")
       .describe("Docker target: host address the published ports bind to.")
       .default("127.0.0.1"),
+    logs: z
+      .strictObject({
+        maxSize: z
+          .string()
+          .regex(/^[1-9]\d*[kmg]$/, "is not a json-file log size; use a whole number with k, m or g, e.g. 10m")
+          .describe("Docker target: size at which a container's log file is rotated (json-file max-size).")
+          .default("10m"),
+        maxFiles: z.number().int().min(1).max(100).describe("Docker target: log files kept per container, the current one included (json-file max-file).").default(3),
+      })
+      .prefault({})
+      .describe("Docker target: log rotation of every container."),
   })
   .prefault({});
 

@@ -4,6 +4,7 @@
  * turns it into NanoCpus), CPU request to cgroup CPU shares the way the kubelet computes them.
  */
 import { bytesToDockerMiB, millicoresToCpuShares, millicoresToDockerCpus } from "../config/quantity";
+import type { StackConfig } from "../config/schema";
 import type { Companion, FileSpec, SecretRef, Workload } from "../workloads/types";
 import { workloadLabels } from "../workloads/labels";
 import { dockerContainerName, dockerVolumeName } from "./naming";
@@ -32,15 +33,38 @@ export interface DockerContainerSpec {
   labels: { label: string; value: string }[];
   privileged: boolean;
   pidMode?: string;
-  /** Seconds Docker waits after SIGTERM on stop (stopTimeout) and on replace or destroy (destroyGraceSeconds). */
+  /** The container's own stop timeout (`docker stop`, daemon shutdown). */
   stopTimeout?: number;
+  /** The provider stops the container with this timeout before it removes it (replace, destroy). */
   destroyGraceSeconds?: number;
+  logDriver: string;
+  logOpts: Record<string, string>;
+}
+
+export type DockerSettings = StackConfig["docker"];
+
+/**
+ * json-file is Docker's default driver and the one `docker logs` and cAdvisor read; without
+ * max-size it never rotates (Docker docs, "JSON File logging driver").
+ */
+export function dockerLogOptions(logs: DockerSettings["logs"]): { logDriver: string; logOpts: Record<string, string> } {
+  return { logDriver: "json-file", logOpts: { "max-size": logs.maxSize, "max-file": String(logs.maxFiles) } };
+}
+
+/**
+ * Without a grace period the provider removes a container with force (SIGKILL) on replace and
+ * destroy; `destroyGraceSeconds` makes it stop the container first with that timeout
+ * (kreuzwerker/docker provider, docker_container `destroy_grace_seconds`).
+ */
+function stopGrace(w: Workload): Pick<DockerContainerSpec, "stopTimeout" | "destroyGraceSeconds"> {
+  return w.stopGraceSeconds === undefined ? {} : { stopTimeout: w.stopGraceSeconds, destroyGraceSeconds: w.stopGraceSeconds };
 }
 
 const upload = (f: FileSpec) => ({ file: f.mountPath, content: f.content, executable: f.executable ?? false });
 
-export function dockerContainerSpec(w: Workload, replica: string, bindAddress: string): DockerContainerSpec {
+export function dockerContainerSpec(w: Workload, replica: string, docker: DockerSettings): DockerContainerSpec {
   const hc = w.healthCheck;
+  const bindAddress = docker.bindAddress;
   const memory = bytesToDockerMiB(w.resources.limits.memory);
   return {
     name: dockerContainerName(replica),
@@ -84,7 +108,8 @@ export function dockerContainerSpec(w: Workload, replica: string, bindAddress: s
     labels: Object.entries(workloadLabels(w, replica)).map(([label, value]) => ({ label, value })),
     privileged: w.host?.privileged ?? false,
     ...(w.host?.pidHost ? { pidMode: "host" } : {}),
-    ...(w.stopGraceSeconds ? { stopTimeout: w.stopGraceSeconds, destroyGraceSeconds: w.stopGraceSeconds } : {}),
+    ...stopGrace(w),
+    ...dockerLogOptions(docker.logs),
   };
 }
 
@@ -92,7 +117,7 @@ export function dockerContainerSpec(w: Workload, replica: string, bindAddress: s
  * A companion of one replica: same image, the replica's network namespace (`container:<id>`, so
  * its 127.0.0.1 is the replica's) and the replica's volumes (volumesFrom), no ports of its own.
  */
-export function dockerCompanionSpec(w: Workload, c: Companion, replica: string) {
+export function dockerCompanionSpec(w: Workload, c: Companion, replica: string, docker: DockerSettings) {
   const memory = bytesToDockerMiB(c.resources.limits.memory);
   return {
     name: dockerContainerName(`${replica}-${c.name}`),
@@ -107,5 +132,6 @@ export function dockerCompanionSpec(w: Workload, c: Companion, replica: string) 
     cpuShares: millicoresToCpuShares(c.resources.requests.cpu),
     restart: "unless-stopped",
     labels: Object.entries({ ...workloadLabels(w, replica), "mcp-superserver/companion": c.name }).map(([label, value]) => ({ label, value })),
+    ...dockerLogOptions(docker.logs),
   };
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DeployOptions, DeployedWorkload, Platform } from "../platform";
 import type { SecretFileSpec, SecretName, SecretRef, Workload } from "../workloads/types";
 import { replicaNames } from "../workloads/types";
-import { dockerCompanionSpec, dockerContainerSpec } from "./container";
+import { dockerCompanionSpec, dockerContainerSpec, type DockerSettings } from "./container";
 
 export type Secrets = Record<SecretName, pulumi.Output<string>>;
 
@@ -19,7 +19,7 @@ export class DockerPlatform implements Platform {
   constructor(
     private readonly network: docker.Network,
     private readonly secrets: Partial<Secrets>,
-    private readonly bindAddress: string,
+    private readonly settings: DockerSettings,
   ) {}
 
   private secret(name: SecretName): pulumi.Output<string> {
@@ -50,7 +50,7 @@ export class DockerPlatform implements Platform {
     const image = this.image(name, w, opts);
     const replicas = replicaNames(w);
     const containers = replicas.map((replica, i) => {
-      const spec = dockerContainerSpec(w, replica, this.bindAddress);
+      const spec = dockerContainerSpec(w, replica, this.settings);
       const { secretEnvs, aliases, ...plain } = spec;
       const envs = secretEnvs.length
         ? pulumi.secret(pulumi.all([...plain.envs, ...secretEnvs.map((e) => this.secretEnv(e))]))
@@ -77,7 +77,7 @@ export class DockerPlatform implements Platform {
           new docker.Container(
             `${name}-${i + 1}-${c.name}`,
             {
-              ...dockerCompanionSpec(w, c, replicas[i]),
+              ...dockerCompanionSpec(w, c, replicas[i], this.settings),
               image,
               // The replica's network namespace and volumes: its 127.0.0.1 and its scratch directories.
               networkMode: pulumi.interpolate`container:${hub.id}`,

@@ -50,6 +50,9 @@ export function prometheusWorkload(cfg: StackConfig, files: MonitoringFiles): Wo
     ],
     secretFiles: [],
     gpus: 0,
+    // On SIGTERM Prometheus writes its head block and closes the WAL; killed earlier, the next
+    // start replays the whole WAL (minutes on a full head) before it scrapes again.
+    stopGraceSeconds: 30,
   };
 }
 

@@ -3,6 +3,8 @@
  * turns "a resource that runs a pod" into a PodView, marking everything else not applicable.
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { ROLE_CONFIG_SECTION } from "../../components/workloads/configSections";
+import type { Role } from "../../components/workloads/types";
 import { type PodView, POD_TYPES, podOf } from "./pods";
 
 /** One property of a policy's config schema (the SDK does not export this type by name). */
@@ -22,20 +24,9 @@ export const GPU_RESOURCE_SCHEMA: JsonSchema = {
   default: "nvidia.com/gpu",
 };
 
-/** Stack config section that sizes each role, so a message can name the key to change. */
-const ROLE_CONFIG_SECTION: Record<string, string> = {
-  hub: "hub",
-  neo4j: "neo4j",
-  ollama: "ollama",
-  "load-balancer": "loadBalancer",
-  prometheus: "prometheus",
-  alertmanager: "alertmanager",
-  backup: "backup",
-};
-
 /** "mcp-superserver:hub.resources.limits.memory", or the container when no key sizes the role. */
 export function memoryKey(role: string | undefined, kind: "limits" | "requests"): string {
-  const section = role ? ROLE_CONFIG_SECTION[role] : undefined;
+  const section = role ? ROLE_CONFIG_SECTION[role as Role] : undefined;
   return section ? `mcp-superserver:${section}.resources.${kind}.memory` : `the memory ${kind === "limits" ? "limit" : "request"} of its container`;
 }
 

@@ -25,7 +25,7 @@ export interface RecordedResource {
   id: string;
   outputs: Record<string, unknown>;
   /** Resource options the engine would act on. */
-  options: { retainOnDelete: boolean; dependsOn: string[]; customTimeouts?: pulumi.CustomTimeouts };
+  options: { retainOnDelete: boolean; dependsOn: string[]; customTimeouts?: pulumi.CustomTimeouts; protect?: boolean };
 }
 
 export interface MockRun {
@@ -202,6 +202,7 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
         retainOnDelete: t.opts.retainOnDelete ?? false,
         dependsOn: dependsOn.map((d) => d.__name ?? "?"),
         ...(t.opts.customTimeouts ? { customTimeouts: t.opts.customTimeouts } : {}),
+        ...(t.opts.protect ? { protect: true } : {}),
       });
       return undefined;
     });

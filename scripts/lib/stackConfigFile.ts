@@ -3,8 +3,9 @@
  * is no key to decrypt `secure:` values, and the synth must not hold real secrets anyway: every
  * value at a secret key is replaced by a placeholder that names the key.
  */
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { YAMLParseError, parse } from "yaml";
 import { isSecretConfigPath } from "../../components/config/errors";
 import { parseStackConfig, rawConfigFromPulumi } from "../../components/config/parse";
 import type { StackConfig } from "../../components/config/schema";
@@ -32,8 +33,35 @@ function replaceSecrets(value: unknown, path: string[], found: { any: boolean })
   return value;
 }
 
-export function pulumiConfigFromYaml(text: string, project: string): PulumiConfigMap {
-  const doc = (parse(text) ?? {}) as { config?: Record<string, unknown> };
+/** A stack file the user must fix: the message names the file (and line), never a stack trace. */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
+/** The stacks a project directory has: one `Pulumi.<stack>.yaml` each. */
+export function stackFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+function parseYaml(text: string, file: string): unknown {
+  try {
+    return parse(text);
+  } catch (error) {
+    if (!(error instanceof YAMLParseError)) throw error;
+    const where = error.linePos?.[0];
+    const reason = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new StackFileError(`${file}${where ? `:${where.line}:${where.col}` : ""}: not valid YAML: ${reason}`);
+  }
+}
+
+export function pulumiConfigFromYaml(text: string, project: string, file = "stack file"): PulumiConfigMap {
+  const doc = (parseYaml(text, file) ?? {}) as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [rawKey, rawValue] of Object.entries(doc.config ?? {})) {
@@ -48,7 +76,12 @@ export function pulumiConfigFromYaml(text: string, project: string): PulumiConfi
 }
 
 export function readPulumiConfigFile(file: string, project: string): PulumiConfigMap {
-  return pulumiConfigFromYaml(readFileSync(file, "utf8"), project);
+  if (!existsSync(file)) {
+    const dir = path.dirname(file);
+    const stacks = existsSync(dir) ? stackFilesIn(dir) : [];
+    throw new StackFileError(`${file}: no such stack file; stacks here: ${stacks.length ? stacks.join(", ") : "(none)"}`);
+  }
+  return pulumiConfigFromYaml(readFileSync(file, "utf8"), project, file);
 }
 
 /** The typed config of a stack file, as the program would see it (secret values as placeholders). */

@@ -1,0 +1,96 @@
+/**
+ * What the dev stack asks of the Docker host, summed over every container it runs: the memory
+ * it reserves, the CPUs it may use, the GPUs and the host ports. `npm run up` checks these
+ * against `docker info` before any resource (scripts/lib/preflight.ts), and the config rules
+ * refuse two services on one host port. Pure: no Pulumi here.
+ */
+import type { StackConfig } from "../config/schema";
+import { ROLE_CONFIG_SECTION } from "../workloads/configSections";
+import { replicaNames, type Workload } from "../workloads/types";
+import { describeDockerStack, type DockerStack } from "./stack";
+
+export interface ContainerDemand {
+  container: string;
+  /** The config section whose `resources` set this container, e.g. `ollama`; none for fixed ones. */
+  section?: string;
+  /** Memory held from the start: the reservation, or what the process commits at once if more. */
+  reservedBytes: number;
+  limitBytes: number;
+  cpuLimitMillicores: number;
+  cpuRequestMillicores: number;
+  gpus: number;
+}
+
+export interface HostPort {
+  port: number;
+  /** The config key that sets it, e.g. `loadBalancer.port`. */
+  key: string;
+  service: string;
+}
+
+export interface DockerBudget {
+  containers: ContainerDemand[];
+  reservedBytes: number;
+  limitBytes: number;
+  /** Docker refuses a CPU limit above the host's CPU count ("Range of CPUs is from 0.01 to N"). */
+  largestCpuLimitMillicores: number;
+  cpuLimitMillicores: number;
+  cpuRequestMillicores: number;
+  gpus: number;
+  ports: HostPort[];
+}
+
+export function stackWorkloads(d: DockerStack): Workload[] {
+  return [d.hub, d.neo4j, d.ollama, d.loadBalancer, d.prometheus, d.alertmanager, d.grafana, ...d.exporters, d.objectStore, d.backup];
+}
+
+/**
+ * Neo4j allocates its initial heap at start and fills its page cache as it reads: both count
+ * as held, whatever the Docker reservation says (server.memory.* in the Neo4j 5 operations
+ * manual, "Memory configuration").
+ */
+function committedAtStart(cfg: StackConfig, w: Workload): number {
+  if (w.role !== "neo4j") return w.resources.requests.memory;
+  return Math.max(w.resources.requests.memory, cfg.neo4j.heap.initial + cfg.neo4j.pageCache);
+}
+
+/** The config key behind each published host port (the Neo4j ports are fixed). */
+function portKey(w: Workload, port: number): string {
+  const keys: Partial<Record<Workload["role"], string>> = {
+    "load-balancer": "loadBalancer.port",
+    prometheus: "prometheus.port",
+    alertmanager: "alertmanager.port",
+    grafana: "grafana.port",
+    "object-store": "backup.objectStorePort",
+  };
+  return keys[w.role] ?? `${w.name} port ${port} (fixed)`;
+}
+
+export function dockerBudget(cfg: StackConfig, stack = "dev"): DockerBudget {
+  const workloads = stackWorkloads(describeDockerStack(cfg, stack));
+  const containers = workloads.flatMap((w) =>
+    replicaNames(w).map((container) => ({
+      container,
+      ...(ROLE_CONFIG_SECTION[w.role] ? { section: ROLE_CONFIG_SECTION[w.role] } : {}),
+      reservedBytes: committedAtStart(cfg, w),
+      limitBytes: w.resources.limits.memory,
+      cpuLimitMillicores: w.resources.limits.cpu,
+      cpuRequestMillicores: w.resources.requests.cpu,
+      gpus: w.gpus,
+    })),
+  );
+  const sum = (pick: (c: ContainerDemand) => number) => containers.reduce((total, c) => total + pick(c), 0);
+  const ports = workloads.flatMap((w) =>
+    w.ports.filter((p) => p.publish !== undefined).map((p) => ({ port: p.publish!, key: portKey(w, p.publish!), service: w.name })),
+  );
+  return {
+    containers,
+    reservedBytes: sum((c) => c.reservedBytes),
+    limitBytes: sum((c) => c.limitBytes),
+    largestCpuLimitMillicores: Math.max(...containers.map((c) => c.cpuLimitMillicores)),
+    cpuLimitMillicores: sum((c) => c.cpuLimitMillicores),
+    cpuRequestMillicores: sum((c) => c.cpuRequestMillicores),
+    gpus: sum((c) => c.gpus),
+    ports,
+  };
+}

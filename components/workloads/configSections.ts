@@ -1,0 +1,13 @@
+import type { Role } from "./types";
+
+/** The stack config section whose `resources` size each role (exporters and MinIO have fixed ones). */
+export const ROLE_CONFIG_SECTION: Partial<Record<Role, string>> = {
+  hub: "hub",
+  neo4j: "neo4j",
+  ollama: "ollama",
+  "load-balancer": "loadBalancer",
+  prometheus: "prometheus",
+  alertmanager: "alertmanager",
+  grafana: "grafana",
+  backup: "backup",
+};
