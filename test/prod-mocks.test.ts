@@ -32,7 +32,8 @@ describe("EKS cluster (create mode)", () => {
 
   it("uses the configured version, private subnets in 3 AZs, an OIDC provider and the EKS add-ons", () => {
     const [cluster] = aws("aws:eks/cluster:Cluster");
-    expect(cluster.version).toBe("1.31");
+    expect(cluster.version).toBe("1.35");
+    expect(cluster.upgradePolicy).toEqual({ supportType: "STANDARD" });
     const subnets = aws("aws:ec2/subnet:Subnet");
     expect(new Set(subnets.map((s) => s.availabilityZone)).size).toBe(3);
     expect(subnets.filter((s) => s.tags["kubernetes.io/role/internal-elb"])).toHaveLength(3);

@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { GPU_NODE_LABEL, GPU_TAINT, POOL_LABEL } from "../kubernetes/plan";
+import { upgradeSupportType } from "./eksVersions";
 import { assumeRoleByService, irsaTrustPolicy } from "./irsa";
 import { subnetPlan } from "./network";
 
@@ -85,6 +86,8 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     {
       name: `mcp-superserver-${stack}`,
       version: c.version,
+      // Unset, EKS uses EXTENDED: a cluster silently billed at extended-support prices.
+      upgradePolicy: { supportType: upgradeSupportType(c.version, new Date()) },
       roleArn: clusterRole.arn,
       vpcConfig: {
         subnetIds: [...net.privateSubnetIds, ...net.publicSubnetIds],

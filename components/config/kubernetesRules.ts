@@ -2,6 +2,7 @@
  * Cross-field rules of the Kubernetes target: cluster mode, node group sizes, whether Ollama
  * fits on a GPU node, hub autoscaling bounds. Same shape and wording as rules.ts.
  */
+import { EKS_VERSIONS, supportStatus } from "../cluster/eksVersions";
 import { GPU_INSTANCES } from "../cluster/gpuInstances";
 import { roomForOnePod } from "../cluster/nodeCapacity";
 import { NOT_SET } from "./errors";
@@ -107,8 +108,29 @@ function hubAutoscaling(cfg: StackConfig): RuleIssue[] {
   return [];
 }
 
-export function kubernetesIssues(cfg: StackConfig): RuleIssue[] {
-  const issues = [...clusterMode(cfg), ...nodeGroupSizes(cfg), ...ollamaFitsGpuNode(cfg), ...hubAutoscaling(cfg)];
+/** EKS creates no cluster on a version past its end of extended support, nor on one it does not offer. */
+function eksVersion(cfg: StackConfig, today: Date): RuleIssue[] {
+  if (cfg.cluster.mode !== "create") return [];
+  const version = cfg.cluster.version;
+  const { status, entry } = supportStatus(version, today);
+  const known = EKS_VERSIONS.map((v) => v.version).join(", ");
+  if (status === "unknown") {
+    return [{ path: ["cluster", "version"], effective: version, message: `is not in the EKS release calendar this stack knows (${known}); add it to components/cluster/eksVersions.ts with its dates, or use one of those` }];
+  }
+  if (status === "ended") {
+    return [
+      {
+        path: ["cluster", "version"],
+        effective: version,
+        message: `left EKS extended support on ${entry!.endOfExtendedSupport}; EKS refuses to create a cluster on it. Use a version still supported, e.g. ${EKS_VERSIONS[0].version}`,
+      },
+    ];
+  }
+  return [];
+}
+
+export function kubernetesIssues(cfg: StackConfig, today: Date): RuleIssue[] {
+  const issues = [...clusterMode(cfg), ...eksVersion(cfg, today), ...nodeGroupSizes(cfg), ...ollamaFitsGpuNode(cfg), ...hubAutoscaling(cfg)];
   for (const kind of ["cpu", "memory"] as const) {
     const r = cfg.neo4j.resources;
     if (r.requests[kind] !== r.limits[kind]) {

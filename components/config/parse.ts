@@ -6,12 +6,13 @@ import { ConfigError, formatIssue, fullKey } from "./errors";
 import { crossFieldIssues } from "./rules";
 import { stackConfigSchema, type StackConfig } from "./schema";
 
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+/** `today` (the run's date by default) places the EKS version in its support calendar. */
+export function parseStackConfig(raw: Record<string, unknown>, today: Date = new Date()): StackConfig {
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(stackConfigSchema, raw, issue)));
   }
-  const problems = crossFieldIssues(result.data);
+  const problems = crossFieldIssues(result.data, today);
   if (problems.length) {
     throw new ConfigError(
       problems.flatMap((p) =>

@@ -105,7 +105,7 @@ function thresholdOrder(cfg: StackConfig): RuleIssue[] {
     }));
 }
 
-function targetFit(cfg: StackConfig): RuleIssue[] {
+function targetFit(cfg: StackConfig, today: Date): RuleIssue[] {
   const issues: RuleIssue[] = [];
   if (cfg.target === "docker") {
     if (cfg.loadBalancer.replicas !== 1) {
@@ -124,17 +124,18 @@ function targetFit(cfg: StackConfig): RuleIssue[] {
         message: "builds a local image, which only the Docker target can use; push the image and set hub.image instead",
       });
     }
-    issues.push(...kubernetesIssues(cfg));
+    issues.push(...kubernetesIssues(cfg, today));
   }
   return issues;
 }
 
-export function crossFieldIssues(cfg: StackConfig): RuleIssue[] {
+/** `today` decides where the EKS version stands in its support calendar. */
+export function crossFieldIssues(cfg: StackConfig, today: Date): RuleIssue[] {
   return [
     ...PARTS.flatMap((part) => requestsWithinLimits(part, cfg[part].resources)),
     ...neo4jMemory(cfg),
     ...editionMatchesImage(cfg),
     ...thresholdOrder(cfg),
-    ...targetFit(cfg),
+    ...targetFit(cfg, today),
   ];
 }

@@ -5,6 +5,7 @@
  * rules.ts; error wording in errors.ts.
  */
 import { z } from "zod";
+import { DEFAULT_EKS_VERSION } from "../cluster/eksVersions";
 import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../cluster/gpuInstances";
 import { bytes, cron, duration, image, millicores, percent, port, secretText, secretUrl } from "./primitives";
 
@@ -312,9 +313,11 @@ export const clusterSchema = z
       .optional(),
     version: z
       .string()
-      .regex(/^1\.\d{2}$/, "is not a Kubernetes minor version; use forms like 1.31")
-      .describe("Create mode: Kubernetes version of the EKS cluster (the objects are validated against 1.31's schema).")
-      .default("1.31"),
+      .regex(/^1\.\d{2}$/, "is not a Kubernetes minor version; use forms like 1.35")
+      .describe(
+        "Create mode: Kubernetes version of the EKS cluster; one of the EKS release calendar (components/cluster/eksVersions.ts), refused past its end of extended support, warned about past its end of standard support.",
+      )
+      .default(DEFAULT_EKS_VERSION),
     apiAllowedCidrs: z
       .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "is not an IPv4 CIDR; use forms like 203.0.113.0/24"))
       .min(1)
