@@ -73,6 +73,63 @@ describe("EKS cluster (create mode)", () => {
   });
 });
 
+describe("IAM create and destroy ordering", () => {
+  // A resource that uses a role waits for the role's policy attachments (and is destroyed before
+  // them): EKS checks the managed policies when it creates the cluster or a node group.
+  const dependsOnClosure = (name: string, seen = new Set<string>()): Set<string> => {
+    for (const d of run.resources.find((r) => r.name === name)?.options.dependsOn ?? []) {
+      if (!seen.has(d)) {
+        seen.add(d);
+        dependsOnClosure(d, seen);
+      }
+    }
+    return seen;
+  };
+  const roleNameOf = (arn: unknown) => (typeof arn === "string" ? arn.split(":role/")[1] : undefined);
+
+  it("makes every EKS resource that uses a role depend on all of that role's attachments", () => {
+    const attachments = run.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    const policiesOf = (role: string) => attachments.filter((a) => inputsOf(a).role === role);
+    const users = run.resources
+      .filter((r) => r.type.startsWith("aws:eks/"))
+      .map((r) => ({ r, role: roleNameOf(inputsOf(r).roleArn ?? inputsOf(r).nodeRoleArn ?? inputsOf(r).serviceAccountRoleArn) }))
+      .filter((u) => u.role);
+    expect(users.map((u) => u.r.type).sort()).toEqual([
+      "aws:eks/addon:Addon",
+      "aws:eks/cluster:Cluster",
+      "aws:eks/nodeGroup:NodeGroup",
+      "aws:eks/nodeGroup:NodeGroup",
+    ]);
+    for (const { r, role } of users) {
+      const needed = policiesOf(role!).map((a) => a.name);
+      expect(needed.length, `${r.name} uses ${role}, which has no attachments`).toBeGreaterThan(0);
+      expect([...dependsOnClosure(r.name)], r.name).toEqual(expect.arrayContaining(needed));
+    }
+  });
+
+  it("attaches the managed policies EKS requires to the cluster and node roles", () => {
+    const arns = (roleArn: string) =>
+      aws("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => a.role === roleNameOf(roleArn))
+        .map((a) => a.policyArn)
+        .sort();
+    const [cluster] = aws("aws:eks/cluster:Cluster");
+    expect(arns(cluster.roleArn)).toEqual(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
+    const [group] = aws("aws:eks/nodeGroup:NodeGroup");
+    expect(arns(group.nodeRoleArn)).toEqual([
+      "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+      "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+      "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    ]);
+  });
+
+  it("installs the VPC CNI add-on only after the node role carries the CNI policy", () => {
+    const cni = run.resources.find((r) => r.type === "aws:eks/addon:Addon" && inputsOf(r).addonName === "vpc-cni")!;
+    const cniPolicy = run.resources.find((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && inputsOf(r).policyArn.endsWith("/AmazonEKS_CNI_Policy"))!;
+    expect(dependsOnClosure(cni.name).has(cniPolicy.name)).toBe(true);
+  });
+});
+
 describe("workloads", () => {
   it("schedules Ollama on the GPU pool only, with the GPU limit from config and Recreate", () => {
     const ollama = byName(k8sObjects(run, "Deployment"), "ollama");

@@ -69,10 +69,25 @@ function createVpc(name: string, cfg: StackConfig, opts: pulumi.CustomResourceOp
   return { vpcId: vpc.id, privateSubnetIds: privateSubnets.map((s) => s.subnet.id), publicSubnetIds: publicSubnets.map((s) => s.subnet.id) };
 }
 
-function roleWithPolicies(name: string, service: string, policies: string[], opts: pulumi.CustomResourceOptions): aws.iam.Role {
+/**
+ * A role and its managed-policy attachments. What uses the role must depend on the attachments,
+ * not only on the role's ARN: EKS checks the policies when it creates the cluster or a node group
+ * ("role doesn't have the Amazon EKS Managed Policies"), and on destroy the attachments must go
+ * last. pulumi-eks does the same: its ServiceRole (nodejs/eks/servicerole.ts) resolves the role
+ * only after every attachment's id.
+ */
+interface RoleWithPolicies {
+  role: aws.iam.Role;
+  attachments: aws.iam.RolePolicyAttachment[];
+}
+
+function attachPolicies(name: string, role: aws.iam.Role, policies: string[], opts: pulumi.CustomResourceOptions): aws.iam.RolePolicyAttachment[] {
+  return policies.map((p) => new aws.iam.RolePolicyAttachment(`${name}-${p.split("/").pop()}`, { role: role.name, policyArn: `${AWS_POLICY}/${p}` }, opts));
+}
+
+function roleWithPolicies(name: string, service: string, policies: string[], opts: pulumi.CustomResourceOptions): RoleWithPolicies {
   const role = new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify(assumeRoleByService(service)) }, opts);
-  policies.forEach((p) => new aws.iam.RolePolicyAttachment(`${name}-${p.split("/").pop()}`, { role: role.name, policyArn: `${AWS_POLICY}/${p}` }, opts));
-  return role;
+  return { role, attachments: attachPolicies(name, role, policies, opts) };
 }
 
 export function createEks(name: string, cfg: StackConfig, stack: string, opts: pulumi.CustomResourceOptions): EksParts {
@@ -88,7 +103,7 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
       version: c.version,
       // Unset, EKS uses EXTENDED: a cluster silently billed at extended-support prices.
       upgradePolicy: { supportType: upgradeSupportType(c.version, new Date()) },
-      roleArn: clusterRole.arn,
+      roleArn: clusterRole.role.arn,
       vpcConfig: {
         subnetIds: [...net.privateSubnetIds, ...net.publicSubnetIds],
         endpointPrivateAccess: true,
@@ -98,7 +113,7 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
       enabledClusterLogTypes: ["api", "audit", "authenticator"],
     },
-    opts,
+    { ...opts, dependsOn: clusterRole.attachments },
   );
   const oidc = new aws.iam.OpenIdConnectProvider(
     `${name}-oidc`,
@@ -116,14 +131,14 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
       `${name}-${group}-nodes`,
       {
         clusterName: cluster.name,
-        nodeRoleArn: nodeRole.arn,
+        nodeRoleArn: nodeRole.role.arn,
         subnetIds: net.privateSubnetIds,
         scalingConfig: { minSize: sizes.minSize, desiredSize: sizes.desiredSize, maxSize: sizes.maxSize },
         diskSize: sizes.diskSizeGiB,
         updateConfig: { maxUnavailable: 1 },
         ...args,
       },
-      opts,
+      { ...opts, dependsOn: nodeRole.attachments },
     );
   const system = nodeGroup(
     "system",
@@ -145,20 +160,21 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     { assumeRolePolicy: oidc.arn.apply((arn) => JSON.stringify(irsaTrustPolicy(arn, "kube-system", "ebs-csi-controller-sa"))) },
     opts,
   );
-  new aws.iam.RolePolicyAttachment(`${name}-ebs-csi-policy`, { role: ebsRole.name, policyArn: `${AWS_POLICY}/service-role/AmazonEBSCSIDriverPolicy` }, opts);
-  const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}) =>
+  const ebsAttachments = attachPolicies(`${name}-ebs-csi-role`, ebsRole, ["service-role/AmazonEBSCSIDriverPolicy"], opts);
+  const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}, attachments: aws.iam.RolePolicyAttachment[] = []) =>
     new aws.eks.Addon(
       `${name}-${addonName}`,
       { clusterName: cluster.name, addonName, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE", ...extra },
-      // CoreDNS and the CSI controller are Deployments: they need nodes to become healthy.
-      { ...opts, dependsOn: [system] },
+      // CoreDNS and the CSI controller are Deployments: they need nodes to become healthy. The
+      // VPC CNI runs with the node role's AmazonEKS_CNI_Policy, which the system group waits for.
+      { ...opts, dependsOn: [system, ...attachments] },
     );
   const addons = [
     // The VPC CNI enforces NetworkPolicies only when asked to; the namespace relies on them.
     addon("vpc-cni", { configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }),
     addon("kube-proxy"),
     addon("coredns"),
-    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }),
+    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, ebsAttachments),
     // The hub's HorizontalPodAutoscaler reads CPU from the metrics API.
     addon("metrics-server"),
   ];
