@@ -8,7 +8,7 @@ import { KubernetesCluster } from "./cluster/cluster";
 import { DockerPlatform, type Secrets } from "./docker/platform";
 import { describeDockerStack } from "./docker/stack";
 import { KubernetesPlatform } from "./kubernetes/platform";
-import { describeKubernetesStack } from "./kubernetes/stack";
+import { containerPort, describeKubernetesStack } from "./kubernetes/stack";
 import type { Platform } from "./platform";
 import { S3Backup } from "./s3Backup";
 import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
@@ -167,12 +167,14 @@ export class McpSuperserver extends pulumi.ComponentResource {
       cfg.loadBalancer.serviceType === "LoadBalancer"
         ? lbService.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.hostname ?? s?.loadBalancer?.ingress?.[0]?.ip ?? fqdn(k.loadBalancer.workload.name))
         : pulumi.output(fqdn(k.loadBalancer.workload.name));
+    // Service ports are the container ports on Kubernetes (see kubernetes/objects.ts).
+    const http = (p: { workload: Workload }) => containerPort(p.workload, "http");
     return {
-      loadBalancerUrl: pulumi.interpolate`http://${lbHost}:${cfg.loadBalancer.port}`,
+      loadBalancerUrl: pulumi.interpolate`http://${lbHost}:${http(k.loadBalancer)}`,
       // In-cluster addresses: reach them with `kubectl port-forward` (they are not exposed).
-      prometheusUrl: pulumi.output(`http://${fqdn(SERVICE.prometheus)}:${cfg.prometheus.port}`),
-      alertmanagerUrl: pulumi.output(`http://${fqdn(SERVICE.alertmanager)}:${cfg.alertmanager.port}`),
-      grafanaUrl: pulumi.output(`http://${fqdn(SERVICE.grafana)}:${cfg.grafana.port}`),
+      prometheusUrl: pulumi.output(`http://${fqdn(SERVICE.prometheus)}:${http(k.prometheus)}`),
+      alertmanagerUrl: pulumi.output(`http://${fqdn(SERVICE.alertmanager)}:${http(k.alertmanager)}`),
+      grafanaUrl: pulumi.output(`http://${fqdn(SERVICE.grafana)}:${http(k.grafana)}`),
       neo4jBoltUri: pulumi.output(`bolt://${fqdn(SERVICE.neo4j)}:${PORT.neo4jBolt}`),
       backupBucket: backup.bucketName,
     };

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRun } from "../scripts/lib/mockEngine";
 import { allowed, type PodRef } from "./helpers/networkPolicy";
-import { byName, inputsOf, k8sObjects, runProd } from "./helpers/prodRun";
+import { byName, inputsOf, k8sObjects, podLabels, runProd } from "./helpers/prodRun";
 
 let run: MockRun;
 const NS = "mcp";
-const COMPONENT = "app.kubernetes.io/component";
 
 beforeAll(async () => {
   run = await runProd();
@@ -210,7 +209,8 @@ describe("workloads", () => {
     const svc = byName(k8sObjects(run, "Service"), "nginx");
     expect(svc.spec.type).toBe("LoadBalancer");
     expect(svc.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"]).toBe("nlb");
-    expect(svc.spec.ports).toEqual([{ name: "http", port: 3000, targetPort: "http", protocol: "TCP" }]);
+    // The Service port is nginx's own port: the VPC CNI admits a ClusterIP only on its container port.
+    expect(svc.spec.ports).toEqual([{ name: "http", port: 8080, targetPort: 8080, protocol: "TCP" }]);
   });
 
   it("labels the namespace for Pod Security Admission and every object with app.kubernetes.io labels", () => {
@@ -241,7 +241,7 @@ describe("workloads", () => {
 });
 
 describe("network policies", () => {
-  const pod = (role: string, namespace = NS): PodRef => ({ namespace, labels: { [COMPONENT]: role } });
+  const pod = (role: string, namespace = NS): PodRef => ({ namespace, labels: podLabels(run, role) });
   const roles = ["hub", "neo4j", "ollama", "load-balancer", "prometheus", "alertmanager", "blackbox-exporter", "pushgateway", "backup"];
   const ports = [3000, 7687, 7474, 11434, 8080, 8081, 9113, 9090, 9093, 9115, 9091, 6362];
 

@@ -122,7 +122,10 @@ export const loadBalancerSchema = z
       "nginx:1.27.3-alpine",
     ),
     replicas: z.number().int().min(1).max(20).describe("nginx replicas (Docker: exactly 1, it owns the host port).").default(1),
-    port: port("Port clients connect to (Docker: on the host; Kubernetes: the Service port).", 3000),
+    port: port(
+      "Docker target: host port clients connect to. On Kubernetes clients connect to nginx's own port 8080: every Service port equals its container port, which the VPC CNI's NetworkPolicies need.",
+      3000,
+    ),
     serviceType: z
       .enum(["LoadBalancer", "NodePort", "ClusterIP"])
       .describe("Kubernetes: type of the Service clients reach nginx through (LoadBalancer: an AWS NLB).")
