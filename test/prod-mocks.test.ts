@@ -141,8 +141,19 @@ describe("workloads", () => {
     expect(spec.containers[0].resources.limits["nvidia.com/gpu"]).toBe("1");
     expect(spec.containers[0].resources.limits.memory).toBe("32Gi");
     expect(ollama.spec.strategy).toEqual({ type: "Recreate" });
-    // Ready only once the configured model is present.
+    // Ready only once the configured model is present; alive (and started) once the server answers,
+    // so a long model download never restarts the pod.
     expect(spec.containers[0].readinessProbe.exec.command.join(" ")).toContain("ollama show 'llama3.2:3b'");
+    for (const probe of ["startupProbe", "livenessProbe"]) expect(spec.containers[0][probe].httpGet).toEqual({ path: "/", port: 11434 });
+  });
+
+  it("keeps Prometheus alive through a long WAL replay: liveness on /-/healthy, a 15-minute startup", () => {
+    const prometheus = byName(k8sObjects(run, "StatefulSet"), "prometheus");
+    const c = prometheus.spec.template.spec.containers[0];
+    expect(c.livenessProbe.httpGet).toEqual({ path: "/-/healthy", port: 9090 });
+    expect(c.readinessProbe.httpGet).toEqual({ path: "/-/ready", port: 9090 });
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(900);
+    expect(prometheus.spec.template.spec.terminationGracePeriodSeconds).toBe(600);
   });
 
   it("lets only Ollama and node-level daemons onto the tainted GPU nodes", () => {
@@ -189,7 +200,12 @@ describe("workloads", () => {
     const c = spec.containers[0];
     expect(c.resources.requests).toEqual({ cpu: c.resources.limits.cpu, memory: c.resources.limits.memory });
     for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) expect(c[probe].tcpSocket).toEqual({ port: 7687 });
-    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(90);
+    // The official chart's budgets (neo4j/helm-charts neo4j/values.yaml): 1000 x 5 s startup,
+    // 20 x 5 s readiness, 40 x 5 s liveness, 3600 s termination grace.
+    expect([c.startupProbe.periodSeconds, c.startupProbe.failureThreshold]).toEqual([5, 1000]);
+    expect([c.readinessProbe.periodSeconds, c.readinessProbe.failureThreshold, c.readinessProbe.timeoutSeconds]).toEqual([5, 20, 10]);
+    expect([c.livenessProbe.periodSeconds, c.livenessProbe.failureThreshold, c.livenessProbe.timeoutSeconds]).toEqual([5, 40, 10]);
+    expect(spec.terminationGracePeriodSeconds).toBe(3600);
     expect(spec.securityContext.runAsUser).toBe(7474);
     expect(spec.securityContext.fsGroup).toBe(7474);
     expect(neo4j.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
