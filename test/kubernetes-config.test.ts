@@ -5,7 +5,7 @@ import { ConfigError } from "../components/config/errors";
 import { parseStackConfig } from "../components/config/parse";
 
 const GiB = 1024 ** 3;
-const prod = (extra: Record<string, unknown> = {}) => ({ target: "kubernetes", loadBalancer: { replicas: 2 }, ...extra });
+const prod = (extra: Record<string, unknown> = {}) => ({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true }, ...extra });
 
 function problems(raw: Record<string, unknown>): string[] {
   try {
@@ -76,7 +76,7 @@ describe("Kubernetes config rules", () => {
   });
 
   it("asks for at least two nginx replicas and Neo4j requests equal to limits", () => {
-    expect(problems({ target: "kubernetes" })[0]).toMatch(/^mcp-superserver:loadBalancer\.replicas: 1 \(the default\) is too few on Kubernetes/);
+    expect(problems({ target: "kubernetes", alertmanager: { pagingDisabled: true } })[0]).toMatch(/^mcp-superserver:loadBalancer\.replicas: 1 \(the default\) is too few on Kubernetes/);
     expect(problems(prod({ neo4j: { resources: { requests: { memory: "4Gi" } } } }))).toEqual([
       expect.stringMatching(/^mcp-superserver:neo4j\.resources\.requests\.memory: "4Gi" differs from neo4j\.resources\.limits\.memory \(8Gi\)/),
     ]);
@@ -85,5 +85,24 @@ describe("Kubernetes config rules", () => {
   it("needs a VPC id with subnet ids, and two private subnets with a VPC id", () => {
     expect(problems(prod({ cluster: { vpc: { privateSubnetIds: ["subnet-0a", "subnet-0b"] } } }))[0]).toMatch(/^mcp-superserver:cluster\.vpc\.id: \(not set\)/);
     expect(problems(prod({ cluster: { vpc: { id: "vpc-0abc", privateSubnetIds: ["subnet-0a"] } } }))[0]).toMatch(/^mcp-superserver:cluster\.vpc\.privateSubnetIds: .*at least two private subnets/);
+  });
+});
+
+describe("paging on the Kubernetes target", () => {
+  const bare = { target: "kubernetes", loadBalancer: { replicas: 2 } };
+  it("refuses a stack that pages nobody unless the config says so", () => {
+    expect(problems(bare)).toEqual([
+      "mcp-superserver:alertmanager.receivers.paging.url: (not set) is required on the Kubernetes target: without it every critical alert is dropped. " +
+        "Set it with `pulumi config set --secret --path`, or set mcp-superserver:alertmanager.pagingDisabled to true to deploy knowing that nobody is paged",
+    ]);
+    expect(problems({ ...bare, alertmanager: { pagingDisabled: true } })).toEqual([]);
+    expect(problems({ ...bare, alertmanager: { receivers: { paging: { url: "https://pager.example.com/hook" } } } })).toEqual([]);
+  });
+
+  it("refuses a paging URL next to pagingDisabled, and leaves Docker alone", () => {
+    expect(problems({ ...bare, alertmanager: { pagingDisabled: true, receivers: { paging: { url: "https://pager.example.com/hook" } } } })).toEqual([
+      "mcp-superserver:alertmanager.pagingDisabled: true contradicts alertmanager.receivers.paging.url, which is set; remove one of them",
+    ]);
+    expect(problems({})).toEqual([]);
   });
 });

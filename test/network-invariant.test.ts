@@ -11,7 +11,7 @@ import { admittedClusterIps, type ServiceObject } from "./helpers/vpcCniServices
 
 const prod = (extra: Record<string, unknown> = {}) => parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, ...extra });
 const CONFIGS = {
-  default: prod(),
+  default: prod({ alertmanager: { pagingDisabled: true } }),
   enterprise: prod({
     neo4j: { edition: "enterprise", image: "neo4j:5.26.0-enterprise" },
     alertmanager: { receivers: { paging: { url: "https://events.pagerduty.com/v2/enqueue" }, chat: { url: "http://chat.example.com:8443/hook" } } },

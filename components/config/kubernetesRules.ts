@@ -129,8 +129,35 @@ function eksVersion(cfg: StackConfig, today: Date): RuleIssue[] {
   return [];
 }
 
+/** A production stack pages someone, or says in its config that it does not. */
+function pagingReceiver(cfg: StackConfig): RuleIssue[] {
+  const a = cfg.alertmanager;
+  if (!a.receivers.paging.url && !a.pagingDisabled) {
+    return [
+      {
+        path: ["alertmanager", "receivers", "paging", "url"],
+        effective: NOT_SET,
+        message:
+          "is required on the Kubernetes target: without it every critical alert is dropped. Set it with `pulumi config set --secret --path`, " +
+          "or set mcp-superserver:alertmanager.pagingDisabled to true to deploy knowing that nobody is paged",
+      },
+    ];
+  }
+  if (a.receivers.paging.url && a.pagingDisabled) {
+    return [{ path: ["alertmanager", "pagingDisabled"], effective: "true", message: "contradicts alertmanager.receivers.paging.url, which is set; remove one of them" }];
+  }
+  return [];
+}
+
 export function kubernetesIssues(cfg: StackConfig, today: Date): RuleIssue[] {
-  const issues = [...clusterMode(cfg), ...eksVersion(cfg, today), ...nodeGroupSizes(cfg), ...ollamaFitsGpuNode(cfg), ...hubAutoscaling(cfg)];
+  const issues = [
+    ...clusterMode(cfg),
+    ...eksVersion(cfg, today),
+    ...nodeGroupSizes(cfg),
+    ...ollamaFitsGpuNode(cfg),
+    ...hubAutoscaling(cfg),
+    ...pagingReceiver(cfg),
+  ];
   for (const kind of ["cpu", "memory"] as const) {
     const r = cfg.neo4j.resources;
     if (r.requests[kind] !== r.limits[kind]) {

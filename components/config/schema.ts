@@ -240,6 +240,12 @@ export const alertmanagerSchema = z
         watchdog: receiver("dead-man's switch (Watchdog)"),
       })
       .prefault({}),
+    pagingDisabled: z
+      .boolean()
+      .describe(
+        "Kubernetes target: deploy without a paging receiver on purpose, so critical alerts reach nobody; without it the stack refuses to deploy until alertmanager.receivers.paging.url is set.",
+      )
+      .default(false),
     groupWait: duration("Wait before the first notification of a new group.").default("30s"),
     groupInterval: duration("Wait before notifying about new alerts in a group.").default("5m"),
     repeatInterval: duration("Wait before repeating a notification.").default("4h"),
