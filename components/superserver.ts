@@ -145,7 +145,9 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const platform = new KubernetesPlatform(cluster.provider, secrets, Object.fromEntries(planned.map((p) => [p.workload.name, p.plan])));
     const namespaces = platform.apply(`${name}-namespace`, k.namespaces, { parent: this, dependsOn: cluster.ready });
     const base = [...cluster.ready, ...namespaces, ...platform.apply(`${name}-policy`, k.shared, { parent: this, dependsOn: namespaces })];
-    const services = this.services(name, k, platform, base);
+    // The CPU services do not wait for the GPU node group: only Ollama does, so a GPU quota of 0
+    // (common on new accounts) leaves Ollama Pending and deploys everything else.
+    const services = this.services(name, k, platform, base, { gpu: cluster.gpuReady, hubWaitsForOllama: false });
     const backup = new S3Backup(
       `${name}-backup`,
       {
@@ -181,13 +183,13 @@ export class McpSuperserver extends pulumi.ComponentResource {
   }
 
   /** The services, the same components on both targets; only the platform differs. */
-  private services(name: string, s: ServiceWorkloads, platform: Platform, base: pulumi.Resource[]) {
+  private services(name: string, s: ServiceWorkloads, platform: Platform, base: pulumi.Resource[], gpu = { gpu: [] as pulumi.Resource[], hubWaitsForOllama: true }) {
     const parent = { parent: this };
     const wl = (p: Described) => ("workload" in p ? p.workload : p);
     const on = (...deps: pulumi.Resource[]) => ({ platform, dependsOn: [...base, ...deps] });
     const neo4j = new Neo4j(`${name}-neo4j`, { workload: wl(s.neo4j), ...on() }, parent);
-    const ollama = new Ollama(`${name}-ollama`, { workload: wl(s.ollama), ...on() }, parent);
-    const hub = new Hub(`${name}-hub`, { workload: wl(s.hub), ...on(neo4j, ollama) }, parent);
+    const ollama = new Ollama(`${name}-ollama`, { workload: wl(s.ollama), ...on(...gpu.gpu) }, parent);
+    const hub = new Hub(`${name}-hub`, { workload: wl(s.hub), ...on(neo4j, ...(gpu.hubWaitsForOllama ? [ollama] : [])) }, parent);
     new LoadBalancer(`${name}-lb`, { workload: wl(s.loadBalancer), ...on(hub) }, parent);
     const alertmanager = new Alertmanager(`${name}-alertmanager`, { workload: wl(s.alertmanager), ...on() }, parent);
     const exporters = s.exporters.map((e) => new Exporter(`${name}-${wl(e).name}`, { workload: wl(e), ...on() }, parent));

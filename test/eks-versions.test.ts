@@ -3,7 +3,7 @@ import { DEFAULT_EKS_VERSION, supportStatus, upgradeSupportType, versionWarning 
 import { ConfigError } from "../components/config/errors";
 import { parseStackConfig } from "../components/config/parse";
 
-const prod = (version?: string) => ({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true }, cluster: version ? { version } : {} });
+const prod = (version?: string) => ({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"], ...(version ? { version } : {}) } });
 const DEC_1_2026 = new Date("2026-12-01T12:00:00Z");
 
 function problems(raw: Record<string, unknown>, today: Date): string[] {

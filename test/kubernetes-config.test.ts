@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { eksKubeconfig } from "../components/cluster/clusterObjects";
 import { GPU_INSTANCES, DEFAULT_GPU_INSTANCE_TYPE } from "../components/cluster/gpuInstances";
 import { kubeReservedMemoryBytes, kubeReservedMillicores, roomForOnePod } from "../components/cluster/nodeCapacity";
 import { ConfigError } from "../components/config/errors";
 import { parseStackConfig } from "../components/config/parse";
 
 const GiB = 1024 ** 3;
-const prod = (extra: Record<string, unknown> = {}) => ({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true }, ...extra });
+const prod = (extra: Record<string, unknown> = {}) => ({
+  target: "kubernetes",
+  loadBalancer: { replicas: 2 },
+  alertmanager: { pagingDisabled: true },
+  ...extra,
+  cluster: { apiAllowedCidrs: ["203.0.113.0/24"], ...(extra.cluster as object) },
+});
 
 function problems(raw: Record<string, unknown>): string[] {
   try {
@@ -76,7 +83,7 @@ describe("Kubernetes config rules", () => {
   });
 
   it("asks for at least two nginx replicas and Neo4j requests equal to limits", () => {
-    expect(problems({ target: "kubernetes", alertmanager: { pagingDisabled: true } })[0]).toMatch(/^mcp-superserver:loadBalancer\.replicas: 1 \(the default\) is too few on Kubernetes/);
+    expect(problems({ target: "kubernetes", alertmanager: { pagingDisabled: true }, cluster: { endpointAccess: "private" } })[0]).toMatch(/^mcp-superserver:loadBalancer\.replicas: 1 \(the default\) is too few on Kubernetes/);
     expect(problems(prod({ neo4j: { resources: { requests: { memory: "4Gi" } } } }))).toEqual([
       expect.stringMatching(/^mcp-superserver:neo4j\.resources\.requests\.memory: "4Gi" differs from neo4j\.resources\.limits\.memory \(8Gi\)/),
     ]);
@@ -89,7 +96,7 @@ describe("Kubernetes config rules", () => {
 });
 
 describe("paging on the Kubernetes target", () => {
-  const bare = { target: "kubernetes", loadBalancer: { replicas: 2 } };
+  const bare = { target: "kubernetes", loadBalancer: { replicas: 2 }, cluster: { endpointAccess: "private" } };
   it("refuses a stack that pages nobody unless the config says so", () => {
     expect(problems(bare)).toEqual([
       "mcp-superserver:alertmanager.receivers.paging.url: (not set) is required on the Kubernetes target: without it every critical alert is dropped. " +
@@ -104,5 +111,39 @@ describe("paging on the Kubernetes target", () => {
       "mcp-superserver:alertmanager.pagingDisabled: true contradicts alertmanager.receivers.paging.url, which is set; remove one of them",
     ]);
     expect(problems({})).toEqual([]);
+  });
+});
+
+describe("access to the cluster's API", () => {
+  const base = { target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true } };
+  it("has no open default: a public endpoint needs its networks, a private one none", () => {
+    expect(problems(base)).toEqual([
+      'mcp-superserver:cluster.apiAllowedCidrs: (not set) is required with a public API endpoint: list the networks Pulumi, CI and operators reach the API from (e.g. ["203.0.113.0/24"]), or set cluster.endpointAccess to "private"',
+    ]);
+    expect(problems({ ...base, cluster: { endpointAccess: "private" } })).toEqual([]);
+    expect(problems({ ...base, cluster: { endpointAccess: "private", apiAllowedCidrs: ["10.0.0.0/8"] } })).toEqual([
+      'mcp-superserver:cluster.apiAllowedCidrs: ["10.0.0.0/8"] has no effect with cluster.endpointAccess "private"; remove it',
+    ]);
+  });
+
+  it("takes access entries by ARN or by role name, one of the two", () => {
+    const entries = (accessEntries: unknown[]) => problems({ ...base, cluster: { endpointAccess: "private", accessEntries } });
+    expect(entries([{ role: "ci-preview", access: "view" }, { principalArn: "arn:aws:iam::123456789012:role/ops", access: "cluster-admin" }])).toEqual([]);
+    expect(entries([{ access: "view" }])).toEqual(['mcp-superserver:cluster.accessEntries[0]: {"access":"view"} needs exactly one of principalArn or role']);
+    expect(entries([{ role: "x", access: "root" }])[0]).toMatch(/^mcp-superserver:cluster\.accessEntries\[0\]\.access: "root" is not allowed; use one of "view", "edit", "admin", "cluster-admin"$/);
+  });
+});
+
+describe("kubeconfig of a created cluster", () => {
+  it("authenticates as the AWS provider does: its role in the token command, its profile in the environment", () => {
+    const user = (auth: Parameters<typeof eksKubeconfig>[4]) => JSON.parse(eksKubeconfig("c", "https://e", "Q0E=", "us-east-1", auth)).users[0].user.exec;
+    expect(user({})).toEqual({
+      apiVersion: "client.authentication.k8s.io/v1beta1",
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", "c", "--region", "us-east-1", "--output", "json"],
+    });
+    const both = user({ profile: "prod-admin", roleArn: "arn:aws:iam::123456789012:role/deploy" });
+    expect(both.args).toEqual(["eks", "get-token", "--cluster-name", "c", "--region", "us-east-1", "--role-arn", "arn:aws:iam::123456789012:role/deploy", "--output", "json"]);
+    expect(both.env).toEqual([{ name: "AWS_PROFILE", value: "prod-admin" }]);
   });
 });

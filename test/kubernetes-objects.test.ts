@@ -15,7 +15,7 @@ import { prometheusWorkload } from "../components/workloads/monitoring";
 import { allowed } from "./helpers/networkPolicy";
 import { validateObject } from "./helpers/kubernetesSchema";
 
-const cfg = parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true } });
+const cfg = parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"] } });
 const plan = (extra: Partial<WorkloadPlan>): WorkloadPlan => ({ namespace: "ns", kind: "Deployment", storageClass: "gp3", ...extra });
 
 describe("workload objects", () => {

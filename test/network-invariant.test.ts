@@ -9,7 +9,7 @@ import { workloadObjects } from "../components/kubernetes/objects";
 import { allowedFlows, describeKubernetesStack, receiverPorts, type KubernetesStack } from "../components/kubernetes/stack";
 import { admittedClusterIps, type ServiceObject } from "./helpers/vpcCniServices";
 
-const prod = (extra: Record<string, unknown> = {}) => parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, ...extra });
+const prod = (extra: Record<string, unknown> = {}) => parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, cluster: { endpointAccess: "private" }, ...extra });
 const CONFIGS = {
   default: prod({ alertmanager: { pagingDisabled: true } }),
   enterprise: prod({

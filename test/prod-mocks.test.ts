@@ -72,18 +72,48 @@ describe("EKS cluster (create mode)", () => {
   });
 });
 
+/** Every resource a resource waits for, through dependsOn, as the engine would order them. */
+const dependsOnClosure = (name: string, seen = new Set<string>()): Set<string> => {
+  for (const d of run.resources.find((r) => r.name === name)?.options.dependsOn ?? []) {
+    if (!seen.has(d)) {
+      seen.add(d);
+      dependsOnClosure(d, seen);
+    }
+  }
+  return seen;
+};
+
+describe("access, API endpoint and GPU gating", () => {
+  it("gives the CI preview role view access through an EKS access entry", () => {
+    const [entry] = aws("aws:eks/accessEntry:AccessEntry");
+    expect(entry.principalArn).toBe("arn:aws:iam::123456789012:role/mcp-superserver-ci-preview");
+    const assoc = run.resources.find((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")!;
+    expect(inputsOf(assoc).policyArn).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
+    expect(inputsOf(assoc).accessScope).toEqual({ type: "cluster" });
+    expect(assoc.options.dependsOn).toContain(run.resources.find((r) => r.type === "aws:eks/accessEntry:AccessEntry")!.name);
+  });
+
+  it("opens the public API endpoint to the configured networks only", () => {
+    const [cluster] = aws("aws:eks/cluster:Cluster");
+    expect(cluster.vpcConfig).toMatchObject({ endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ["0.0.0.0/0"] });
+  });
+
+  it("lets nothing but Ollama wait for the GPU node group", () => {
+    const gpuGroup = run.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && inputsOf(r).amiType === "AL2023_x86_64_NVIDIA")!;
+    const waiting = run.resources.filter((r) => dependsOnClosure(r.name).has(gpuGroup.name)).map((r) => r.name);
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const name of waiting) expect(name).toMatch(/ollama/);
+    const deployment = (name: string) => run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && inputsOf(r).metadata.name === name)!;
+    expect(waiting).toContain(deployment("ollama").name);
+    // The hub neither waits for the GPU group nor for Ollama's rollout.
+    expect(dependsOnClosure(deployment("mcp-hub").name).has(deployment("ollama").name)).toBe(false);
+    expect(waiting).not.toContain(deployment("mcp-hub").name);
+  });
+});
+
 describe("IAM create and destroy ordering", () => {
   // A resource that uses a role waits for the role's policy attachments (and is destroyed before
   // them): EKS checks the managed policies when it creates the cluster or a node group.
-  const dependsOnClosure = (name: string, seen = new Set<string>()): Set<string> => {
-    for (const d of run.resources.find((r) => r.name === name)?.options.dependsOn ?? []) {
-      if (!seen.has(d)) {
-        seen.add(d);
-        dependsOnClosure(d, seen);
-      }
-    }
-    return seen;
-  };
   const roleNameOf = (arn: unknown) => (typeof arn === "string" ? arn.split(":role/")[1] : undefined);
 
   it("makes every EKS resource that uses a role depend on all of that role's attachments", () => {

@@ -16,8 +16,10 @@ const AWS_POLICY = "arn:aws:iam::aws:policy";
 export interface EksParts {
   cluster: aws.eks.Cluster;
   oidcProviderArn: pulumi.Output<string>;
-  /** Everything Kubernetes objects must wait for: node groups and add-ons. */
+  /** What Kubernetes objects must wait for: the system node group, the add-ons and the access entries. */
   ready: pulumi.Resource[];
+  /** What only GPU work waits for: the GPU node group (a GPU quota of 0 must not hold the rest back). */
+  gpuReady: pulumi.Resource[];
 }
 
 interface Subnets {
@@ -107,8 +109,8 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
       vpcConfig: {
         subnetIds: [...net.privateSubnetIds, ...net.publicSubnetIds],
         endpointPrivateAccess: true,
-        endpointPublicAccess: true,
-        publicAccessCidrs: c.apiAllowedCidrs,
+        endpointPublicAccess: c.endpointAccess === "public",
+        ...(c.endpointAccess === "public" ? { publicAccessCidrs: c.apiAllowedCidrs } : {}),
       },
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
       enabledClusterLogTypes: ["api", "audit", "authenticator"],
@@ -178,6 +180,43 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     // The hub's HorizontalPodAutoscaler reads CPU from the metrics API.
     addon("metrics-server"),
   ];
-  return { cluster, oidcProviderArn: oidc.arn, ready: [system, gpu, ...addons] };
+  const access = accessEntries(name, cfg, cluster, opts);
+  return { cluster, oidcProviderArn: oidc.arn, ready: [system, ...addons, ...access], gpuReady: [gpu] };
+}
+
+/** EKS access policies by the config's names (EKS User Guide, "Review access policy permissions"). */
+const ACCESS_POLICIES = {
+  view: "AmazonEKSViewPolicy",
+  edit: "AmazonEKSEditPolicy",
+  admin: "AmazonEKSAdminPolicy",
+  "cluster-admin": "AmazonEKSClusterAdminPolicy",
+} as const;
+
+/**
+ * One access entry per principal, with its access policy associated cluster-wide, as pulumi-eks
+ * does it (nodejs/eks/cluster/authenticationMode.ts, createAccessEntries: the association depends
+ * on its entry). A role given by name is in the stack's own account and partition.
+ */
+function accessEntries(name: string, cfg: StackConfig, cluster: aws.eks.Cluster, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+  const entries = cfg.cluster.accessEntries;
+  if (!entries.length) return [];
+  const caller = aws.getCallerIdentityOutput({}, opts);
+  return entries.flatMap((e, i) => {
+    const principalArn = e.principalArn
+      ? pulumi.output(e.principalArn)
+      : caller.arn.apply((arn) => `arn:${arn.split(":")[1]}:iam::${arn.split(":")[4]}:role/${e.role}`);
+    const entry = new aws.eks.AccessEntry(`${name}-access-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, opts);
+    const association = new aws.eks.AccessPolicyAssociation(
+      `${name}-access-${i}-${e.access}`,
+      {
+        clusterName: cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:aws:eks::aws:cluster-access-policy/${ACCESS_POLICIES[e.access]}`,
+        accessScope: { type: "cluster" },
+      },
+      { ...opts, dependsOn: [entry] },
+    );
+    return [entry, association];
+  });
 }
 

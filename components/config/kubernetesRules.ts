@@ -129,6 +129,30 @@ function eksVersion(cfg: StackConfig, today: Date): RuleIssue[] {
   return [];
 }
 
+/** The API endpoint is either private, or public to named networks only; access entries name one principal each. */
+function clusterAccess(cfg: StackConfig): RuleIssue[] {
+  const c = cfg.cluster;
+  if (c.mode !== "create") return [];
+  const issues: RuleIssue[] = [];
+  if (c.endpointAccess === "public" && !c.apiAllowedCidrs) {
+    issues.push({
+      path: ["cluster", "apiAllowedCidrs"],
+      effective: NOT_SET,
+      message:
+        'is required with a public API endpoint: list the networks Pulumi, CI and operators reach the API from (e.g. ["203.0.113.0/24"]), or set cluster.endpointAccess to "private"',
+    });
+  }
+  if (c.endpointAccess === "private" && c.apiAllowedCidrs) {
+    issues.push({ path: ["cluster", "apiAllowedCidrs"], effective: JSON.stringify(c.apiAllowedCidrs), message: 'has no effect with cluster.endpointAccess "private"; remove it' });
+  }
+  c.accessEntries.forEach((e, i) => {
+    if (Boolean(e.principalArn) === Boolean(e.role)) {
+      issues.push({ path: ["cluster", "accessEntries", i], effective: JSON.stringify(e), message: "needs exactly one of principalArn or role" });
+    }
+  });
+  return issues;
+}
+
 /** A production stack pages someone, or says in its config that it does not. */
 function pagingReceiver(cfg: StackConfig): RuleIssue[] {
   const a = cfg.alertmanager;
@@ -157,6 +181,7 @@ export function kubernetesIssues(cfg: StackConfig, today: Date): RuleIssue[] {
     ...ollamaFitsGpuNode(cfg),
     ...hubAutoscaling(cfg),
     ...pagingReceiver(cfg),
+    ...clusterAccess(cfg),
   ];
   for (const kind of ["cpu", "memory"] as const) {
     const r = cfg.neo4j.resources;

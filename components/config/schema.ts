@@ -327,11 +327,39 @@ export const clusterSchema = z
         "Create mode: Kubernetes version of the EKS cluster; one of the EKS release calendar (components/cluster/eksVersions.ts), refused past its end of extended support, warned about past its end of standard support.",
       )
       .default(DEFAULT_EKS_VERSION),
+    endpointAccess: z
+      .enum(["public", "private"])
+      .describe(
+        "Create mode: public: the Kubernetes API is reachable from `cluster.apiAllowedCidrs` (and from inside the VPC); private: only from inside the VPC, where Pulumi and kubectl must then run.",
+      )
+      .default("public"),
     apiAllowedCidrs: z
       .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "is not an IPv4 CIDR; use forms like 203.0.113.0/24"))
       .min(1)
-      .describe("Create mode: networks allowed to reach the public Kubernetes API endpoint (where Pulumi runs).")
-      .default(["0.0.0.0/0"]),
+      .describe("Create mode, public endpoint: networks allowed to reach the Kubernetes API (where Pulumi, CI and operators run). Required: there is no open default.")
+      .optional(),
+    accessEntries: z
+      .array(
+        z.strictObject({
+          principalArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/\S+$/, "is not an IAM role or user ARN; use arn:aws:iam::<account>:role/<name>")
+            .describe("The IAM role or user given access.")
+            .optional(),
+          role: z
+            .string()
+            .regex(/^[\w+=,.@/-]+$/, "is not an IAM role name; use e.g. mcp-superserver-ci-preview")
+            .describe("Instead of principalArn: the name of an IAM role in the stack's account.")
+            .optional(),
+          access: z
+            .enum(["view", "edit", "admin", "cluster-admin"])
+            .describe(
+              "EKS access policy, cluster-wide: view (AmazonEKSViewPolicy), edit (AmazonEKSEditPolicy), admin (AmazonEKSAdminPolicy), cluster-admin (AmazonEKSClusterAdminPolicy).",
+            ),
+        }),
+      )
+      .describe("Create mode: EKS access entries, so that more than the cluster's creator can use kubectl (CI previews, operators running the restore commands).")
+      .default([]),
     vpc: z
       .strictObject({
         cidr: z
