@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eksKubeconfig } from "../components/cluster/clusterObjects";
 import { GPU_INSTANCES, DEFAULT_GPU_INSTANCE_TYPE } from "../components/cluster/gpuInstances";
+import { usableAzs } from "../components/cluster/network";
 import { kubeReservedMemoryBytes, kubeReservedMillicores, roomForOnePod } from "../components/cluster/nodeCapacity";
 import { ConfigError } from "../components/config/errors";
 import { parseStackConfig } from "../components/config/parse";
@@ -145,5 +146,21 @@ describe("kubeconfig of a created cluster", () => {
     const both = user({ profile: "prod-admin", roleArn: "arn:aws:iam::123456789012:role/deploy" });
     expect(both.args).toEqual(["eks", "get-token", "--cluster-name", "c", "--region", "us-east-1", "--role-arn", "arn:aws:iam::123456789012:role/deploy", "--output", "json"]);
     expect(both.env).toEqual([{ name: "AWS_PROFILE", value: "prod-admin" }]);
+  });
+});
+
+describe("availability zones and GPU placement", () => {
+  it("skips the AZ IDs EKS refuses and takes the first three of the rest", () => {
+    const names = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"];
+    expect(usableAzs(names, ["use1-az1", "use1-az3", "use1-az2", "use1-az4"])).toEqual(["us-east-1a", "us-east-1c", "us-east-1d"]);
+    expect(() => usableAzs(names.slice(0, 3), ["use1-az1", "use1-az3", "use1-az2"])).toThrow(
+      "the region has 2 available AZs EKS supports (us-east-1a, us-east-1c); this VPC needs 3. Set mcp-superserver:cluster.availabilityZones or use an existing VPC (cluster.vpc.id)",
+    );
+  });
+
+  it("checks every fallback GPU type against Ollama's limit like the first", () => {
+    expect(problems(prod({ cluster: { gpuNodes: { fallbackInstanceTypes: ["g6.4xlarge", "g6e.2xlarge"] } } }))).toEqual([]);
+    const [p] = problems(prod({ cluster: { gpuNodes: { fallbackInstanceTypes: ["g6.4xlarge", "g6.2xlarge"] } } }));
+    expect(p).toMatch(/^mcp-superserver:cluster\.gpuNodes\.fallbackInstanceTypes\[1\]: "g6\.2xlarge" has 32Gi, of which .* is left for pods after node overhead; ollama\.resources\.limits\.memory \(32Gi\) does not fit/);
   });
 });

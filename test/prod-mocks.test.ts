@@ -20,7 +20,12 @@ describe("EKS cluster (create mode)", () => {
   it("has a GPU managed node group with the NVIDIA AMI, its label and taint", () => {
     const groups = aws("aws:eks/nodeGroup:NodeGroup");
     const gpu = groups.find((g) => g.amiType === "AL2023_x86_64_NVIDIA");
-    expect(gpu.instanceTypes).toEqual(["g5.4xlarge"]);
+    expect(gpu.instanceTypes).toEqual(["g5.4xlarge", "g6.4xlarge", "g6e.2xlarge"]);
+    // Pinned to one AZ (the first private subnet), where Ollama's zonal volume is then made.
+    expect(gpu.subnetIds).toHaveLength(1);
+    const privateSubnets = run.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && inputsOf(r).tags["kubernetes.io/role/internal-elb"]);
+    const firstPrivate = privateSubnets.find((r) => inputsOf(r).availabilityZone === "us-east-1a")!;
+    expect(gpu.subnetIds[0]).toBe(firstPrivate.id);
     expect(gpu.labels["nvidia.com/gpu.present"]).toBe("true");
     expect(gpu.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
     expect(gpu.scalingConfig).toEqual({ minSize: 1, desiredSize: 1, maxSize: 2 });

@@ -9,7 +9,7 @@ import type { StackConfig } from "../config/schema";
 import { GPU_NODE_LABEL, GPU_TAINT, POOL_LABEL } from "../kubernetes/plan";
 import { upgradeSupportType } from "./eksVersions";
 import { assumeRoleByService, irsaTrustPolicy } from "./irsa";
-import { subnetPlan } from "./network";
+import { subnetPlan, usableAzs } from "./network";
 
 const AWS_POLICY = "arn:aws:iam::aws:policy";
 
@@ -29,7 +29,11 @@ interface Subnets {
 }
 
 function createVpc(name: string, cfg: StackConfig, opts: pulumi.CustomResourceOptions): Subnets {
-  const azs = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, opts);
+  const azNames: pulumi.Output<string[]> = cfg.cluster.availabilityZones
+    ? pulumi.output(cfg.cluster.availabilityZones)
+    : aws
+        .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, opts)
+        .apply((zones) => usableAzs(zones.names, zones.zoneIds));
   const tags = (n: string, extra: Record<string, string> = {}) => ({ Name: n, "mcp-superserver/cluster": name, ...extra });
   const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: cfg.cluster.vpc.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags(`${name}-vpc`) }, opts);
   const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags(`${name}-igw`) }, opts);
@@ -41,7 +45,7 @@ function createVpc(name: string, cfg: StackConfig, opts: pulumi.CustomResourceOp
       {
         vpcId: vpc.id,
         cidrBlock: s.cidr,
-        availabilityZone: azs.names.apply((names) => names[s.az % names.length]),
+        availabilityZone: azNames.apply((names) => names[s.az]),
         mapPublicIpOnLaunch: false,
         // Where the AWS cloud provider puts internet-facing and internal load balancers.
         tags: tags(`${name}-${kind}-${s.az}`, s.public ? { "kubernetes.io/role/elb": "1" } : { "kubernetes.io/role/internal-elb": "1" }),
@@ -151,7 +155,12 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     "gpu",
     {
       amiType: "AL2023_x86_64_NVIDIA",
-      instanceTypes: [c.gpuNodes.instanceType],
+      // The first type is preferred; the others are tried in order when it has no capacity (an
+      // On-Demand managed node group uses the "prioritized" allocation strategy).
+      instanceTypes: [c.gpuNodes.instanceType, ...c.gpuNodes.fallbackInstanceTypes],
+      // One AZ: Ollama's models sit on a zonal EBS volume, so a GPU node replaced in another AZ
+      // would leave Ollama Pending. The volume is made where the first pod lands (WaitForFirstConsumer).
+      subnetIds: [net.privateSubnetIds[0]],
       labels: { [POOL_LABEL]: "gpu", [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value },
       taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
     },

@@ -63,15 +63,22 @@ function nodeGroupSizes(cfg: StackConfig): RuleIssue[] {
 }
 
 /** Ollama's limit must fit one GPU node next to the node's own overhead, or it is OOM-killed or never scheduled. */
-function ollamaFitsGpuNode(cfg: StackConfig): RuleIssue[] {
-  const type = cfg.cluster.gpuNodes.instanceType;
+function ollamaFitsGpuNodes(cfg: StackConfig): RuleIssue[] {
+  const g = cfg.cluster.gpuNodes;
+  return [
+    ...ollamaFitsGpuNode(cfg, g.instanceType, ["cluster", "gpuNodes", "instanceType"]),
+    ...g.fallbackInstanceTypes.flatMap((type, i) => ollamaFitsGpuNode(cfg, type, ["cluster", "gpuNodes", "fallbackInstanceTypes", i])),
+  ];
+}
+
+function ollamaFitsGpuNode(cfg: StackConfig, type: string, path: RuleIssue["path"]): RuleIssue[] {
   const instance = GPU_INSTANCES[type];
   const room = roomForOnePod(instance);
   const o = cfg.ollama;
   const issues: RuleIssue[] = [];
   if (o.resources.limits.memory > room.memoryBytes) {
     issues.push({
-      path: ["cluster", "gpuNodes", "instanceType"],
+      path,
       effective: type,
       message:
         `has ${instance.memoryGiB}Gi, of which ${formatBytes(Math.floor(room.memoryBytes / 1024 ** 2) * 1024 ** 2)} is left for pods after node overhead; ` +
@@ -80,13 +87,13 @@ function ollamaFitsGpuNode(cfg: StackConfig): RuleIssue[] {
   }
   if (o.resources.requests.cpu > room.millicores) {
     issues.push({
-      path: ["cluster", "gpuNodes", "instanceType"],
+      path,
       effective: type,
       message: `leaves ${formatMillicores(room.millicores)} CPU for pods; ollama.resources.requests.cpu (${formatMillicores(o.resources.requests.cpu)}) does not fit`,
     });
   }
   if (o.gpu.enabled && o.gpu.count > instance.gpus) {
-    issues.push({ path: ["ollama", "gpu", "count"], effective: String(o.gpu.count), message: `is more than the ${instance.gpus} GPU(s) of a ${type} node (cluster.gpuNodes.instanceType)` });
+    issues.push({ path: ["ollama", "gpu", "count"], effective: String(o.gpu.count), message: `is more than the ${instance.gpus} GPU(s) of a ${type} node (${path.join(".")})` });
   }
   return issues;
 }
@@ -178,7 +185,7 @@ export function kubernetesIssues(cfg: StackConfig, today: Date): RuleIssue[] {
     ...clusterMode(cfg),
     ...eksVersion(cfg, today),
     ...nodeGroupSizes(cfg),
-    ...ollamaFitsGpuNode(cfg),
+    ...ollamaFitsGpuNodes(cfg),
     ...hubAutoscaling(cfg),
     ...pagingReceiver(cfg),
     ...clusterAccess(cfg),

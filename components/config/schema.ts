@@ -360,6 +360,13 @@ export const clusterSchema = z
       )
       .describe("Create mode: EKS access entries, so that more than the cluster's creator can use kubectl (CI previews, operators running the restore commands).")
       .default([]),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "is not an availability zone name; use forms like us-east-1a"))
+      .length(3)
+      .describe(
+        "Create mode, new VPC: the three AZs (names) of its subnets; the GPU node group uses the first. Unset: the region's first three available AZs whose IDs EKS supports.",
+      )
+      .optional(),
     vpc: z
       .strictObject({
         cidr: z
@@ -397,6 +404,11 @@ export const clusterSchema = z
           .enum(GPU_INSTANCE_TYPES)
           .describe("Instance type of the GPU node group; must hold Ollama's memory limit plus node overhead.")
           .default(DEFAULT_GPU_INSTANCE_TYPE),
+        fallbackInstanceTypes: z
+          .array(z.enum(GPU_INSTANCE_TYPES))
+          .max(4)
+          .describe("GPU types tried in order when `instanceType` has no capacity in the GPU group's AZ; each must hold Ollama like the first.")
+          .default([]),
         minSize: nodeCount("Fewest nodes", 1),
         desiredSize: nodeCount("Number of nodes (set on every update: no cluster autoscaler runs)", 1),
         maxSize: nodeCount("Most nodes", 2),
