@@ -9,7 +9,7 @@ import { KubernetesCluster } from "./cluster/cluster";
 import { DockerPlatform, type Secrets } from "./docker/platform";
 import { describeDockerStack } from "./docker/stack";
 import { KubernetesPlatform } from "./kubernetes/platform";
-import { describeKubernetesStack } from "./kubernetes/stack";
+import { containerPort, describeKubernetesStack } from "./kubernetes/stack";
 import { LocalImage, RegistryImage } from "./image";
 import type { Platform } from "./platform";
 import { S3Backup } from "./s3Backup";
@@ -35,6 +35,15 @@ interface Endpoints {
 }
 
 type Described = Workload | { workload: Workload };
+
+interface ServiceOptions {
+  /** The built hub image, when the stack builds it. */
+  hubImage?: pulumi.Input<string>;
+  /** What Ollama waits for before it is placed: the GPU node group. */
+  gpu?: pulumi.Resource[];
+  /** Whether the hub waits for Ollama (Docker: yes; Kubernetes: no, the GPU group may take long or never come). */
+  hubWaitsForOllama?: boolean;
+}
 /** The services of either target's description (Docker: workloads; Kubernetes: planned workloads). */
 type ServiceWorkloads = Record<"hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana", Described> & { exporters: Described[] };
 
@@ -118,7 +127,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
         ),
     );
     const platform = new DockerPlatform(network, secrets, cfg.docker);
-    const services = this.services(name, d, platform, volumes, this.hubImage(name, d.hub, "docker", args.stack));
+    const services = this.services(name, d, platform, volumes, { hubImage: this.hubImage(name, d.hub, "docker", args.stack) });
     const host = cfg.docker.bindAddress === "0.0.0.0" ? "localhost" : cfg.docker.bindAddress;
     const backup = new BackupBucket(
       `${name}-backup`,
@@ -154,7 +163,13 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const platform = new KubernetesPlatform(cluster.provider, secrets, Object.fromEntries(planned.map((p) => [p.workload.name, p.plan])));
     const namespaces = platform.apply(`${name}-namespace`, k.namespaces, { parent: this, dependsOn: cluster.ready });
     const base = [...cluster.ready, ...namespaces, ...platform.apply(`${name}-policy`, k.shared, { parent: this, dependsOn: namespaces })];
-    const services = this.services(name, k, platform, base, this.hubImage(name, k.hub.workload, "kubernetes", args.stack));
+    // The CPU services do not wait for the GPU node group: only Ollama does, so a GPU quota of 0
+    // (common on new accounts) leaves Ollama Pending and deploys everything else.
+    const services = this.services(name, k, platform, base, {
+      gpu: cluster.gpuReady,
+      hubWaitsForOllama: false,
+      hubImage: this.hubImage(name, k.hub.workload, "kubernetes", args.stack),
+    });
     const backup = new S3Backup(
       `${name}-backup`,
       {
@@ -176,12 +191,14 @@ export class McpSuperserver extends pulumi.ComponentResource {
       cfg.loadBalancer.serviceType === "LoadBalancer"
         ? lbService.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.hostname ?? s?.loadBalancer?.ingress?.[0]?.ip ?? fqdn(k.loadBalancer.workload.name))
         : pulumi.output(fqdn(k.loadBalancer.workload.name));
+    // Service ports are the container ports on Kubernetes (see kubernetes/objects.ts).
+    const http = (p: { workload: Workload }) => containerPort(p.workload, "http");
     return {
-      loadBalancerUrl: pulumi.interpolate`http://${lbHost}:${cfg.loadBalancer.port}`,
+      loadBalancerUrl: pulumi.interpolate`http://${lbHost}:${http(k.loadBalancer)}`,
       // In-cluster addresses: reach them with `kubectl port-forward` (they are not exposed).
-      prometheusUrl: pulumi.output(`http://${fqdn(SERVICE.prometheus)}:${cfg.prometheus.port}`),
-      alertmanagerUrl: pulumi.output(`http://${fqdn(SERVICE.alertmanager)}:${cfg.alertmanager.port}`),
-      grafanaUrl: pulumi.output(`http://${fqdn(SERVICE.grafana)}:${cfg.grafana.port}`),
+      prometheusUrl: pulumi.output(`http://${fqdn(SERVICE.prometheus)}:${http(k.prometheus)}`),
+      alertmanagerUrl: pulumi.output(`http://${fqdn(SERVICE.alertmanager)}:${http(k.alertmanager)}`),
+      grafanaUrl: pulumi.output(`http://${fqdn(SERVICE.grafana)}:${http(k.grafana)}`),
       neo4jBoltUri: pulumi.output(`bolt://${fqdn(SERVICE.neo4j)}:${PORT.neo4jBolt}`),
       backupBucket: backup.bucketName,
     };
@@ -202,13 +219,14 @@ export class McpSuperserver extends pulumi.ComponentResource {
   }
 
   /** The services, the same components on both targets; only the platform differs. */
-  private services(name: string, s: ServiceWorkloads, platform: Platform, base: pulumi.Resource[], hubImage?: pulumi.Input<string>) {
+  private services(name: string, s: ServiceWorkloads, platform: Platform, base: pulumi.Resource[], o: ServiceOptions = {}) {
     const parent = { parent: this };
     const wl = (p: Described) => ("workload" in p ? p.workload : p);
     const on = (...deps: pulumi.Resource[]) => ({ platform, dependsOn: [...base, ...deps] });
     const neo4j = new Neo4j(`${name}-neo4j`, { workload: wl(s.neo4j), ...on() }, parent);
-    const ollama = new Ollama(`${name}-ollama`, { workload: wl(s.ollama), ...on() }, parent);
-    const hub = new Hub(`${name}-hub`, { workload: wl(s.hub), image: hubImage, ...on(neo4j, ollama) }, parent);
+    const ollama = new Ollama(`${name}-ollama`, { workload: wl(s.ollama), ...on(...(o.gpu ?? [])) }, parent);
+    const hubDeps = o.hubWaitsForOllama === false ? [neo4j] : [neo4j, ollama];
+    const hub = new Hub(`${name}-hub`, { workload: wl(s.hub), image: o.hubImage, ...on(...hubDeps) }, parent);
     new LoadBalancer(`${name}-lb`, { workload: wl(s.loadBalancer), ...on(hub) }, parent);
     const alertmanager = new Alertmanager(`${name}-alertmanager`, { workload: wl(s.alertmanager), ...on() }, parent);
     const exporters = s.exporters.map((e) => new Exporter(`${name}-${wl(e).name}`, { workload: wl(e), ...on() }, parent));

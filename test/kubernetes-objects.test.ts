@@ -15,7 +15,7 @@ import { prometheusWorkload } from "../components/workloads/monitoring";
 import { allowed } from "./helpers/networkPolicy";
 import { validateObject } from "./helpers/kubernetesSchema";
 
-const cfg = parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 } });
+const cfg = parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"] } });
 const plan = (extra: Partial<WorkloadPlan>): WorkloadPlan => ({ namespace: "ns", kind: "Deployment", storageClass: "gp3", ...extra });
 
 describe("workload objects", () => {
@@ -67,8 +67,12 @@ describe("workload objects", () => {
 
 describe("network policies from flows", () => {
   it("allow a listed flow in both directions' policies and nothing unlisted", () => {
-    const policies = networkPolicies("ns", {}, [{ from: { role: "hub" }, to: { role: "neo4j" }, port: 7687, reason: "test" }]);
-    const pod = (role: string) => ({ namespace: "ns", labels: { "app.kubernetes.io/component": role } });
+    const workload = (role: "hub" | "neo4j") => ({ workload: { name: `${role}-name`, role } });
+    const policies = networkPolicies("ns", {}, [{ from: workload("hub"), to: workload("neo4j"), port: 7687, reason: "test" }]);
+    const pod = (role: string) => ({
+      namespace: "ns",
+      labels: { "app.kubernetes.io/component": role, "app.kubernetes.io/name": `${role}-name`, "app.kubernetes.io/part-of": "mcp-superserver" },
+    });
     expect(allowed(policies, pod("hub"), pod("neo4j"), 7687)).toBe(true);
     expect(allowed(policies, pod("hub"), pod("neo4j"), 7474)).toBe(false);
     expect(allowed(policies, pod("neo4j"), pod("hub"), 7687)).toBe(false);

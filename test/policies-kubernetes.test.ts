@@ -175,8 +175,8 @@ describe("policy pack on the prod stack (Kubernetes)", () => {
     const r = await checkPolicies(changed(prod, GPU_NODES, (i) => (i.scalingConfig = { minSize: 0, desiredSize: 0, maxSize: 0 })), "prod");
     const change = 'raise scalingConfig.maxSize of node group "mcp-cluster-gpu-nodes" or use a larger instance type';
     expectOnly(r, "node-pool-capacity", STACK, "mandatory", [
-      `node pool "mcp-cluster-gpu-nodes" (g5.4xlarge, max 0): pods that must run there request 16Gi of memory, more than its 0 allocatable at max size; ${change}`,
-      `node pool "mcp-cluster-gpu-nodes" (g5.4xlarge, max 0): pods that must run there request 1 GPU(s), more than its 0 at max size; ${change}`,
+      `node pool "mcp-cluster-gpu-nodes" (g5.4xlarge/g6.4xlarge/g6e.2xlarge, max 0): pods that must run there request 16Gi of memory, more than its 0 allocatable at max size; ${change}`,
+      `node pool "mcp-cluster-gpu-nodes" (g5.4xlarge/g6.4xlarge/g6e.2xlarge, max 0): pods that must run there request 1 GPU(s), more than its 0 at max size; ${change}`,
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isSecretMarker } from "../scripts/lib/mockEngine";
 import { allowed } from "./helpers/networkPolicy";
-import { byName, k8sObjects, runProd } from "./helpers/prodRun";
+import { byName, k8sObjects, podLabels, runProd } from "./helpers/prodRun";
 
 const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n";
 const OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF";
@@ -38,7 +38,7 @@ describe("Neo4j Enterprise", () => {
     expect(scripts["backup-neo4j.sh"]).toContain("neo4j-admin database backup --from=");
     expect(scripts["backup-aws.sh"]).not.toContain("stop_neo4j");
     const policies = k8sObjects(run, "NetworkPolicy");
-    const pod = (role: string) => ({ namespace: "mcp", labels: { "app.kubernetes.io/component": role } });
+    const pod = (role: string) => ({ namespace: "mcp", labels: podLabels(run, role) });
     expect(allowed(policies, pod("backup"), pod("neo4j"), 6362)).toBe(true);
     expect(allowed(policies, pod("hub"), pod("neo4j"), 6362)).toBe(false);
     const env = byName(k8sObjects(run, "StatefulSet"), "neo4j").spec.template.spec.containers[0].env;

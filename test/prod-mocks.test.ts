@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRun } from "../scripts/lib/mockEngine";
 import { allowed, type PodRef } from "./helpers/networkPolicy";
-import { byName, inputsOf, k8sObjects, runProd } from "./helpers/prodRun";
+import { byName, inputsOf, k8sObjects, podLabels, runProd } from "./helpers/prodRun";
 import { ofType } from "./support/devStack";
 
 let run: MockRun;
 const NS = "mcp";
-const COMPONENT = "app.kubernetes.io/component";
 
 beforeAll(async () => {
   run = await runProd();
@@ -22,7 +21,12 @@ describe("EKS cluster (create mode)", () => {
   it("has a GPU managed node group with the NVIDIA AMI, its label and taint", () => {
     const groups = aws("aws:eks/nodeGroup:NodeGroup");
     const gpu = groups.find((g) => g.amiType === "AL2023_x86_64_NVIDIA");
-    expect(gpu.instanceTypes).toEqual(["g5.4xlarge"]);
+    expect(gpu.instanceTypes).toEqual(["g5.4xlarge", "g6.4xlarge", "g6e.2xlarge"]);
+    // Pinned to one AZ (the first private subnet), where Ollama's zonal volume is then made.
+    expect(gpu.subnetIds).toHaveLength(1);
+    const privateSubnets = run.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && inputsOf(r).tags["kubernetes.io/role/internal-elb"]);
+    const firstPrivate = privateSubnets.find((r) => inputsOf(r).availabilityZone === "us-east-1a")!;
+    expect(gpu.subnetIds[0]).toBe(firstPrivate.id);
     expect(gpu.labels["nvidia.com/gpu.present"]).toBe("true");
     expect(gpu.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
     expect(gpu.scalingConfig).toEqual({ minSize: 1, desiredSize: 1, maxSize: 2 });
@@ -33,7 +37,8 @@ describe("EKS cluster (create mode)", () => {
 
   it("uses the configured version, private subnets in 3 AZs, an OIDC provider and the EKS add-ons", () => {
     const [cluster] = aws("aws:eks/cluster:Cluster");
-    expect(cluster.version).toBe("1.31");
+    expect(cluster.version).toBe("1.35");
+    expect(cluster.upgradePolicy).toEqual({ supportType: "STANDARD" });
     const subnets = aws("aws:ec2/subnet:Subnet");
     expect(new Set(subnets.map((s) => s.availabilityZone)).size).toBe(3);
     expect(subnets.filter((s) => s.tags["kubernetes.io/role/internal-elb"])).toHaveLength(3);
@@ -73,6 +78,93 @@ describe("EKS cluster (create mode)", () => {
   });
 });
 
+/** Every resource a resource waits for, through dependsOn, as the engine would order them. */
+const dependsOnClosure = (name: string, seen = new Set<string>()): Set<string> => {
+  for (const d of run.resources.find((r) => r.name === name)?.options.dependsOn ?? []) {
+    if (!seen.has(d)) {
+      seen.add(d);
+      dependsOnClosure(d, seen);
+    }
+  }
+  return seen;
+};
+
+describe("access, API endpoint and GPU gating", () => {
+  it("gives the CI preview role view access through an EKS access entry", () => {
+    const [entry] = aws("aws:eks/accessEntry:AccessEntry");
+    expect(entry.principalArn).toBe("arn:aws:iam::123456789012:role/mcp-superserver-ci-preview");
+    const assoc = run.resources.find((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")!;
+    expect(inputsOf(assoc).policyArn).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
+    expect(inputsOf(assoc).accessScope).toEqual({ type: "cluster" });
+    expect(assoc.options.dependsOn).toContain(run.resources.find((r) => r.type === "aws:eks/accessEntry:AccessEntry")!.name);
+  });
+
+  it("opens the public API endpoint to the configured networks only", () => {
+    const [cluster] = aws("aws:eks/cluster:Cluster");
+    expect(cluster.vpcConfig).toMatchObject({ endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ["0.0.0.0/0"] });
+  });
+
+  it("lets nothing but Ollama wait for the GPU node group", () => {
+    const gpuGroup = run.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && inputsOf(r).amiType === "AL2023_x86_64_NVIDIA")!;
+    const waiting = run.resources.filter((r) => dependsOnClosure(r.name).has(gpuGroup.name)).map((r) => r.name);
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const name of waiting) expect(name).toMatch(/ollama/);
+    const deployment = (name: string) => run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && inputsOf(r).metadata.name === name)!;
+    expect(waiting).toContain(deployment("ollama").name);
+    // The hub neither waits for the GPU group nor for Ollama's rollout.
+    expect(dependsOnClosure(deployment("mcp-hub").name).has(deployment("ollama").name)).toBe(false);
+    expect(waiting).not.toContain(deployment("mcp-hub").name);
+  });
+});
+
+describe("IAM create and destroy ordering", () => {
+  // A resource that uses a role waits for the role's policy attachments (and is destroyed before
+  // them): EKS checks the managed policies when it creates the cluster or a node group.
+  const roleNameOf = (arn: unknown) => (typeof arn === "string" ? arn.split(":role/")[1] : undefined);
+
+  it("makes every EKS resource that uses a role depend on all of that role's attachments", () => {
+    const attachments = run.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    const policiesOf = (role: string) => attachments.filter((a) => inputsOf(a).role === role);
+    const users = run.resources
+      .filter((r) => r.type.startsWith("aws:eks/"))
+      .map((r) => ({ r, role: roleNameOf(inputsOf(r).roleArn ?? inputsOf(r).nodeRoleArn ?? inputsOf(r).serviceAccountRoleArn) }))
+      .filter((u) => u.role);
+    expect(users.map((u) => u.r.type).sort()).toEqual([
+      "aws:eks/addon:Addon",
+      "aws:eks/cluster:Cluster",
+      "aws:eks/nodeGroup:NodeGroup",
+      "aws:eks/nodeGroup:NodeGroup",
+    ]);
+    for (const { r, role } of users) {
+      const needed = policiesOf(role!).map((a) => a.name);
+      expect(needed.length, `${r.name} uses ${role}, which has no attachments`).toBeGreaterThan(0);
+      expect([...dependsOnClosure(r.name)], r.name).toEqual(expect.arrayContaining(needed));
+    }
+  });
+
+  it("attaches the managed policies EKS requires to the cluster and node roles", () => {
+    const arns = (roleArn: string) =>
+      aws("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => a.role === roleNameOf(roleArn))
+        .map((a) => a.policyArn)
+        .sort();
+    const [cluster] = aws("aws:eks/cluster:Cluster");
+    expect(arns(cluster.roleArn)).toEqual(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
+    const [group] = aws("aws:eks/nodeGroup:NodeGroup");
+    expect(arns(group.nodeRoleArn)).toEqual([
+      "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+      "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+      "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    ]);
+  });
+
+  it("installs the VPC CNI add-on only after the node role carries the CNI policy", () => {
+    const cni = run.resources.find((r) => r.type === "aws:eks/addon:Addon" && inputsOf(r).addonName === "vpc-cni")!;
+    const cniPolicy = run.resources.find((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && inputsOf(r).policyArn.endsWith("/AmazonEKS_CNI_Policy"))!;
+    expect(dependsOnClosure(cni.name).has(cniPolicy.name)).toBe(true);
+  });
+});
+
 describe("workloads", () => {
   it("schedules Ollama on the GPU pool only, with the GPU limit from config and Recreate", () => {
     const ollama = byName(k8sObjects(run, "Deployment"), "ollama");
@@ -85,8 +177,19 @@ describe("workloads", () => {
     expect(spec.containers[0].resources.limits["nvidia.com/gpu"]).toBe("1");
     expect(spec.containers[0].resources.limits.memory).toBe("32Gi");
     expect(ollama.spec.strategy).toEqual({ type: "Recreate" });
-    // Ready only once the configured model is present.
+    // Ready only once the configured model is present; alive (and started) once the server answers,
+    // so a long model download never restarts the pod.
     expect(spec.containers[0].readinessProbe.exec.command.join(" ")).toContain("ollama show 'llama3.2:3b'");
+    for (const probe of ["startupProbe", "livenessProbe"]) expect(spec.containers[0][probe].httpGet).toEqual({ path: "/", port: 11434 });
+  });
+
+  it("keeps Prometheus alive through a long WAL replay: liveness on /-/healthy, a 15-minute startup", () => {
+    const prometheus = byName(k8sObjects(run, "StatefulSet"), "prometheus");
+    const c = prometheus.spec.template.spec.containers[0];
+    expect(c.livenessProbe.httpGet).toEqual({ path: "/-/healthy", port: 9090 });
+    expect(c.readinessProbe.httpGet).toEqual({ path: "/-/ready", port: 9090 });
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(900);
+    expect(prometheus.spec.template.spec.terminationGracePeriodSeconds).toBe(600);
   });
 
   it("lets only Ollama and node-level daemons onto the tainted GPU nodes", () => {
@@ -171,7 +274,12 @@ describe("workloads", () => {
     const c = spec.containers[0];
     expect(c.resources.requests).toEqual({ cpu: c.resources.limits.cpu, memory: c.resources.limits.memory });
     for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) expect(c[probe].tcpSocket).toEqual({ port: 7687 });
-    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(90);
+    // The official chart's budgets (neo4j/helm-charts neo4j/values.yaml): 1000 x 5 s startup,
+    // 20 x 5 s readiness, 40 x 5 s liveness, 3600 s termination grace.
+    expect([c.startupProbe.periodSeconds, c.startupProbe.failureThreshold]).toEqual([5, 1000]);
+    expect([c.readinessProbe.periodSeconds, c.readinessProbe.failureThreshold, c.readinessProbe.timeoutSeconds]).toEqual([5, 20, 10]);
+    expect([c.livenessProbe.periodSeconds, c.livenessProbe.failureThreshold, c.livenessProbe.timeoutSeconds]).toEqual([5, 40, 10]);
+    expect(spec.terminationGracePeriodSeconds).toBe(3600);
     expect(spec.securityContext.runAsUser).toBe(7474);
     expect(spec.securityContext.fsGroup).toBe(7474);
     expect(neo4j.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
@@ -191,7 +299,8 @@ describe("workloads", () => {
     const svc = byName(k8sObjects(run, "Service"), "nginx");
     expect(svc.spec.type).toBe("LoadBalancer");
     expect(svc.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"]).toBe("nlb");
-    expect(svc.spec.ports).toEqual([{ name: "http", port: 3000, targetPort: "http", protocol: "TCP" }]);
+    // The Service port is nginx's own port: the VPC CNI admits a ClusterIP only on its container port.
+    expect(svc.spec.ports).toEqual([{ name: "http", port: 8080, targetPort: 8080, protocol: "TCP" }]);
   });
 
   it("labels the namespace for Pod Security Admission and every object with app.kubernetes.io labels", () => {
@@ -222,7 +331,7 @@ describe("workloads", () => {
 });
 
 describe("network policies", () => {
-  const pod = (role: string, namespace = NS): PodRef => ({ namespace, labels: { [COMPONENT]: role } });
+  const pod = (role: string, namespace = NS): PodRef => ({ namespace, labels: podLabels(run, role) });
   const roles = ["hub", "neo4j", "ollama", "load-balancer", "prometheus", "alertmanager", "blackbox-exporter", "pushgateway", "backup"];
   const ports = [3000, 7687, 7474, 11434, 8080, 8081, 9113, 9090, 9093, 9115, 9091, 6362];
 

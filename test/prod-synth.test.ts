@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { unwrapSecrets } from "../scripts/lib/mockEngine";
 import { collectFiles, synthesize, type SynthResult } from "../scripts/lib/synthesize";
-import { validateObject } from "./helpers/kubernetesSchema";
+import { SCHEMA_VERSION, schemaFitsCluster, validateObject } from "./helpers/kubernetesSchema";
 import { ROOT, runStack } from "./helpers/prodRun";
 
 let result: Extract<SynthResult, { ok: true }>;
@@ -22,7 +22,15 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("synth of the prod stack", () => {
-  it("declares Kubernetes objects that all validate against the Kubernetes 1.31 OpenAPI schema", () => {
+  it("validates with a schema no newer than the cluster version the prod stack creates", () => {
+    const cluster = result.run.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!.inputs as { version: string };
+    expect(cluster.version).toBe("1.35");
+    expect(SCHEMA_VERSION).toBe("1.33");
+    expect(schemaFitsCluster(cluster.version)).toBe(true);
+    expect(schemaFitsCluster("1.32")).toBe(false);
+  });
+
+  it("declares Kubernetes objects that all validate against the Kubernetes OpenAPI schema", () => {
     // Secret values unwrapped: the schema checks their shape, the synth output only shows "[secret]".
     const objects = result.run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes");
     expect(objects.length).toBeGreaterThan(40);

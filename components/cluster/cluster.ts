@@ -3,12 +3,19 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { createObject } from "../kubernetes/platform";
-import { devicePluginDaemonSet, eksKubeconfig, gp3StorageClass } from "./clusterObjects";
+import { devicePluginDaemonSet, eksKubeconfig, gp3StorageClass, type KubeconfigAuth } from "./clusterObjects";
 import { createEks } from "./eks";
 
 export interface KubernetesClusterArgs {
   config: StackConfig;
   stack: string;
+}
+
+/** The AWS provider's profile and first assumed role (`aws:profile`, `aws:assumeRoles`), for the kubeconfig. */
+function awsProviderAuth(): KubeconfigAuth {
+  const awsConfig = new pulumi.Config("aws");
+  const roles = awsConfig.getObject<{ roleArn?: string }[]>("assumeRoles") ?? [];
+  return { profile: awsConfig.get("profile"), roleArn: roles[0]?.roleArn };
 }
 
 /**
@@ -22,8 +29,10 @@ export class KubernetesCluster extends pulumi.ComponentResource {
   /** The IAM OIDC provider that IRSA roles trust. */
   public readonly oidcProviderArn: pulumi.Output<string>;
   public readonly clusterName: pulumi.Output<string>;
-  /** What workloads must wait for (node groups, add-ons, storage class, device plugin). */
+  /** What workloads must wait for (system node group, add-ons, access entries, storage class). */
   public readonly ready: pulumi.Resource[];
+  /** What GPU workloads wait for as well (the GPU node group and the device plugin). */
+  public readonly gpuReady: pulumi.Resource[];
 
   constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-superserver:cluster:KubernetesCluster", name, {}, opts);
@@ -34,12 +43,13 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       this.oidcProviderArn = pulumi.output(c.oidcProviderArn!);
       this.clusterName = pulumi.output("existing");
       this.ready = [];
+      this.gpuReady = [];
     } else {
       const eks = createEks(name, args.config, args.stack, parent);
       const region = aws.getRegionOutput({}, parent);
       const kubeconfig = pulumi
         .all([eks.cluster.name, eks.cluster.endpoint, eks.cluster.certificateAuthority, region.region])
-        .apply(([clusterName, endpoint, ca, r]) => eksKubeconfig(clusterName, endpoint, ca.data!, r));
+        .apply(([clusterName, endpoint, ca, r]) => eksKubeconfig(clusterName, endpoint, ca.data!, r, awsProviderAuth()));
       this.provider = new k8s.Provider(
         `${name}-provider`,
         { kubeconfig: pulumi.secret(kubeconfig), enableServerSideApply: true },
@@ -49,7 +59,8 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       const devicePlugin = createObject(name, devicePluginDaemonSet(c.devicePluginImage), this.provider, { ...parent, dependsOn: eks.ready });
       this.oidcProviderArn = eks.oidcProviderArn;
       this.clusterName = eks.cluster.name;
-      this.ready = [...eks.ready, storageClass, devicePlugin];
+      this.ready = [...eks.ready, storageClass];
+      this.gpuReady = [...eks.gpuReady, devicePlugin];
     }
     this.registerOutputs({ oidcProviderArn: this.oidcProviderArn, clusterName: this.clusterName });
   }

@@ -66,8 +66,19 @@ export function devicePluginDaemonSet(image: string): K8sObject {
   };
 }
 
-/** A kubeconfig for an EKS cluster that gets its token from the AWS CLI, as `aws eks update-kubeconfig` writes it. */
-export function eksKubeconfig(clusterName: string, endpoint: string, caData: string, region: string): string {
+/** The AWS credentials the kubeconfig's token command uses: the AWS provider's own profile and role. */
+export interface KubeconfigAuth {
+  profile?: string;
+  roleArn?: string;
+}
+
+/**
+ * A kubeconfig for an EKS cluster that gets its token from the AWS CLI, as `aws eks
+ * update-kubeconfig` writes it: `--role-arn` in the token command and the profile as AWS_PROFILE
+ * in its environment (update-kubeconfig's `--role-arn` and `--profile`; pulumi-eks's kubeconfig
+ * does the same), so kubectl and the Kubernetes provider authenticate as the AWS provider does.
+ */
+export function eksKubeconfig(clusterName: string, endpoint: string, caData: string, region: string, auth: KubeconfigAuth = {}): string {
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Config",
@@ -81,7 +92,8 @@ export function eksKubeconfig(clusterName: string, endpoint: string, caData: str
           exec: {
             apiVersion: "client.authentication.k8s.io/v1beta1",
             command: "aws",
-            args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
+            args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, ...(auth.roleArn ? ["--role-arn", auth.roleArn] : []), "--output", "json"],
+            ...(auth.profile ? { env: [{ name: "AWS_PROFILE", value: auth.profile }] } : {}),
           },
         },
       },

@@ -7,16 +7,19 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { GPU_NODE_LABEL, GPU_TAINT, POOL_LABEL } from "../kubernetes/plan";
+import { upgradeSupportType } from "./eksVersions";
 import { assumeRoleByService, irsaTrustPolicy } from "./irsa";
-import { subnetPlan } from "./network";
+import { subnetPlan, usableAzs } from "./network";
 
 const AWS_POLICY = "arn:aws:iam::aws:policy";
 
 export interface EksParts {
   cluster: aws.eks.Cluster;
   oidcProviderArn: pulumi.Output<string>;
-  /** Everything Kubernetes objects must wait for: node groups and add-ons. */
+  /** What Kubernetes objects must wait for: the system node group, the add-ons and the access entries. */
   ready: pulumi.Resource[];
+  /** What only GPU work waits for: the GPU node group (a GPU quota of 0 must not hold the rest back). */
+  gpuReady: pulumi.Resource[];
 }
 
 interface Subnets {
@@ -26,7 +29,11 @@ interface Subnets {
 }
 
 function createVpc(name: string, cfg: StackConfig, opts: pulumi.CustomResourceOptions): Subnets {
-  const azs = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, opts);
+  const azNames: pulumi.Output<string[]> = cfg.cluster.availabilityZones
+    ? pulumi.output(cfg.cluster.availabilityZones)
+    : aws
+        .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, opts)
+        .apply((zones) => usableAzs(zones.names, zones.zoneIds));
   const tags = (n: string, extra: Record<string, string> = {}) => ({ Name: n, "mcp-superserver/cluster": name, ...extra });
   const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: cfg.cluster.vpc.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags(`${name}-vpc`) }, opts);
   const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags(`${name}-igw`) }, opts);
@@ -38,7 +45,7 @@ function createVpc(name: string, cfg: StackConfig, opts: pulumi.CustomResourceOp
       {
         vpcId: vpc.id,
         cidrBlock: s.cidr,
-        availabilityZone: azs.names.apply((names) => names[s.az % names.length]),
+        availabilityZone: azNames.apply((names) => names[s.az]),
         mapPublicIpOnLaunch: false,
         // Where the AWS cloud provider puts internet-facing and internal load balancers.
         tags: tags(`${name}-${kind}-${s.az}`, s.public ? { "kubernetes.io/role/elb": "1" } : { "kubernetes.io/role/internal-elb": "1" }),
@@ -68,10 +75,25 @@ function createVpc(name: string, cfg: StackConfig, opts: pulumi.CustomResourceOp
   return { vpcId: vpc.id, privateSubnetIds: privateSubnets.map((s) => s.subnet.id), publicSubnetIds: publicSubnets.map((s) => s.subnet.id) };
 }
 
-function roleWithPolicies(name: string, service: string, policies: string[], opts: pulumi.CustomResourceOptions): aws.iam.Role {
+/**
+ * A role and its managed-policy attachments. What uses the role must depend on the attachments,
+ * not only on the role's ARN: EKS checks the policies when it creates the cluster or a node group
+ * ("role doesn't have the Amazon EKS Managed Policies"), and on destroy the attachments must go
+ * last. pulumi-eks does the same: its ServiceRole (nodejs/eks/servicerole.ts) resolves the role
+ * only after every attachment's id.
+ */
+interface RoleWithPolicies {
+  role: aws.iam.Role;
+  attachments: aws.iam.RolePolicyAttachment[];
+}
+
+function attachPolicies(name: string, role: aws.iam.Role, policies: string[], opts: pulumi.CustomResourceOptions): aws.iam.RolePolicyAttachment[] {
+  return policies.map((p) => new aws.iam.RolePolicyAttachment(`${name}-${p.split("/").pop()}`, { role: role.name, policyArn: `${AWS_POLICY}/${p}` }, opts));
+}
+
+function roleWithPolicies(name: string, service: string, policies: string[], opts: pulumi.CustomResourceOptions): RoleWithPolicies {
   const role = new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify(assumeRoleByService(service)) }, opts);
-  policies.forEach((p) => new aws.iam.RolePolicyAttachment(`${name}-${p.split("/").pop()}`, { role: role.name, policyArn: `${AWS_POLICY}/${p}` }, opts));
-  return role;
+  return { role, attachments: attachPolicies(name, role, policies, opts) };
 }
 
 export function createEks(name: string, cfg: StackConfig, stack: string, opts: pulumi.CustomResourceOptions): EksParts {
@@ -85,17 +107,19 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     {
       name: `mcp-superserver-${stack}`,
       version: c.version,
-      roleArn: clusterRole.arn,
+      // Unset, EKS uses EXTENDED: a cluster silently billed at extended-support prices.
+      upgradePolicy: { supportType: upgradeSupportType(c.version, new Date()) },
+      roleArn: clusterRole.role.arn,
       vpcConfig: {
         subnetIds: [...net.privateSubnetIds, ...net.publicSubnetIds],
         endpointPrivateAccess: true,
-        endpointPublicAccess: true,
-        publicAccessCidrs: c.apiAllowedCidrs,
+        endpointPublicAccess: c.endpointAccess === "public",
+        ...(c.endpointAccess === "public" ? { publicAccessCidrs: c.apiAllowedCidrs } : {}),
       },
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
       enabledClusterLogTypes: ["api", "audit", "authenticator"],
     },
-    opts,
+    { ...opts, dependsOn: clusterRole.attachments },
   );
   const oidc = new aws.iam.OpenIdConnectProvider(
     `${name}-oidc`,
@@ -113,14 +137,14 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
       `${name}-${group}-nodes`,
       {
         clusterName: cluster.name,
-        nodeRoleArn: nodeRole.arn,
+        nodeRoleArn: nodeRole.role.arn,
         subnetIds: net.privateSubnetIds,
         scalingConfig: { minSize: sizes.minSize, desiredSize: sizes.desiredSize, maxSize: sizes.maxSize },
         diskSize: sizes.diskSizeGiB,
         updateConfig: { maxUnavailable: 1 },
         ...args,
       },
-      opts,
+      { ...opts, dependsOn: nodeRole.attachments },
     );
   const system = nodeGroup(
     "system",
@@ -131,7 +155,12 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     "gpu",
     {
       amiType: "AL2023_x86_64_NVIDIA",
-      instanceTypes: [c.gpuNodes.instanceType],
+      // The first type is preferred; the others are tried in order when it has no capacity (an
+      // On-Demand managed node group uses the "prioritized" allocation strategy).
+      instanceTypes: [c.gpuNodes.instanceType, ...c.gpuNodes.fallbackInstanceTypes],
+      // One AZ: Ollama's models sit on a zonal EBS volume, so a GPU node replaced in another AZ
+      // would leave Ollama Pending. The volume is made where the first pod lands (WaitForFirstConsumer).
+      subnetIds: [net.privateSubnetIds[0]],
       labels: { [POOL_LABEL]: "gpu", [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value },
       taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
     },
@@ -142,23 +171,61 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     { assumeRolePolicy: oidc.arn.apply((arn) => JSON.stringify(irsaTrustPolicy(arn, "kube-system", "ebs-csi-controller-sa"))) },
     opts,
   );
-  new aws.iam.RolePolicyAttachment(`${name}-ebs-csi-policy`, { role: ebsRole.name, policyArn: `${AWS_POLICY}/service-role/AmazonEBSCSIDriverPolicy` }, opts);
-  const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}) =>
+  const ebsAttachments = attachPolicies(`${name}-ebs-csi-role`, ebsRole, ["service-role/AmazonEBSCSIDriverPolicy"], opts);
+  const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}, attachments: aws.iam.RolePolicyAttachment[] = []) =>
     new aws.eks.Addon(
       `${name}-${addonName}`,
       { clusterName: cluster.name, addonName, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE", ...extra },
-      // CoreDNS and the CSI controller are Deployments: they need nodes to become healthy.
-      { ...opts, dependsOn: [system] },
+      // CoreDNS and the CSI controller are Deployments: they need nodes to become healthy. The
+      // VPC CNI runs with the node role's AmazonEKS_CNI_Policy, which the system group waits for.
+      { ...opts, dependsOn: [system, ...attachments] },
     );
   const addons = [
     // The VPC CNI enforces NetworkPolicies only when asked to; the namespace relies on them.
     addon("vpc-cni", { configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }),
     addon("kube-proxy"),
     addon("coredns"),
-    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }),
+    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, ebsAttachments),
     // The hub's HorizontalPodAutoscaler reads CPU from the metrics API.
     addon("metrics-server"),
   ];
-  return { cluster, oidcProviderArn: oidc.arn, ready: [system, gpu, ...addons] };
+  const access = accessEntries(name, cfg, cluster, opts);
+  return { cluster, oidcProviderArn: oidc.arn, ready: [system, ...addons, ...access], gpuReady: [gpu] };
+}
+
+/** EKS access policies by the config's names (EKS User Guide, "Review access policy permissions"). */
+const ACCESS_POLICIES = {
+  view: "AmazonEKSViewPolicy",
+  edit: "AmazonEKSEditPolicy",
+  admin: "AmazonEKSAdminPolicy",
+  "cluster-admin": "AmazonEKSClusterAdminPolicy",
+} as const;
+
+/**
+ * One access entry per principal, with its access policy associated cluster-wide, as pulumi-eks
+ * does it (nodejs/eks/cluster/authenticationMode.ts, createAccessEntries: the association depends
+ * on its entry). A role given by name is in the stack's own account and partition.
+ */
+function accessEntries(name: string, cfg: StackConfig, cluster: aws.eks.Cluster, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+  const entries = cfg.cluster.accessEntries;
+  if (!entries.length) return [];
+  const caller = aws.getCallerIdentityOutput({}, opts);
+  return entries.flatMap((e, i) => {
+    const principalArn = e.principalArn
+      ? pulumi.output(e.principalArn)
+      : caller.arn.apply((arn) => `arn:${arn.split(":")[1]}:iam::${arn.split(":")[4]}:role/${e.role}`);
+    const entry = new aws.eks.AccessEntry(`${name}-access-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, opts);
+    const association = new aws.eks.AccessPolicyAssociation(
+      `${name}-access-${i}-${e.access}`,
+      {
+        clusterName: cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:aws:eks::aws:cluster-access-policy/${ACCESS_POLICIES[e.access]}`,
+        accessScope: { type: "cluster" },
+      },
+      { ...opts, dependsOn: [entry] },
+    );
+    return [entry, association];
+  });
 }
 

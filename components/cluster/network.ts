@@ -16,3 +16,21 @@ export function subnetPlan(vpcCidr: string): SubnetPlan[] {
     { az, cidr: block(8 + az), public: false },
   ]).flat();
 }
+
+/**
+ * AZ IDs where EKS refuses cluster subnets (UnsupportedAvailabilityZoneException). Source: the EKS
+ * User Guide, "View Amazon EKS networking requirements for VPC and subnets" (subnet requirements),
+ * and eksctl's zone denylist (pkg/az). AZ IDs, not names: names are shuffled per account.
+ */
+export const EKS_UNSUPPORTED_AZ_IDS = ["use1-az3", "usw1-az2", "cac1-az3"];
+
+/** The first AZ_COUNT available AZs (names) whose IDs EKS accepts; fails the run when fewer are left. */
+export function usableAzs(names: string[], zoneIds: string[]): string[] {
+  const usable = names.filter((_, i) => !EKS_UNSUPPORTED_AZ_IDS.includes(zoneIds[i]));
+  if (usable.length < AZ_COUNT) {
+    throw new Error(
+      `the region has ${usable.length} available AZs EKS supports (${usable.join(", ") || "none"}); this VPC needs ${AZ_COUNT}. Set mcp-superserver:cluster.availabilityZones or use an existing VPC (cluster.vpc.id)`,
+    );
+  }
+  return usable.slice(0, AZ_COUNT);
+}

@@ -51,7 +51,7 @@ function addresses(cfg: StackConfig): RuleIssue[] {
     const [ip, prefix] = text.split("/");
     return octetsOk(ip) && Number(prefix) <= 32;
   };
-  cfg.cluster.apiAllowedCidrs.forEach((c, i) => {
+  (cfg.cluster.apiAllowedCidrs ?? []).forEach((c, i) => {
     if (!cidr(c)) issues.push({ path: ["cluster", "apiAllowedCidrs", i], effective: c, message: "is out of range: each part 0-255, the prefix 0-32, e.g. 203.0.113.0/24" });
   });
   const vpc = cfg.cluster.vpc.cidr;

@@ -2,6 +2,7 @@
  * Cross-field rules of the Kubernetes target: cluster mode, node group sizes, whether Ollama
  * fits on a GPU node, hub autoscaling bounds. Same shape and wording as rules.ts.
  */
+import { EKS_VERSIONS, supportStatus } from "../cluster/eksVersions";
 import { GPU_INSTANCES } from "../cluster/gpuInstances";
 import { roomForOnePod } from "../cluster/nodeCapacity";
 import { NOT_SET } from "./errors";
@@ -62,15 +63,22 @@ function nodeGroupSizes(cfg: StackConfig): RuleIssue[] {
 }
 
 /** Ollama's limit must fit one GPU node next to the node's own overhead, or it is OOM-killed or never scheduled. */
-function ollamaFitsGpuNode(cfg: StackConfig): RuleIssue[] {
-  const type = cfg.cluster.gpuNodes.instanceType;
+function ollamaFitsGpuNodes(cfg: StackConfig): RuleIssue[] {
+  const g = cfg.cluster.gpuNodes;
+  return [
+    ...ollamaFitsGpuNode(cfg, g.instanceType, ["cluster", "gpuNodes", "instanceType"]),
+    ...g.fallbackInstanceTypes.flatMap((type, i) => ollamaFitsGpuNode(cfg, type, ["cluster", "gpuNodes", "fallbackInstanceTypes", i])),
+  ];
+}
+
+function ollamaFitsGpuNode(cfg: StackConfig, type: string, path: RuleIssue["path"]): RuleIssue[] {
   const instance = GPU_INSTANCES[type];
   const room = roomForOnePod(instance);
   const o = cfg.ollama;
   const issues: RuleIssue[] = [];
   if (o.resources.limits.memory > room.memoryBytes) {
     issues.push({
-      path: ["cluster", "gpuNodes", "instanceType"],
+      path,
       effective: type,
       message:
         `has ${instance.memoryGiB}Gi, of which ${formatBytes(Math.floor(room.memoryBytes / 1024 ** 2) * 1024 ** 2)} is left for pods after node overhead; ` +
@@ -79,13 +87,13 @@ function ollamaFitsGpuNode(cfg: StackConfig): RuleIssue[] {
   }
   if (o.resources.requests.cpu > room.millicores) {
     issues.push({
-      path: ["cluster", "gpuNodes", "instanceType"],
+      path,
       effective: type,
       message: `leaves ${formatMillicores(room.millicores)} CPU for pods; ollama.resources.requests.cpu (${formatMillicores(o.resources.requests.cpu)}) does not fit`,
     });
   }
   if (o.gpu.enabled && o.gpu.count > instance.gpus) {
-    issues.push({ path: ["ollama", "gpu", "count"], effective: String(o.gpu.count), message: `is more than the ${instance.gpus} GPU(s) of a ${type} node (cluster.gpuNodes.instanceType)` });
+    issues.push({ path: ["ollama", "gpu", "count"], effective: String(o.gpu.count), message: `is more than the ${instance.gpus} GPU(s) of a ${type} node (${path.join(".")})` });
   }
   return issues;
 }
@@ -107,8 +115,81 @@ function hubAutoscaling(cfg: StackConfig): RuleIssue[] {
   return [];
 }
 
-export function kubernetesIssues(cfg: StackConfig): RuleIssue[] {
-  const issues = [...clusterMode(cfg), ...nodeGroupSizes(cfg), ...ollamaFitsGpuNode(cfg), ...hubAutoscaling(cfg)];
+/** EKS creates no cluster on a version past its end of extended support, nor on one it does not offer. */
+function eksVersion(cfg: StackConfig, today: Date): RuleIssue[] {
+  if (cfg.cluster.mode !== "create") return [];
+  const version = cfg.cluster.version;
+  const { status, entry } = supportStatus(version, today);
+  const known = EKS_VERSIONS.map((v) => v.version).join(", ");
+  if (status === "unknown") {
+    return [{ path: ["cluster", "version"], effective: version, message: `is not in the EKS release calendar this stack knows (${known}); add it to components/cluster/eksVersions.ts with its dates, or use one of those` }];
+  }
+  if (status === "ended") {
+    return [
+      {
+        path: ["cluster", "version"],
+        effective: version,
+        message: `left EKS extended support on ${entry!.endOfExtendedSupport}; EKS refuses to create a cluster on it. Use a version still supported, e.g. ${EKS_VERSIONS[0].version}`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** The API endpoint is either private, or public to named networks only; access entries name one principal each. */
+function clusterAccess(cfg: StackConfig): RuleIssue[] {
+  const c = cfg.cluster;
+  if (c.mode !== "create") return [];
+  const issues: RuleIssue[] = [];
+  if (c.endpointAccess === "public" && !c.apiAllowedCidrs) {
+    issues.push({
+      path: ["cluster", "apiAllowedCidrs"],
+      effective: NOT_SET,
+      message:
+        'is required with a public API endpoint: list the networks Pulumi, CI and operators reach the API from (e.g. ["203.0.113.0/24"]), or set cluster.endpointAccess to "private"',
+    });
+  }
+  if (c.endpointAccess === "private" && c.apiAllowedCidrs) {
+    issues.push({ path: ["cluster", "apiAllowedCidrs"], effective: JSON.stringify(c.apiAllowedCidrs), message: 'has no effect with cluster.endpointAccess "private"; remove it' });
+  }
+  c.accessEntries.forEach((e, i) => {
+    if (Boolean(e.principalArn) === Boolean(e.role)) {
+      issues.push({ path: ["cluster", "accessEntries", i], effective: JSON.stringify(e), message: "needs exactly one of principalArn or role" });
+    }
+  });
+  return issues;
+}
+
+/** A production stack pages someone, or says in its config that it does not. */
+function pagingReceiver(cfg: StackConfig): RuleIssue[] {
+  const a = cfg.alertmanager;
+  if (!a.receivers.paging.url && !a.pagingDisabled) {
+    return [
+      {
+        path: ["alertmanager", "receivers", "paging", "url"],
+        effective: NOT_SET,
+        message:
+          "is required on the Kubernetes target: without it every critical alert is dropped. Set it with `pulumi config set --secret --path`, " +
+          "or set mcp-superserver:alertmanager.pagingDisabled to true to deploy knowing that nobody is paged",
+      },
+    ];
+  }
+  if (a.receivers.paging.url && a.pagingDisabled) {
+    return [{ path: ["alertmanager", "pagingDisabled"], effective: "true", message: "contradicts alertmanager.receivers.paging.url, which is set; remove one of them" }];
+  }
+  return [];
+}
+
+export function kubernetesIssues(cfg: StackConfig, today: Date): RuleIssue[] {
+  const issues = [
+    ...clusterMode(cfg),
+    ...eksVersion(cfg, today),
+    ...nodeGroupSizes(cfg),
+    ...ollamaFitsGpuNodes(cfg),
+    ...hubAutoscaling(cfg),
+    ...pagingReceiver(cfg),
+    ...clusterAccess(cfg),
+  ];
   for (const kind of ["cpu", "memory"] as const) {
     const r = cfg.neo4j.resources;
     if (r.requests[kind] !== r.limits[kind]) {

@@ -6,8 +6,8 @@ import { ConfigError, formatIssue, fullKey } from "./errors";
 import { crossFieldIssues } from "./rules";
 import { stackConfigSchema, type StackConfig } from "./schema";
 
-function ruleProblems(raw: Record<string, unknown>, cfg: StackConfig): string[] {
-  return crossFieldIssues(cfg).flatMap((p) =>
+function ruleProblems(raw: Record<string, unknown>, cfg: StackConfig, today: Date): string[] {
+  return crossFieldIssues(cfg, today).flatMap((p) =>
     formatIssue(stackConfigSchema, raw, { code: "custom", path: p.path, message: p.message, input: undefined }, p.effective),
   );
 }
@@ -27,17 +27,18 @@ function without(raw: Record<string, unknown>, issues: readonly { path: Property
   return copy;
 }
 
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+/** `today` (the run's date by default) places the EKS version in its support calendar. */
+export function parseStackConfig(raw: Record<string, unknown>, today: Date = new Date()): StackConfig {
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.flatMap((issue) => formatIssue(stackConfigSchema, raw, issue));
     // A schema error must not hide the rules' findings: check the rules on the rest of the
     // config, each bad value replaced by its default, and report what they find about other keys.
     const rest = stackConfigSchema.safeParse(without(raw, result.error.issues as { path: PropertyKey[]; keys?: string[] }[]));
-    const more = rest.success ? ruleProblems(raw, rest.data).filter((p) => !problems.some((q) => q.split(":")[1] === p.split(":")[1])) : [];
+    const more = rest.success ? ruleProblems(raw, rest.data, today).filter((p) => !problems.some((q) => q.split(":")[1] === p.split(":")[1])) : [];
     throw new ConfigError([...problems, ...more]);
   }
-  const problems = ruleProblems(raw, result.data);
+  const problems = ruleProblems(raw, result.data, today);
   if (problems.length) throw new ConfigError(problems);
   return result.data;
 }

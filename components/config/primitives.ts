@@ -115,13 +115,36 @@ export class SecretValue {
   }
 }
 
+/**
+ * A secret URL whose TCP port is known without revealing the URL: the port is not secret, it
+ * goes into the NetworkPolicy that lets the caller reach it.
+ */
+export class SecretUrl extends SecretValue {
+  readonly port: number;
+  constructor(value: string) {
+    super(value);
+    const url = new URL(value);
+    this.port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  }
+}
+
+const parsesAsHttpUrl = (text: string) => {
+  if (!/^https?:\/\/[^\s/]+/.test(text)) return false;
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** An http(s) URL that is secret (webhook URLs carry tokens). */
 export const secretUrl = (description: string) =>
   z
     .string()
     .describe(`${description} Secret: set it with \`pulumi config set --secret --path\`.`)
-    .refine((text) => /^https?:\/\/[^\s/]+/.test(text), { message: "is not an http(s) URL" })
-    .transform((text) => new SecretValue(text));
+    .refine(parsesAsHttpUrl, { message: "is not an http(s) URL" })
+    .transform((text) => new SecretUrl(text));
 
 /** Secret text (a kubeconfig): never printed, passed on only as a Pulumi secret. */
 export const secretText = (description: string) =>

@@ -107,7 +107,7 @@ function thresholdOrder(cfg: StackConfig): RuleIssue[] {
     }));
 }
 
-function targetFit(cfg: StackConfig): RuleIssue[] {
+function targetFit(cfg: StackConfig, today: Date): RuleIssue[] {
   const issues: RuleIssue[] = [];
   if (cfg.target === "docker") {
     if (cfg.loadBalancer.replicas !== 1) {
@@ -119,18 +119,19 @@ function targetFit(cfg: StackConfig): RuleIssue[] {
     }
     for (const part of PARTS) issues.push(...dockerWholeMiB(part, cfg[part].resources));
   } else {
-    issues.push(...kubernetesIssues(cfg));
+    issues.push(...kubernetesIssues(cfg, today));
   }
   return issues;
 }
 
-export function crossFieldIssues(cfg: StackConfig): RuleIssue[] {
+/** `today` decides where the EKS version stands in its support calendar. */
+export function crossFieldIssues(cfg: StackConfig, today: Date): RuleIssue[] {
   return [
     ...PARTS.flatMap((part) => requestsWithinLimits(part, cfg[part].resources)),
     ...neo4jMemory(cfg),
     ...editionMatchesImage(cfg),
     ...thresholdOrder(cfg),
-    ...targetFit(cfg),
+    ...targetFit(cfg, today),
     ...hubIssues(cfg),
     ...crossKeyIssues(cfg),
   ];

@@ -5,6 +5,7 @@
  * rules.ts; error wording in errors.ts.
  */
 import { z } from "zod";
+import { DEFAULT_EKS_VERSION } from "../cluster/eksVersions";
 import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../cluster/gpuInstances";
 import { HUB_MODEL_ROLES, UPSTREAM_HUB_SOURCE, hubModelEnv, type HubModelRole } from "../contracts/hub";
 import { bytes, cron, duration, image, millicores, percent, port, secretText, secretUrl } from "./primitives";
@@ -153,7 +154,10 @@ export const loadBalancerSchema = z
       "nginx:1.27.3-alpine",
     ),
     replicas: z.number().int().min(1).max(20).describe("nginx replicas (Docker: exactly 1, it owns the host port).").default(1),
-    port: port("Port clients connect to (Docker: on the host; Kubernetes: the Service port).", 3000),
+    port: port(
+      "Docker target: host port clients connect to. On Kubernetes clients connect to nginx's own port 8080: every Service port equals its container port, which the VPC CNI's NetworkPolicies need.",
+      3000,
+    ),
     serviceType: z
       .enum(["LoadBalancer", "NodePort", "ClusterIP"])
       .describe("Kubernetes: type of the Service clients reach nginx through (LoadBalancer: an AWS NLB).")
@@ -281,6 +285,12 @@ export const alertmanagerSchema = z
         watchdog: receiver("dead-man's switch (Watchdog)"),
       })
       .prefault({}),
+    pagingDisabled: z
+      .boolean()
+      .describe(
+        "Kubernetes target: deploy without a paging receiver on purpose, so critical alerts reach nobody; without it the stack refuses to deploy until alertmanager.receivers.paging.url is set.",
+      )
+      .default(false),
     groupWait: duration("Wait before the first notification of a new group.").default("30s"),
     groupInterval: duration("Wait before notifying about new alerts in a group.").default("5m"),
     repeatInterval: duration("Wait before repeating a notification.").default("4h"),
@@ -368,14 +378,51 @@ export const clusterSchema = z
       .optional(),
     version: z
       .string()
-      .regex(/^1\.\d{2}$/, "is not a Kubernetes minor version; use forms like 1.31")
-      .describe("Create mode: Kubernetes version of the EKS cluster (the objects are validated against 1.31's schema).")
-      .default("1.31"),
+      .regex(/^1\.\d{2}$/, "is not a Kubernetes minor version; use forms like 1.35")
+      .describe(
+        "Create mode: Kubernetes version of the EKS cluster; one of the EKS release calendar (components/cluster/eksVersions.ts), refused past its end of extended support, warned about past its end of standard support.",
+      )
+      .default(DEFAULT_EKS_VERSION),
+    endpointAccess: z
+      .enum(["public", "private"])
+      .describe(
+        "Create mode: public: the Kubernetes API is reachable from `cluster.apiAllowedCidrs` (and from inside the VPC); private: only from inside the VPC, where Pulumi and kubectl must then run.",
+      )
+      .default("public"),
     apiAllowedCidrs: z
       .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "is not an IPv4 CIDR; use forms like 203.0.113.0/24"))
       .min(1)
-      .describe("Create mode: networks allowed to reach the public Kubernetes API endpoint (where Pulumi runs).")
-      .default(["0.0.0.0/0"]),
+      .describe("Create mode, public endpoint: networks allowed to reach the Kubernetes API (where Pulumi, CI and operators run). Required: there is no open default.")
+      .optional(),
+    accessEntries: z
+      .array(
+        z.strictObject({
+          principalArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/\S+$/, "is not an IAM role or user ARN; use arn:aws:iam::<account>:role/<name>")
+            .describe("The IAM role or user given access.")
+            .optional(),
+          role: z
+            .string()
+            .regex(/^[\w+=,.@/-]+$/, "is not an IAM role name; use e.g. mcp-superserver-ci-preview")
+            .describe("Instead of principalArn: the name of an IAM role in the stack's account.")
+            .optional(),
+          access: z
+            .enum(["view", "edit", "admin", "cluster-admin"])
+            .describe(
+              "EKS access policy, cluster-wide: view (AmazonEKSViewPolicy), edit (AmazonEKSEditPolicy), admin (AmazonEKSAdminPolicy), cluster-admin (AmazonEKSClusterAdminPolicy).",
+            ),
+        }),
+      )
+      .describe("Create mode: EKS access entries, so that more than the cluster's creator can use kubectl (CI previews, operators running the restore commands).")
+      .default([]),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "is not an availability zone name; use forms like us-east-1a"))
+      .length(3)
+      .describe(
+        "Create mode, new VPC: the three AZs (names) of its subnets; the GPU node group uses the first. Unset: the region's first three available AZs whose IDs EKS supports.",
+      )
+      .optional(),
     vpc: z
       .strictObject({
         cidr: z
@@ -413,6 +460,11 @@ export const clusterSchema = z
           .enum(GPU_INSTANCE_TYPES)
           .describe("Instance type of the GPU node group; must hold Ollama's memory limit plus node overhead.")
           .default(DEFAULT_GPU_INSTANCE_TYPE),
+        fallbackInstanceTypes: z
+          .array(z.enum(GPU_INSTANCE_TYPES))
+          .max(4)
+          .describe("GPU types tried in order when `instanceType` has no capacity in the GPU group's AZ; each must hold Ollama like the first.")
+          .default([]),
         minSize: nodeCount("Fewest nodes", 1),
         desiredSize: nodeCount("Number of nodes (set on every update: no cluster autoscaler runs)", 1),
         maxSize: nodeCount("Most nodes", 2),

@@ -18,7 +18,7 @@ export interface WorkloadObjects {
 
 export const headlessServiceName = (w: Workload) => `${w.name}-headless`;
 
-export function selectorLabels(w: Workload): Record<string, string> {
+export function selectorLabels(w: Pick<Workload, "name" | "role">): Record<string, string> {
   const l = workloadLabels(w, w.name);
   return { "app.kubernetes.io/name": l["app.kubernetes.io/name"], "app.kubernetes.io/part-of": l["app.kubernetes.io/part-of"] };
 }
@@ -76,10 +76,12 @@ function controller(w: Workload, plan: WorkloadPlan, meta: K8sObject["metadata"]
 
 function services(w: Workload, plan: WorkloadPlan, meta: K8sObject["metadata"]): K8sObject[] {
   const selector = selectorLabels(w);
+  // A Service port always equals its container port, numeric on both sides: the VPC CNI's
+  // NetworkPolicies admit a ClusterIP only then (networkPolicy.ts). `publish` is Docker's host port.
   const ports = (names?: string[]) =>
     w.ports
       .filter((p) => !names || names.includes(p.name))
-      .map((p) => ({ name: p.name, port: p.publish ?? p.port, targetPort: p.name, protocol: "TCP" }));
+      .map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" }));
   const out: K8sObject[] = [];
   if (plan.service) {
     out.push({

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { formatBytes, formatMillicores } from "../config/quantity";
-import type { HealthCheck, Workload } from "../workloads/types";
+import type { HealthCheck, ProbeBudget, Workload } from "../workloads/types";
 import { GPU_NODE_LABEL, GPU_RESOURCE, POOL_LABEL, gpuToleration, type WorkloadPlan } from "./plan";
 import { POD_SECURITY, containerSecurityContext, podSecurityContext } from "./security";
 import type { Json } from "./types";
@@ -26,6 +26,16 @@ function probeHandler(p: HealthCheck["probe"]): Json {
  * then fail after `retries` misses, as the Docker health check does.
  */
 export function probes(hc: HealthCheck): Json {
+  const k = hc.kubernetes;
+  if (k) {
+    const probe = (b: ProbeBudget, handler: HealthCheck["probe"] = hc.probe) => ({
+      ...probeHandler(handler),
+      periodSeconds: b.periodSeconds,
+      timeoutSeconds: b.timeoutSeconds,
+      failureThreshold: b.failureThreshold,
+    });
+    return { startupProbe: probe(k.startup, k.startup.probe), readinessProbe: probe(k.readiness), livenessProbe: probe(k.liveness, k.liveness.probe) };
+  }
   const timing = { periodSeconds: hc.intervalSeconds, timeoutSeconds: hc.timeoutSeconds };
   const base = { ...probeHandler(hc.probe), ...timing };
   return {
@@ -142,7 +152,8 @@ export function podTemplate(w: Workload, plan: WorkloadPlan, labels: Record<stri
     : {};
   const gpu = plan.gpuNode ? { nodeSelector: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [POOL_LABEL]: "gpu" }, tolerations: [gpuToleration] } : {};
   const everyNode = plan.everyNode ? { tolerations: [{ operator: "Exists" }] } : {};
-  const grace = plan.drain ? { terminationGracePeriodSeconds: plan.drain.preStopSeconds + plan.drain.inFlightSeconds } : {};
+  const graceSeconds = w.stopGraceSeconds ?? (plan.drain ? plan.drain.preStopSeconds + plan.drain.inFlightSeconds : undefined);
+  const grace = graceSeconds !== undefined ? { terminationGracePeriodSeconds: graceSeconds } : {};
   return {
     metadata: { labels, annotations: { "mcp-superserver/config-digest": configDigest(w) } },
     spec: {

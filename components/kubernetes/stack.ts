@@ -65,35 +65,61 @@ export function hubUpstreams(cfg: StackConfig, hub: Workload): HubUpstreams {
   };
 }
 
+/** The workloads the allow-list connects (name and role are what their pods are selected by). */
+export type FlowWorkloads = Record<
+  "hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana" | "blackbox" | "pushgateway" | "nodeExporter",
+  Workload
+>;
+
+/** The backup and restore pods, labelled like a workload named `backup` (backupJob.ts). */
+const BACKUP_PODS = { name: SERVICE.backup, role: "backup" as const };
+
+/** A workload's container port by name: what a flow toward it opens. */
+export function containerPort(w: Workload, portName: string): number {
+  const port = w.ports.find((p) => p.name === portName);
+  if (!port) throw new Error(`workload ${w.name} has no port named ${portName}`);
+  return port.port;
+}
+
+/**
+ * The ports Alertmanager's webhooks go to: each configured receiver URL's port (443 for https, 80
+ * for http unless the URL names one). No receiver, no egress.
+ */
+export function receiverPorts(cfg: StackConfig): number[] {
+  const urls = (["paging", "chat", "watchdog"] as const).flatMap((r) => cfg.alertmanager.receivers[r].url ?? []);
+  return [...new Set(urls.map((u) => u.port))].sort((a, b) => a - b);
+}
+
 /** Every connection the namespace allows; the NetworkPolicies are derived from this list. */
-export function allowedFlows(cfg: StackConfig, nodeNamespace: string): Flow[] {
+export function allowedFlows(cfg: StackConfig, nodeNamespace: string, w: FlowWorkloads): Flow[] {
   const anywhere = { cidr: "0.0.0.0/0" };
-  const role = (r: Workload["role"]) => ({ role: r });
+  const pods = (workload: Pick<Workload, "name" | "role">) => ({ workload });
+  const to = (workload: Workload, portName: string) => ({ to: pods(workload), port: containerPort(workload, portName) });
   const flows: Flow[] = [
-    { from: anywhere, to: role("load-balancer"), port: PORT.nginxHttp, reason: "clients through the NLB" },
-    { from: role("load-balancer"), to: role("hub"), port: cfg.hub.port, reason: "nginx proxies to the hub pods" },
-    { from: role("hub"), to: role("neo4j"), port: PORT.neo4jBolt, reason: "the hub's graph memory" },
-    { from: role("hub"), to: role("ollama"), port: PORT.ollama, reason: "the hub's LLM calls" },
-    { from: role("prometheus"), to: role("hub"), port: cfg.hub.port, reason: "hub metrics" },
-    { from: role("prometheus"), to: role("load-balancer"), port: PORT.nginxExporter, reason: "nginx exporter" },
-    { from: role("prometheus"), to: role("blackbox-exporter"), port: PORT.blackbox, reason: "Neo4j and Ollama probes" },
-    { from: role("prometheus"), to: role("alertmanager"), port: 9093, reason: "alerts, and Alertmanager's metrics" },
-    { from: role("prometheus"), to: role("pushgateway"), port: PORT.pushgateway, reason: "the backup's last success" },
-    { from: role("prometheus"), to: { role: "node-exporter", namespace: nodeNamespace }, port: PORT.nodeExporter, reason: "disk space" },
-    { from: role("prometheus"), to: anywhere, port: 443, reason: "Kubernetes API: discovery and kubelet cAdvisor" },
-    { from: role("grafana"), to: role("prometheus"), port: PORT.prometheus, reason: "dashboard queries" },
-    { from: role("blackbox-exporter"), to: role("neo4j"), port: PORT.neo4jBolt, reason: "Bolt TCP probe" },
-    { from: role("blackbox-exporter"), to: role("ollama"), port: PORT.ollama, reason: "Ollama HTTP probe" },
-    { from: role("ollama"), to: anywhere, port: 443, reason: "model pulls from the Ollama registry" },
-    { from: role("alertmanager"), to: anywhere, port: 443, reason: "webhook receivers" },
-    { from: role("backup"), to: anywhere, port: 443, reason: "S3, STS (IRSA) and the Kubernetes API (scaling Neo4j)" },
-    { from: role("backup"), to: role("pushgateway"), port: PORT.pushgateway, reason: "the backup's last success" },
+    { from: anywhere, ...to(w.loadBalancer, "http"), reason: "clients through the NLB" },
+    { from: pods(w.loadBalancer), ...to(w.hub, "http"), reason: "nginx proxies to the hub pods" },
+    { from: pods(w.hub), ...to(w.neo4j, "bolt"), reason: "the hub's graph memory" },
+    { from: pods(w.hub), ...to(w.ollama, "http"), reason: "the hub's LLM calls" },
+    { from: pods(w.prometheus), ...to(w.hub, "http"), reason: "hub metrics" },
+    { from: pods(w.prometheus), to: pods(w.loadBalancer), port: PORT.nginxExporter, reason: "nginx exporter" },
+    { from: pods(w.prometheus), ...to(w.blackbox, "http"), reason: "Neo4j and Ollama probes" },
+    { from: pods(w.prometheus), ...to(w.alertmanager, "http"), reason: "alerts, and Alertmanager's metrics" },
+    { from: pods(w.prometheus), ...to(w.pushgateway, "http"), reason: "the backup's last success" },
+    { from: pods(w.prometheus), to: { workload: w.nodeExporter, namespace: nodeNamespace }, port: containerPort(w.nodeExporter, "http"), reason: "disk space" },
+    { from: pods(w.prometheus), to: anywhere, port: 443, reason: "Kubernetes API: discovery and kubelet cAdvisor" },
+    { from: pods(w.grafana), ...to(w.prometheus, "http"), reason: "dashboard queries" },
+    { from: pods(w.blackbox), ...to(w.neo4j, "bolt"), reason: "Bolt TCP probe" },
+    { from: pods(w.blackbox), ...to(w.ollama, "http"), reason: "Ollama HTTP probe" },
+    { from: pods(w.ollama), to: anywhere, port: 443, reason: "model pulls from the Ollama registry" },
+    ...receiverPorts(cfg).map((port) => ({ from: pods(w.alertmanager), to: anywhere, port, reason: "webhook receivers (the ports of their URLs)" })),
+    { from: pods(BACKUP_PODS), to: anywhere, port: 443, reason: "S3, STS (IRSA) and the Kubernetes API (scaling Neo4j)" },
+    { from: pods(BACKUP_PODS), ...to(w.pushgateway, "http"), reason: "the backup's last success" },
   ];
   if (cfg.neo4j.edition === "enterprise") {
-    flows.push({ from: role("backup"), to: role("neo4j"), port: PORT.neo4jBackup, reason: "Enterprise online backup" });
+    flows.push({ from: pods(BACKUP_PODS), ...to(w.neo4j, "backup"), reason: "Enterprise online backup" });
   }
   if (neo4jMetricsEnabled(cfg)) {
-    flows.push({ from: role("prometheus"), to: role("neo4j"), port: PORT.neo4jMetrics, reason: "Neo4j Enterprise metrics" });
+    flows.push({ from: pods(w.prometheus), ...to(w.neo4j, "metrics"), reason: "Neo4j Enterprise metrics" });
   }
   return flows;
 }
@@ -166,6 +192,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     },
   });
 
+  const flowWorkloads: FlowWorkloads = { hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, blackbox, pushgateway, nodeExporter };
   const lbAnnotations =
     cfg.loadBalancer.serviceType === "LoadBalancer"
       ? {
@@ -218,7 +245,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
       { workload: nodeExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", everyNode: true } },
     ],
     shared: [
-      ...networkPolicies(namespace, partOf, allowedFlows(cfg, nodeNamespace)),
+      ...networkPolicies(namespace, partOf, allowedFlows(cfg, nodeNamespace, flowWorkloads)),
       ...prometheusRbac(namespace, workloadLabels(prometheus, SERVICE.prometheus)),
     ],
     backup: backupObjects(cfg, {

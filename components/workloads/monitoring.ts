@@ -5,7 +5,7 @@ import { renderAlertmanagerConfig, type ReceiverName } from "../render/alertmana
 import { renderBlackboxConfig } from "../render/blackbox";
 import { renderPrometheusConfig, type PrometheusInput } from "../render/prometheus";
 import { httpCheck, resourceSpec } from "./common";
-import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
+import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
 
 export const PROMETHEUS_CONFIG_PATH = "/etc/prometheus/prometheus.yml";
 export const ALERT_RULES_PATH = "/etc/prometheus/rules/alert-rules.yml";
@@ -17,6 +17,20 @@ export interface MonitoringFiles {
   prometheus: Omit<PrometheusInput, "scrapeInterval" | "evaluationInterval" | "ruleFiles">;
   rules: Omit<AlertRulesInput, "thresholds" | "runbookUrl" | "hubContract">;
 }
+
+/**
+ * Kubernetes probes as the Prometheus Operator sets them (prometheus-operator, pkg/prometheus/promcfg.go,
+ * BuildProbes): readiness on /-/ready; liveness on /-/healthy, which answers during a WAL replay
+ * while /-/ready does not, so a long replay is not killed; startup on /-/ready for 60 x 15 s.
+ */
+export const PROMETHEUS_PROBES: KubernetesProbes = {
+  startup: { periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 60 },
+  readiness: { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },
+  liveness: { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 6, probe: { http: { path: "/-/healthy", port: 9090 } } },
+};
+
+/** The operator's DefaultTerminationGracePeriodSeconds (pkg/prometheus/common.go): time to write the head block. */
+export const PROMETHEUS_STOP_GRACE_SECONDS = 600;
 
 export function prometheusWorkload(cfg: StackConfig, files: MonitoringFiles): Workload {
   const p = cfg.prometheus;
@@ -42,7 +56,8 @@ export function prometheusWorkload(cfg: StackConfig, files: MonitoringFiles): Wo
     env: {},
     secretEnv: {},
     resources: resourceSpec(p.resources),
-    healthCheck: httpCheck(9090, "/-/ready", { startPeriodSeconds: 30 }),
+    healthCheck: httpCheck(9090, "/-/ready", { startPeriodSeconds: 30, kubernetes: PROMETHEUS_PROBES }),
+    stopGraceSeconds: PROMETHEUS_STOP_GRACE_SECONDS,
     volumes: [{ name: "prometheus-data", mountPath: "/prometheus", sizeBytes: p.storage }],
     files: [
       { name: "prometheus.yml", mountPath: PROMETHEUS_CONFIG_PATH, content: config },
@@ -50,9 +65,6 @@ export function prometheusWorkload(cfg: StackConfig, files: MonitoringFiles): Wo
     ],
     secretFiles: [],
     gpus: 0,
-    // On SIGTERM Prometheus writes its head block and closes the WAL; killed earlier, the next
-    // start replays the whole WAL (minutes on a full head) before it scrapes again.
-    stopGraceSeconds: 30,
   };
 }
 

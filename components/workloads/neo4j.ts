@@ -1,6 +1,6 @@
 import type { StackConfig } from "../config/schema";
 import { resourceSpec } from "./common";
-import { PORT, SERVICE, type Workload } from "./types";
+import { PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
 
 const KiB = 1024;
 
@@ -25,6 +25,24 @@ export function neo4jSettingEnv(setting: string): string {
 export function neo4jMetricsEnabled(cfg: StackConfig): boolean {
   return cfg.neo4j.edition === "enterprise";
 }
+
+/**
+ * Kubernetes probes with the official Neo4j chart's budgets (neo4j/helm-charts, neo4j/values.yaml,
+ * all on the Bolt port): startup 1000 x 5 s, time to recover or upgrade the store after an unclean
+ * stop or a restore; readiness 20 x 5 s and liveness 40 x 5 s, long enough that a JVM garbage
+ * collection pause is not mistaken for a failure.
+ */
+export const NEO4J_PROBES: KubernetesProbes = {
+  startup: { periodSeconds: 5, timeoutSeconds: 10, failureThreshold: 1000 },
+  readiness: { periodSeconds: 5, timeoutSeconds: 10, failureThreshold: 20 },
+  liveness: { periodSeconds: 5, timeoutSeconds: 10, failureThreshold: 40 },
+};
+
+/**
+ * The chart's terminationGracePeriodSeconds (neo4j/values.yaml, podSpec): Neo4j flushes its page
+ * cache and checkpoints on shutdown, and a store killed before that makes the next dump refuse it.
+ */
+export const NEO4J_STOP_GRACE_SECONDS = 3600;
 
 export function neo4jWorkload(cfg: StackConfig): Workload {
   const { neo4j } = cfg;
@@ -66,13 +84,12 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
       retries: 5,
       // Neo4j can take 30-90 s to start (runbook).
       startPeriodSeconds: 90,
+      kubernetes: NEO4J_PROBES,
     },
+    stopGraceSeconds: NEO4J_STOP_GRACE_SECONDS,
     volumes: [{ name: "neo4j-data", mountPath: "/data", sizeBytes: neo4j.storage }],
     files: [],
     secretFiles: [],
     gpus: 0,
-    // On SIGTERM Neo4j checkpoints every database before it exits; killed earlier, the next start
-    // replays the transaction log first (Neo4j operations manual, "Checkpointing and log pruning").
-    stopGraceSeconds: 120,
   };
 }

@@ -1,6 +1,6 @@
 import type { StackConfig } from "../config/schema";
 import { resourceSpec } from "./common";
-import { PORT, SERVICE, type Workload } from "./types";
+import { PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
 
 /** Outside root's home, so a non-root Ollama (Kubernetes) can own it too. */
 const MODELS_DIR = "/models";
@@ -22,6 +22,18 @@ export function ollamaStartScript(): string {
 export function ollamaModelsPresentCheck(models: string[]): string {
   return models.map((m) => `ollama show '${m}' >/dev/null`).join(" && ") || "ollama list >/dev/null";
 }
+
+/**
+ * Kubernetes: startup and liveness ask only whether the server answers (Ollama's `GET /` returns
+ * 200 "Ollama is running"), so a model download, however long, never restarts the pod; readiness
+ * waits for every configured model, so no call is routed to an Ollama still pulling.
+ */
+const serverAnswers = { http: { path: "/", port: PORT.ollama } };
+export const OLLAMA_PROBES: KubernetesProbes = {
+  startup: { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60, probe: serverAnswers },
+  readiness: { periodSeconds: 15, timeoutSeconds: 10, failureThreshold: 3 },
+  liveness: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6, probe: serverAnswers },
+};
 
 export function ollamaWorkload(cfg: StackConfig): Workload {
   const { ollama } = cfg;
@@ -50,6 +62,7 @@ export function ollamaWorkload(cfg: StackConfig): Workload {
       retries: 3,
       // The first start downloads models: gigabytes.
       startPeriodSeconds: 600,
+      kubernetes: OLLAMA_PROBES,
     },
     volumes: [{ name: "ollama-models", mountPath: MODELS_DIR, sizeBytes: ollama.storage }],
     files: [],

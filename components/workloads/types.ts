@@ -52,6 +52,25 @@ export interface HealthCheck {
   retries: number;
   /** Grace before failures count: Neo4j takes 30-90 s to start (runbook). */
   startPeriodSeconds: number;
+  /**
+   * Kubernetes probes, when one check and one budget cannot serve startup, readiness and
+   * liveness alike (stateful services: a long recovery, a liveness that must not depend on data).
+   * Unset, all three are derived from the fields above.
+   */
+  kubernetes?: KubernetesProbes;
+}
+
+export interface ProbeBudget {
+  periodSeconds: number;
+  timeoutSeconds: number;
+  failureThreshold: number;
+}
+
+export interface KubernetesProbes {
+  /** Startup and liveness may check something cheaper than readiness (`probe` above). */
+  startup: ProbeBudget & { probe?: HealthCheck["probe"] };
+  readiness: ProbeBudget;
+  liveness: ProbeBudget & { probe?: HealthCheck["probe"] };
 }
 
 export interface VolumeSpec {

@@ -43,6 +43,8 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
   "g5.2xlarge": t(32, 58, 1),
   "g5.4xlarge": t(64, 234, 1),
   "g5.12xlarge": t(192, 737, 4),
+  "g6.4xlarge": t(64, 234, 1),
+  "g6e.2xlarge": t(64, 58, 1),
   "p3.2xlarge": t(61, 58, 1),
 };
 

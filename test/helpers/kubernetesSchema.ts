@@ -1,8 +1,21 @@
 /**
- * Validates a Kubernetes object against the API's OpenAPI schema with kubernetes-models (the
- * models are generated from Kubernetes 1.31's schema, the cluster's version).
+ * Validates a Kubernetes object against the API's OpenAPI schema with kubernetes-models. The
+ * pinned 4.5.1 is generated from Kubernetes v1.33.0's schema (its CHANGELOG, 4.5.0: "Update schema
+ * version to v1.33.0"; 5.x moves to v1.36.0 and needs Node 22). It checks the types and required
+ * fields of the fields it knows and lets unknown fields through, so a schema no newer than the
+ * cluster's version never passes a field the cluster would read differently.
  */
 import * as models from "kubernetes-models";
+
+/** The Kubernetes minor version the models were generated from. */
+export const SCHEMA_VERSION = "1.33";
+
+const minor = (v: string) => Number(v.split(".")[1]);
+
+/** The schema may validate for a cluster version when it is not newer than that version. */
+export function schemaFitsCluster(clusterVersion: string): boolean {
+  return minor(SCHEMA_VERSION) <= minor(clusterVersion);
+}
 
 type Model = { new (data: unknown): { validate(): void } };
 

@@ -41,3 +41,14 @@ export function byName(objects: any[], name: string): any {
   if (!found) throw new Error(`no object named ${name}`);
   return found;
 }
+
+/** The labels the pod templates of one role (app.kubernetes.io/component) give its pods. */
+export function podLabels(run: MockRun, role: string): Record<string, string> {
+  const templates = [
+    ...["Deployment", "StatefulSet", "DaemonSet"].flatMap((kind) => k8sObjects(run, kind).map((o) => o.spec.template)),
+    ...k8sObjects(run, "CronJob").map((o) => o.spec.jobTemplate.spec.template),
+  ];
+  const labels = templates.map((t) => t.metadata.labels).find((l) => l["app.kubernetes.io/component"] === role);
+  if (!labels) throw new Error(`no pods of role ${role}`);
+  return labels;
+}

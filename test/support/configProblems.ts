@@ -1,10 +1,10 @@
 import { ConfigError } from "../../components/config/errors";
 import { parseStackConfig } from "../../components/config/parse";
 
-/** The messages a raw config is refused with; empty when it is accepted. */
-export function configProblems(raw: Record<string, unknown>): string[] {
+/** The messages a raw config is refused with on `today`; empty when it is accepted. */
+export function configProblems(raw: Record<string, unknown>, today?: Date): string[] {
   try {
-    parseStackConfig(raw);
+    parseStackConfig(raw, today);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
