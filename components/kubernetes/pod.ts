@@ -152,7 +152,9 @@ export function podTemplate(w: Workload, plan: WorkloadPlan, labels: Record<stri
     : {};
   const gpu = plan.gpuNode ? { nodeSelector: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [POOL_LABEL]: "gpu" }, tolerations: [gpuToleration] } : {};
   const everyNode = plan.everyNode ? { tolerations: [{ operator: "Exists" }] } : {};
-  const graceSeconds = w.stopGraceSeconds ?? (plan.drain ? plan.drain.preStopSeconds + plan.drain.inFlightSeconds : undefined);
+  // The preStop pause runs inside the grace period: a drained workload needs both.
+  const drainSeconds = plan.drain ? plan.drain.preStopSeconds + Math.max(plan.drain.inFlightSeconds, w.stopGraceSeconds ?? 0) : undefined;
+  const graceSeconds = drainSeconds ?? w.stopGraceSeconds;
   const grace = graceSeconds !== undefined ? { terminationGracePeriodSeconds: graceSeconds } : {};
   return {
     metadata: { labels, annotations: { "mcp-superserver/config-digest": configDigest(w) } },
