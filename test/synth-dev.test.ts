@@ -41,6 +41,7 @@ describe("synth --stack dev", () => {
         "blackbox.yml",
         "crontab",
         "mcp-backup",
+        "mcp-backup-scheduler",
         "mcp-superserver-dashboards.yml",
         "mcp-superserver-datasources.yml",
         "mcp-superserver-overview.json",
@@ -63,7 +64,7 @@ describe("synth --stack dev", () => {
   });
 
   it("alertmanager.yml passes amtool, blackbox.yml blackbox_exporter, the backup script sh -n", () => {
-    for (const r of [amtoolCheckConfig(read("alertmanager.yml")), blackboxCheckConfig(read("blackbox.yml")), shellSyntax(read("mcp-backup"))]) {
+    for (const r of [amtoolCheckConfig(read("alertmanager.yml")), blackboxCheckConfig(read("blackbox.yml")), shellSyntax(read("mcp-backup")), shellSyntax(read("mcp-backup-scheduler"))]) {
       expect(r.status, r.output).toBe(0);
     }
   });

@@ -55,6 +55,8 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     workVolume: dockerVolumeName(BACKUP_WORK_VOLUME),
     network,
     bucket,
+    lockContainer: dockerContainerName("neo4j-maintenance-lock"),
+    adminContainer: dockerContainerName("neo4j-admin"),
   });
 
   const grafana = stackGrafanaWorkload(cfg, { containerLabel: "name", containerSelector: `name=~"${DOCKER_PREFIX}.+"` });

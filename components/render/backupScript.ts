@@ -1,10 +1,18 @@
 /**
  * The nightly Neo4j backup on the Docker target. Neo4j Community has no online backup, so a
- * consistent copy means: stop Neo4j, `neo4j-admin database dump`, start Neo4j again (always,
- * even when the dump fails), then upload with a SHA-256 checksum and record the success for
- * the BackupMissing alert. Downtime is the dump's duration plus Neo4j's start (30-90 s).
+ * consistent copy means: take the maintenance lock, stop Neo4j, `neo4j-admin database dump`
+ * into a directory created first, start Neo4j again, then upload with a SHA-256 checksum and
+ * record the success for the BackupMissing alert.
+ *
+ * Neo4j is started again on every exit the shell can see: EXIT, and TERM, INT and HUP, which
+ * interrupt the `wait` on the dump at once (the dump runs in the background for that reason),
+ * remove the dump container (it holds the store lock) and then start Neo4j. SIGKILL cannot be
+ * caught: for that case the script publishes, before it stops Neo4j, the end of its planned stop
+ * window; Neo4jDown is silent until then and pages after it (see maintenanceWindowRules.ts).
  */
-import { CHECKSUM_LINES, LOG_FUNCTION, PRINT_SUCCESS_METRIC, shellVars, uploadCommand } from "./backupShell";
+import { DOCKER_API_FUNCTIONS } from "./backupDockerApi";
+import { STOP_WINDOW_METRIC } from "./backupMetrics";
+import { LOG_FUNCTION, PRINT_SUCCESS_METRIC, pruneFunction, shellQuote, shellVars, uploadWithChecksum } from "./backupShell";
 
 export interface DockerBackupInput {
   neo4jContainer: string;
@@ -23,13 +31,28 @@ export interface DockerBackupInput {
   jvmHeap: string;
   /** Directory read by node_exporter's textfile collector. */
   metricsDir: string;
+  /** Container whose existence is the backup/restore lock. */
+  lockContainer: string;
+  /** Name of the one-off neo4j-admin container. */
+  adminContainer: string;
+  /** Seconds Docker waits for Neo4j's clean shutdown before SIGKILL. */
+  neo4jStopSeconds: number;
+  /** Longest planned Neo4j stop; Neo4jDown pages once it is over. */
+  stopWindowSeconds: number;
+  /** The newest backups that are never pruned, and the age beyond which older ones are. */
+  keepLast: number;
+  retentionDays: number;
+  /** Where the running backup writes its pid, for the scheduler's stop handler. */
+  pidFile: string;
 }
 
-export function renderDockerBackupScript(i: DockerBackupInput): string {
-  const vars: Record<string, string> = {
+/** Variables of the Docker scripts (backup and restore): the Docker calls and the shared shell read them. */
+export function dockerScriptVars(i: Omit<DockerBackupInput, "stopWindowSeconds" | "keepLast" | "retentionDays" | "pidFile">): string {
+  return shellVars({
     NEO4J_CONTAINER: i.neo4jContainer,
     NEO4J_IMAGE: i.neo4jImage,
     NEO4J_DATA_VOLUME: i.neo4jDataVolume,
+    NEO4J_STOP_SECONDS: String(i.neo4jStopSeconds),
     WORK_VOLUME: i.workVolume,
     WORK_DIR: i.workDir,
     NETWORK: i.network,
@@ -37,48 +60,136 @@ export function renderDockerBackupScript(i: DockerBackupInput): string {
     S3_ENDPOINT: i.endpoint,
     BUCKET: i.bucket,
     PREFIX: i.prefix,
-    DUMP_HEAP: i.jvmHeap,
+    ADMIN_HEAP: i.jvmHeap,
     METRICS_DIR: i.metricsDir,
-  };
+    LOCK_CONTAINER: i.lockContainer,
+    ADMIN_CONTAINER: i.adminContainer,
+  });
+}
+
+/** The stop-window gauge, written atomically for the textfile collector: $1 is its end (0: Neo4j is not stopped). */
+export const WRITE_STOP_WINDOW = `write_window() {
+  printf '# HELP ${STOP_WINDOW_METRIC} Unix time until which the backup may keep Neo4j stopped; 0 when it is not stopped.\\n# TYPE ${STOP_WINDOW_METRIC} gauge\\n${STOP_WINDOW_METRIC} %s\\n' "$1" > "$METRICS_DIR/.mcp_backup_window.prom.$$"
+  mv "$METRICS_DIR/.mcp_backup_window.prom.$$" "$METRICS_DIR/mcp_backup_window.prom"
+}`;
+
+export function renderDockerBackupScript(i: DockerBackupInput): string {
   return `#!/bin/sh
 # Rendered by mcp-superserver-infra; do not edit by hand.
-# Consistent Neo4j Community backup: stop, dump, start, upload with a checksum.
+# Consistent Neo4j Community backup: lock, stop, dump, start, upload with a checksum, prune.
 set -eu
-${shellVars(vars)}
+${dockerScriptVars(i)}
+STOP_WINDOW_SECONDS=${i.stopWindowSeconds}
+KEEP_LAST=${i.keepLast}
+RETENTION_DAYS=${i.retentionDays}
+PID_FILE=${shellQuote(i.pidFile)}
 
 ${LOG_FUNCTION}
+${DOCKER_API_FUNCTIONS}
+${WRITE_STOP_WINDOW}
+${pruneFunction("aws_run")}
+
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 key="\${PREFIX}\${stamp}/neo4j.dump"
 dump_dir="\${WORK_DIR}/\${stamp}"
+locked=0; neo4j_stopped=0; dump_pid=""
 
-restart_neo4j() { docker start "$NEO4J_CONTAINER" >/dev/null && log "started $NEO4J_CONTAINER"; }
+# Runs on every exit: a dump cut short is removed first (it holds the store lock), then Neo4j starts.
+cleanup() {
+  status=$?
+  trap - EXIT TERM INT HUP
+  if [ -n "$dump_pid" ]; then kill "$dump_pid" 2>/dev/null || true; admin_remove; fi
+  if [ "$neo4j_stopped" = 1 ]; then
+    if neo4j_start; then log "started $NEO4J_CONTAINER"; write_window 0; else log "could not start $NEO4J_CONTAINER; Neo4jDown pages after the stop window"; fi
+  fi
+  rm -rf "$dump_dir" "$dump_dir.log"
+  if [ "$locked" = 1 ]; then lock_release || log "could not release the lock $LOCK_CONTAINER"; rm -f "$PID_FILE"; fi
+  exit "$status"
+}
+on_signal() { log "received SIG$1 while neo4j_stopped=$neo4j_stopped; cleaning up"; exit "$2"; }
+trap cleanup EXIT
+trap 'on_signal TERM 143' TERM
+trap 'on_signal INT 130' INT
+trap 'on_signal HUP 129' HUP
 
-log "stopping $NEO4J_CONTAINER for a consistent dump"
+if ! lock_take backup; then
+  log "another backup or a restore holds the lock $LOCK_CONTAINER; nothing is stopped"
+  exit 1
+fi
+locked=1
+# The scheduler's PID 1 signals this pid when the container is stopped.
+echo $$ > "$PID_FILE"
+# neo4j-admin refuses a --to-path that is not an existing directory.
+mkdir -p "$dump_dir"
+
+log "stopping $NEO4J_CONTAINER for a consistent dump (window \${STOP_WINDOW_SECONDS}s)"
+write_window "$(( $(date +%s) + STOP_WINDOW_SECONDS ))"
 stopped_at=$(date +%s)
-docker stop --time 60 "$NEO4J_CONTAINER" >/dev/null
-# Neo4j comes back even if the dump fails.
-trap restart_neo4j EXIT
-docker run --rm --user 0:0 --entrypoint neo4j-admin --env "HEAP_SIZE=$DUMP_HEAP" \\
-  --volume "$NEO4J_DATA_VOLUME:/data" --volume "$WORK_VOLUME:$WORK_DIR" \\
-  "$NEO4J_IMAGE" database dump neo4j --to-path="$dump_dir"
-trap - EXIT
-restart_neo4j
-log "neo4j was stopped for $(( $(date +%s) - stopped_at ))s"
+neo4j_stopped=1
+neo4j_stop
+admin_run database dump neo4j --to-path="$dump_dir" > "$dump_dir.log" 2>&1 &
+dump_pid=$!
+dump_status=0
+wait "$dump_pid" || dump_status=$?
+dump_pid=""
+cat "$dump_dir.log"
+# neo4j-admin's refusal of a store with an active logical log (see the stand-in's sources).
+needs_recovery=0; grep -q "Active logical log detected" "$dump_dir.log" && needs_recovery=1
+rm -f "$dump_dir.log"
+neo4j_start
+neo4j_stopped=0
+write_window 0
+log "started $NEO4J_CONTAINER; it was stopped for $(( $(date +%s) - stopped_at ))s"
+if [ "$dump_status" != 0 ]; then
+  if [ "$needs_recovery" = 1 ]; then
+    log "the store needs recovery (Neo4j did not shut down cleanly within \${NEO4J_STOP_SECONDS}s); Neo4j recovers on this start, the next run dumps"
+  fi
+  log "dump failed (exit $dump_status); nothing is uploaded"
+  exit 1
+fi
 
 file="$dump_dir/neo4j.dump"
-${CHECKSUM_LINES}
-endpoint_args=""
-if [ -n "$S3_ENDPOINT" ]; then endpoint_args="--endpoint-url $S3_ENDPOINT"; fi
-# shellcheck disable=SC2086 # endpoint_args is empty or two words
-${uploadCommand(`docker run --rm --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR:ro" \\
-  --env AWS_ACCESS_KEY_ID --env AWS_SECRET_ACCESS_KEY --env AWS_DEFAULT_REGION \\
-  "$TOOLS_IMAGE" $endpoint_args`)}
-rm -rf "$dump_dir"
+${uploadWithChecksum("aws_run")}
 
 # Last success for the BackupMissing alert, written atomically for the textfile collector.
 tmp="$METRICS_DIR/.mcp_backup.prom.$$"
 ${PRINT_SUCCESS_METRIC} > "$tmp"
 mv "$tmp" "$METRICS_DIR/mcp_backup.prom"
+prune_backups
 log "done"
+`;
+}
+
+export interface SchedulerEntrypointInput {
+  crontabDir: string;
+  /** The pid file of the running backup or restore (the lock holder). */
+  pidFile: string;
+}
+
+/**
+ * PID 1 of the Docker backup scheduler. busybox crond as PID 1 dies on SIGTERM, and when PID 1
+ * exits the kernel SIGKILLs every process of the container: a `docker stop` of the scheduler
+ * during a backup would kill it before its trap starts Neo4j. This shell runs crond as its child,
+ * passes the stop on to the running backup or restore and waits until it has cleaned up.
+ */
+export function renderSchedulerEntrypoint(i: SchedulerEntrypointInput): string {
+  return `#!/bin/sh
+# Rendered by mcp-superserver-infra; do not edit by hand.
+${shellVars({ CRONTAB_DIR: i.crontabDir, PID_FILE: i.pidFile })}
+crond -f -l 6 -c "$CRONTAB_DIR" &
+crond_pid=$!
+on_stop() {
+  trap - TERM INT HUP
+  kill -TERM "$crond_pid" 2>/dev/null
+  if [ -f "$PID_FILE" ]; then
+    job=$(cat "$PID_FILE")
+    kill -TERM "$job" 2>/dev/null
+    # Once crond is gone the job is this shell's child: a zombie (state Z) has finished.
+    while kill -0 "$job" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$job/stat" 2>/dev/null; do sleep 1; done
+  fi
+  exit 0
+}
+trap on_stop TERM INT HUP
+wait "$crond_pid"
 `;
 }

@@ -102,6 +102,8 @@ export interface Workload {
   secretFiles: SecretFileSpec[];
   gpus: number;
   host?: HostAccess;
+  /** Seconds between SIGTERM and SIGKILL on stop, replace and destroy. */
+  stopGraceSeconds?: number;
 }
 
 /** Names of the services, shared by every description so wiring cannot drift. */

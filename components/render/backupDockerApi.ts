@@ -1,0 +1,39 @@
+/**
+ * Every Docker Engine call the Docker backup and restore scripts make, in one place: the
+ * scheduler drives the Docker socket, so this list is exactly what a narrower proxy in front of
+ * the socket has to allow (container stop/start of Neo4j, create/delete of the lock and of the
+ * one-off dump, load and AWS CLI containers, wait and attach through `docker run`).
+ *
+ * `docker run` is create + start + attach + wait (+ delete with --rm); `docker rm --force` is
+ * DELETE /containers/{id}?force=1 (kill, then remove); `docker create --name` fails with 409
+ * Conflict when the name is taken, which makes the lock container an atomic lock.
+ * Source: Docker Engine API v1.47 reference (ContainerCreate 409 "conflict", ContainerStop `t`).
+ */
+
+export const DOCKER_API_FUNCTIONS = `# --- Docker Engine calls (the only ones this script makes) ---
+# POST /containers/{neo4j}/stop?t=N: SIGTERM, then SIGKILL after N s (an unclean stop).
+neo4j_stop() { docker stop --time "$NEO4J_STOP_SECONDS" "$NEO4J_CONTAINER" >/dev/null; }
+# POST /containers/{neo4j}/start
+neo4j_start() { docker start "$NEO4J_CONTAINER" >/dev/null; }
+# POST /containers/create name=LOCK (409 when held): the backup/restore lock. $1 names the holder.
+lock_take() {
+  docker create --name "$LOCK_CONTAINER" --label "mcp-superserver.lock-holder=$1" \\
+    --label "mcp-superserver.lock-since=$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$NEO4J_IMAGE" >/dev/null
+}
+# DELETE /containers/{lock}
+lock_release() { docker rm --force "$LOCK_CONTAINER" >/dev/null; }
+# docker run --rm of neo4j-admin on the Neo4j data volume and the work volume.
+admin_run() {
+  docker run --rm --name "$ADMIN_CONTAINER" --user 0:0 --entrypoint neo4j-admin --env "HEAP_SIZE=$ADMIN_HEAP" \\
+    --volume "$NEO4J_DATA_VOLUME:/data" --volume "$WORK_VOLUME:$WORK_DIR" "$NEO4J_IMAGE" "$@"
+}
+# DELETE /containers/{admin}?force=1: a dump or load cut short must release the store first.
+admin_remove() { docker rm --force "$ADMIN_CONTAINER" >/dev/null 2>&1 || true; }
+# docker run --rm of the AWS CLI on the stack network (MinIO), the work volume mounted.
+aws_run() {
+  set -- --endpoint-url "$S3_ENDPOINT" "$@"
+  [ -n "$S3_ENDPOINT" ] || shift 2
+  docker run --rm --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR" \\
+    --env AWS_ACCESS_KEY_ID --env AWS_SECRET_ACCESS_KEY --env AWS_DEFAULT_REGION "$TOOLS_IMAGE" "$@"
+}
+# --- end of Docker Engine calls ---`;
