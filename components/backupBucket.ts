@@ -8,7 +8,6 @@ import type { Workload } from "./workloads/types";
 export interface BackupBucketArgs {
   platform: DockerPlatform;
   bucket: string;
-  retentionDays: number;
   objectStore: Workload;
   /** The nightly job that writes into the bucket. */
   job: Workload;
@@ -43,7 +42,7 @@ export class BackupBucket extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: store.containers },
     );
-    const { bucket } = versionedBucket(name, { bucket: args.bucket, retentionDays: args.retentionDays, forceDestroy: true }, { parent: this, provider });
+    const { bucket } = versionedBucket(name, { bucket: args.bucket, forceDestroy: true, retainOnDelete: false }, { parent: this, provider });
     args.platform.deploy(`${name}-job`, args.job, { parent: this, dependsOn: [bucket, ...(args.dependsOn ?? [])] });
     this.bucketName = bucket.bucket;
     this.registerOutputs({ bucketName: this.bucketName });

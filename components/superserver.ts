@@ -116,7 +116,6 @@ export class McpSuperserver extends pulumi.ComponentResource {
       {
         platform,
         bucket: d.bucket,
-        retentionDays: cfg.backup.retentionDays,
         objectStore: d.objectStore,
         job: d.backup,
         endpoint: `http://${host}:${cfg.backup.objectStorePort}`,
@@ -151,7 +150,6 @@ export class McpSuperserver extends pulumi.ComponentResource {
       {
         bucket: k.bucket,
         prefix: cfg.backup.prefix,
-        retentionDays: cfg.backup.retentionDays,
         namespace: k.namespace,
         serviceAccount: k.backupServiceAccount,
         objects: k.backup,

@@ -233,8 +233,14 @@ describe("backups", () => {
       expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } }, Resource: [`arn:aws:s3:::${bucket.bucket}`, `arn:aws:s3:::${bucket.bucket}/*`] }),
     );
     const rule = aws("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].rules[0];
-    expect(rule.expiration.days).toBe(30);
-    expect(rule.noncurrentVersionExpiration.noncurrentDays).toBe(30);
+    // No age rule on current objects: the pruner keeps the newest keepLast whatever happens to the schedule.
+    expect(rule.expiration).toEqual({ expiredObjectDeleteMarker: true });
+    expect(rule.noncurrentVersionExpiration.noncurrentDays).toBe(7);
+    expect(rule.abortIncompleteMultipartUpload.daysAfterInitiation).toBe(1);
+    // `pulumi destroy` leaves the bucket and what protects it (versioning, encryption, public-access block, lifecycle).
+    const s3 = run.resources.filter((r) => r.type.startsWith("aws:s3/"));
+    expect(s3.filter((r) => !r.options.retainOnDelete).map((r) => r.type)).toEqual([]);
+    expect(s3).toHaveLength(7);
   });
 
   it("lets only the backup service account assume a role limited to the backup prefix", () => {
@@ -246,10 +252,12 @@ describe("backups", () => {
     const statements = JSON.parse(aws("aws:iam/rolePolicy:RolePolicy")[0].policy).Statement;
     for (const s of statements) {
       expect(s.Effect).toBe("Allow");
-      expect([s.Action].flat().every((a: string) => /^s3:(PutObject|GetObject|GetObjectAttributes|ListBucket)$/.test(a))).toBe(true);
+      expect([s.Action].flat().every((a: string) => /^s3:(PutObject|GetObject|GetObjectAttributes|AbortMultipartUpload|ListMultipartUploadParts|DeleteObject|ListBucket)$/.test(a))).toBe(true);
       expect(s.Resource === `arn:aws:s3:::${bucket.bucket}` || s.Resource === `arn:aws:s3:::${bucket.bucket}/neo4j/*`).toBe(true);
     }
     expect(statements.find((s: any) => s.Action === "s3:ListBucket").Condition.StringLike["s3:prefix"]).toEqual(["neo4j/*"]);
+    expect(statements.find((s: any) => s.Sid === "BackupObjects").Action).toEqual(expect.arrayContaining(["s3:AbortMultipartUpload", "s3:DeleteObject"]));
+    expect(statements.flatMap((s: any) => [s.Action].flat())).not.toContain("s3:DeleteObjectVersion");
     const sa = byName(k8sObjects(run, "ServiceAccount"), "neo4j-backup");
     expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/:role\/mcp-backup-role$/);
   });
