@@ -11,7 +11,7 @@ import * as path from "node:path";
 
 /** The stand-ins, one shell script each; each file's header gives the real tool's behaviour it copies and its source. */
 const STAND_IN_DIR = path.join(__dirname, "standins");
-const STAND_INS = ["neo4j-admin", "docker", "aws", "crond"];
+const STAND_INS = ["neo4j-admin", "docker", "aws", "crond", "curl", "neo4j", "cypher-shell"];
 
 export interface StandInSandbox {
   root: string;
@@ -49,6 +49,7 @@ export function standInSandbox(root: string, neo4jContainer: string, nodes: numb
     calls,
     env: {
       S3_STANDIN: s3,
+      K8S_STANDIN: path.join(root, "k8s"),
       PATH: `${bin}:${process.env.PATH}`,
       STANDIN_CALLS: calls,
       NEO4J_STANDIN_STORE: store,
