@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { renderDockerBackupScript, renderSchedulerEntrypoint } from "../components/render/backupScript";
+import { renderDockerBackupScript, renderDockerRestoreScript, renderDockerVerifyScript, renderSchedulerEntrypoint } from "../components/render/backupScript";
 import { standInSandbox, type StandInSandbox } from "./support/backupStandIns";
 
 const NEO4J = "mcp-neo4j";
@@ -23,7 +23,7 @@ beforeEach(() => {
   mkdirSync(path.join(dir, "work"));
   mkdirSync(path.join(dir, "metrics"));
   mkdirSync(path.join(sb.s3, BUCKET));
-  writeFileSync(path.join(dir, "backup.sh"), renderDockerBackupScript({
+  const input = {
     neo4jContainer: NEO4J,
     neo4jImage: "neo4j:5.26.0-community",
     neo4jDataVolume: "mcp-neo4j-data",
@@ -43,7 +43,10 @@ beforeEach(() => {
     keepLast: 7,
     retentionDays: 30,
     pidFile: path.join(dir, "backup.pid"),
-  }));
+  };
+  writeFileSync(path.join(dir, "backup.sh"), renderDockerBackupScript(input));
+  writeFileSync(path.join(dir, "restore.sh"), renderDockerRestoreScript(input));
+  writeFileSync(path.join(dir, "verify.sh"), renderDockerVerifyScript(input, { container: "mcp-neo4j-verify", volume: "mcp-neo4j-verify-data" }));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -63,7 +66,7 @@ function runBackup(extra: NodeJS.ProcessEnv = {}) {
 
 const step = (call: string) =>
   /^docker (stop|start|create|rm) /.exec(call)?.[1] ??
-  (call.includes("database dump") && call.startsWith("docker") ? "dump" : call.startsWith("docker run") && call.includes(" s3 cp ") ? "upload" : undefined);
+  (call.includes("database dump") && call.startsWith("docker") ? "dump" : call.startsWith("docker run") && call.includes(" s3 cp s3://") ? "download" : call.startsWith("docker run") && call.includes(" s3 cp ") ? "upload" : undefined);
 
 describe("Docker backup script", () => {
   it("locks, stops Neo4j, dumps into a directory it creates, starts Neo4j, uploads with a SHA-256 checksum, unlocks", () => {
@@ -126,7 +129,8 @@ describe("Docker backup script", () => {
   });
 
   it("keeps the newest keepLast backups whatever their age and prunes older ones past the retention", () => {
-    const old = (daysAgo: number) => new Date(Date.now() - daysAgo * 86400_000).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    const now = Date.now();
+    const old = (daysAgo: number) => new Date(now - daysAgo * 86400_000).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
     const ages = [40, 41, 42, 43, 44, 45, 46, 47, 48, 49];
     for (const d of ages) {
       mkdirSync(path.join(sb.s3, BUCKET, "neo4j", old(d)), { recursive: true });
@@ -206,5 +210,83 @@ describe("Docker backup script under signals", () => {
     expect(await exited).toBe(0);
     expect(neo4jState()).toBe("running");
     expect(existsSync(path.join(sb.state, "mcp-maintenance-lock"))).toBe(false);
+  });
+});
+
+const runScript = (name: string, args: string[] = [], extra: NodeJS.ProcessEnv = {}) => {
+  const r = spawnSync("sh", [path.join(dir, name), ...args], { encoding: "utf8", timeout: 30_000, env: env(extra) });
+  return { status: r.status, log: r.stdout + r.stderr };
+};
+const nodes = (n: number) => Array.from({ length: n }, (_, i) => `node-${i}\n`).join("");
+function putBackup(key: string, content: string, sha = createHash("sha256").update(content).digest("hex")) {
+  const file = path.join(sb.s3, BUCKET, key);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+  writeFileSync(`${file}.sha256`, sha);
+}
+
+describe("Docker restore (mcp-restore [KEY])", () => {
+  it("restores the named backup: verifies it, stops Neo4j, loads, starts Neo4j and checks it answers with its node count", () => {
+    putBackup("neo4j/20260101T020000Z/neo4j.dump", nodes(9));
+    putBackup("neo4j/20260102T020000Z/neo4j.dump", nodes(3));
+    const r = runScript("restore.sh", ["neo4j/20260101T020000Z/neo4j.dump"]);
+    expect(r.status, r.log).toBe(0);
+    expect(readFileSync(path.join(sb.store, "graph"), "utf8")).toBe(nodes(9));
+    expect(neo4jState()).toBe("running");
+    expect(r.log).toContain("Neo4j answers RETURN 1");
+    expect(r.log).toContain("restored neo4j/20260101T020000Z/neo4j.dump: Neo4j holds 9 nodes");
+    expect(calls().map(step).filter(Boolean)).toEqual(["create", "download", "stop", "start", "rm"]);
+    expect(existsSync(path.join(sb.state, "mcp-maintenance-lock"))).toBe(false);
+  });
+
+  it("without a key restores the newest backup", () => {
+    putBackup("neo4j/20260101T020000Z/neo4j.dump", nodes(9));
+    putBackup("neo4j/20260102T020000Z/neo4j.dump", nodes(3));
+    const r = runScript("restore.sh");
+    expect(r.status, r.log).toBe(0);
+    expect(r.log).toContain("restored neo4j/20260102T020000Z/neo4j.dump: Neo4j holds 3 nodes");
+  });
+
+  it("stops nothing when the download does not match its recorded checksum", () => {
+    putBackup("neo4j/20260101T020000Z/neo4j.dump", nodes(9), "0".repeat(64));
+    const r = runScript("restore.sh");
+    expect(r.status).toBe(1);
+    expect(r.log).toContain("checksum mismatch for neo4j/20260101T020000Z/neo4j.dump");
+    expect(calls().some((c) => c.startsWith("docker stop"))).toBe(false);
+    expect(readFileSync(path.join(sb.store, "graph"), "utf8")).toBe(nodes(5));
+  });
+
+  it("refuses while the backup holds the lock", () => {
+    putBackup("neo4j/20260101T020000Z/neo4j.dump", nodes(9));
+    spawnSync("docker", ["create", "--name", "mcp-maintenance-lock", "--label", "mcp-superserver.lock-holder=backup", "neo4j:5.26.0-community"], { env: env() });
+    const r = runScript("restore.sh");
+    expect(r.status).toBe(1);
+    expect(r.log).toContain("holds the lock mcp-maintenance-lock; nothing is stopped");
+    expect(neo4jState()).toBe("running");
+  });
+});
+
+describe("Docker restore drill (mcp-verify)", () => {
+  it("loads the newest backup into a scratch Neo4j, counts its nodes, records the verification and removes the scratch", () => {
+    putBackup("neo4j/20260102T020000Z/neo4j.dump", nodes(12));
+    const before = Math.floor(Date.now() / 1000);
+    const r = runScript("verify.sh");
+    expect(r.status, r.log).toBe(0);
+    expect(r.log).toContain("drill passed: neo4j/20260102T020000Z/neo4j.dump loads and holds 12 nodes");
+    expect(metric("mcp_backup_verified.prom", "mcp_backup_verified_timestamp_seconds")).toBeGreaterThanOrEqual(before);
+    // The live Neo4j was never stopped and its store is untouched; the scratch container and volume are gone.
+    expect(calls().some((c) => c.startsWith("docker stop"))).toBe(false);
+    expect(readFileSync(path.join(sb.store, "graph"), "utf8")).toBe(nodes(5));
+    expect(existsSync(path.join(sb.state, "mcp-neo4j-verify"))).toBe(false);
+    expect(existsSync(path.join(sb.state, "volumes", "mcp-neo4j-verify-data"))).toBe(false);
+  });
+
+  it("records nothing for a backup that loads but holds no nodes", () => {
+    putBackup("neo4j/20260102T020000Z/neo4j.dump", "");
+    const r = runScript("verify.sh");
+    expect(r.status).toBe(1);
+    expect(r.log).toContain("loads but holds no nodes");
+    expect(metric("mcp_backup_verified.prom", "mcp_backup_verified_timestamp_seconds")).toBeUndefined();
+    expect(existsSync(path.join(sb.state, "mcp-neo4j-verify"))).toBe(false);
   });
 });

@@ -57,6 +57,7 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     bucket,
     lockContainer: dockerContainerName("neo4j-maintenance-lock"),
     adminContainer: dockerContainerName("neo4j-admin"),
+    scratch: { container: dockerContainerName("neo4j-verify"), volume: dockerVolumeName("neo4j-verify-data") },
   });
 
   const grafana = stackGrafanaWorkload(cfg, { containerLabel: "name", containerSelector: `name=~"${DOCKER_PREFIX}.+"` });

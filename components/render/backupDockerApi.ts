@@ -2,7 +2,8 @@
  * Every Docker Engine call the Docker backup and restore scripts make, in one place: the
  * scheduler drives the Docker socket, so this list is exactly what a narrower proxy in front of
  * the socket has to allow (container stop/start of Neo4j, create/delete of the lock and of the
- * one-off dump, load and AWS CLI containers, wait and attach through `docker run`).
+ * one-off dump, load and AWS CLI containers, wait and attach through `docker run`, exec of
+ * cypher-shell, create/delete of the drill's scratch volume).
  *
  * `docker run` is create + start + attach + wait (+ delete with --rm); `docker rm --force` is
  * DELETE /containers/{id}?force=1 (kill, then remove); `docker create --name` fails with 409
@@ -22,10 +23,26 @@ lock_take() {
 }
 # DELETE /containers/{lock}
 lock_release() { docker rm --force "$LOCK_CONTAINER" >/dev/null; }
-# docker run --rm of neo4j-admin on the Neo4j data volume and the work volume.
+# admin_run VOLUME ARGS...: docker run --rm of neo4j-admin on a data volume (the live one, or the drill's scratch one) and the work volume.
 admin_run() {
+  volume="$1"; shift
   docker run --rm --name "$ADMIN_CONTAINER" --user 0:0 --entrypoint neo4j-admin --env "HEAP_SIZE=$ADMIN_HEAP" \\
-    --volume "$NEO4J_DATA_VOLUME:/data" --volume "$WORK_VOLUME:$WORK_DIR" "$NEO4J_IMAGE" "$@"
+    --volume "$volume:/data" --volume "$WORK_VOLUME:$WORK_DIR" "$NEO4J_IMAGE" "$@"
+}
+# POST /containers/{neo4j}/exec: cypher-shell inside the live Neo4j with its own NEO4J_AUTH (no password passes through here).
+neo4j_query() {
+  docker exec "$NEO4J_CONTAINER" sh -c 'cypher-shell -u neo4j -p "\${NEO4J_AUTH#neo4j/}" --format plain "$0"' "$1"
+}
+# The drill's scratch Neo4j: POST /volumes/create, a container without network or auth on that volume, exec, then DELETE both.
+scratch_create() { docker volume create "$SCRATCH_VOLUME" >/dev/null; }
+scratch_start() {
+  docker run --detach --name "$SCRATCH_CONTAINER" --network none --env NEO4J_AUTH=none \\
+    --volume "$SCRATCH_VOLUME:/data" "$NEO4J_IMAGE" >/dev/null
+}
+scratch_query() { docker exec "$SCRATCH_CONTAINER" cypher-shell --format plain "$1"; }
+scratch_remove() {
+  docker rm --force "$SCRATCH_CONTAINER" >/dev/null 2>&1 || true
+  docker volume rm "$SCRATCH_VOLUME" >/dev/null 2>&1 || true
 }
 # DELETE /containers/{admin}?force=1: a dump or load cut short must release the store first.
 admin_remove() { docker rm --force "$ADMIN_CONTAINER" >/dev/null 2>&1 || true; }

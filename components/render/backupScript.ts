@@ -11,8 +11,8 @@
  * window; Neo4jDown is silent until then and pages after it (see maintenanceWindowRules.ts).
  */
 import { DOCKER_API_FUNCTIONS } from "./backupDockerApi";
-import { STOP_WINDOW_METRIC } from "./backupMetrics";
-import { LOG_FUNCTION, PRINT_SUCCESS_METRIC, pruneFunction, shellQuote, shellVars, uploadWithChecksum } from "./backupShell";
+import { BACKUP_VERIFIED_METRIC, STOP_WINDOW_METRIC } from "./backupMetrics";
+import { LOG_FUNCTION, PRINT_SUCCESS_METRIC, pruneFunction, shellVars, uploadWithChecksum } from "./backupShell";
 
 export interface DockerBackupInput {
   neo4jContainer: string;
@@ -73,36 +73,47 @@ export const WRITE_STOP_WINDOW = `write_window() {
   mv "$METRICS_DIR/.mcp_backup_window.prom.$$" "$METRICS_DIR/mcp_backup_window.prom"
 }`;
 
-export function renderDockerBackupScript(i: DockerBackupInput): string {
+/** Names of the drill's scratch Neo4j and its volume (never the live ones). */
+export interface DockerScratch {
+  container: string;
+  volume: string;
+}
+
+/**
+ * What every Docker maintenance script (backup, restore, drill) starts with: variables, the
+ * Docker calls, the lock, and the cleanup that runs on every exit the shell can catch. A
+ * neo4j-admin cut short is removed first (it holds the store lock), then Neo4j starts, the
+ * scratch Neo4j goes, the lock is released.
+ */
+function dockerPrelude(i: DockerBackupInput, what: string, scratch?: DockerScratch): string {
   return `#!/bin/sh
 # Rendered by mcp-superserver-infra; do not edit by hand.
-# Consistent Neo4j Community backup: lock, stop, dump, start, upload with a checksum, prune.
+# ${what}
 set -eu
 ${dockerScriptVars(i)}
-STOP_WINDOW_SECONDS=${i.stopWindowSeconds}
-KEEP_LAST=${i.keepLast}
-RETENTION_DAYS=${i.retentionDays}
-PID_FILE=${shellQuote(i.pidFile)}
+${shellVars({
+  STOP_WINDOW_SECONDS: String(i.stopWindowSeconds),
+  KEEP_LAST: String(i.keepLast),
+  RETENTION_DAYS: String(i.retentionDays),
+  PID_FILE: i.pidFile,
+  SCRATCH_CONTAINER: scratch?.container ?? "",
+  SCRATCH_VOLUME: scratch?.volume ?? "",
+})}
 
 ${LOG_FUNCTION}
 ${DOCKER_API_FUNCTIONS}
 ${WRITE_STOP_WINDOW}
-${pruneFunction("aws_run")}
+locked=0; neo4j_stopped=0; admin_pid=""; scratch_up=0; work=""
 
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-key="\${PREFIX}\${stamp}/neo4j.dump"
-dump_dir="\${WORK_DIR}/\${stamp}"
-locked=0; neo4j_stopped=0; dump_pid=""
-
-# Runs on every exit: a dump cut short is removed first (it holds the store lock), then Neo4j starts.
 cleanup() {
   status=$?
   trap - EXIT TERM INT HUP
-  if [ -n "$dump_pid" ]; then kill "$dump_pid" 2>/dev/null || true; admin_remove; fi
+  if [ -n "$admin_pid" ]; then kill "$admin_pid" 2>/dev/null || true; admin_remove; fi
   if [ "$neo4j_stopped" = 1 ]; then
     if neo4j_start; then log "started $NEO4J_CONTAINER"; write_window 0; else log "could not start $NEO4J_CONTAINER; Neo4jDown pages after the stop window"; fi
   fi
-  rm -rf "$dump_dir" "$dump_dir.log"
+  if [ "$scratch_up" = 1 ]; then scratch_remove; fi
+  [ -z "$work" ] || rm -rf "$work" "$work.log"
   if [ "$locked" = 1 ]; then lock_release || log "could not release the lock $LOCK_CONTAINER"; rm -f "$PID_FILE"; fi
   exit "$status"
 }
@@ -112,43 +123,83 @@ trap 'on_signal TERM 143' TERM
 trap 'on_signal INT 130' INT
 trap 'on_signal HUP 129' HUP
 
-if ! lock_take backup; then
-  log "another backup or a restore holds the lock $LOCK_CONTAINER; nothing is stopped"
-  exit 1
-fi
-locked=1
-# The scheduler's PID 1 signals this pid when the container is stopped.
-echo $$ > "$PID_FILE"
-# neo4j-admin refuses a --to-path that is not an existing directory.
-mkdir -p "$dump_dir"
+# take_lock HOLDER: the backup/restore/drill lock, or exit without touching anything.
+take_lock() {
+  lock_take "$1" || { log "another backup, restore or drill holds the lock $LOCK_CONTAINER; nothing is stopped"; exit 1; }
+  locked=1
+  # The scheduler's PID 1 signals this pid when the container is stopped.
+  echo $$ > "$PID_FILE"
+}
+# admin VOLUME ARGS...: neo4j-admin in the background, so that a signal interrupts the wait at once; its output in "$work.log".
+admin() {
+  admin_run "$@" > "$work.log" 2>&1 &
+  admin_pid=$!
+  admin_status=0
+  wait "$admin_pid" || admin_status=$?
+  admin_pid=""
+  cat "$work.log"
+  return "$admin_status"
+}
+stop_neo4j() {
+  log "stopping $NEO4J_CONTAINER (window \${STOP_WINDOW_SECONDS}s)"
+  write_window "$(( $(date +%s) + STOP_WINDOW_SECONDS ))"
+  stopped_at=$(date +%s)
+  neo4j_stopped=1
+  neo4j_stop
+}
+start_neo4j() {
+  neo4j_start
+  neo4j_stopped=0
+  write_window 0
+  log "started $NEO4J_CONTAINER; it was stopped for $(( $(date +%s) - stopped_at ))s"
+}
+# fetch KEY: downloads a backup into "$work" and checks it against the SHA-256 recorded at upload.
+fetch() {
+  mkdir -p "$work"
+  aws_run s3 cp "s3://$BUCKET/$1" "$work/neo4j.dump" --no-progress >/dev/null
+  expected=$(aws_run s3api head-object --bucket "$BUCKET" --key "$1" --query 'Metadata.sha256' --output text)
+  actual=$(sha256sum "$work/neo4j.dump" | cut -d' ' -f1)
+  [ "$expected" = "$actual" ] || { log "checksum mismatch for $1: expected $expected, got $actual; nothing is loaded"; exit 1; }
+  log "fetched s3://$BUCKET/$1 (sha256 $actual verified)"
+}
+newest_key() {
+  k=$(aws_run s3api list-objects-v2 --bucket "$BUCKET" --prefix "$PREFIX" --query 'sort_by(Contents, &LastModified)[-1].Key' --output text)
+  [ -n "$k" ] && [ "$k" != None ] || { log "no backup found under s3://$BUCKET/$PREFIX"; exit 1; }
+  echo "$k"
+}
+# until_answers QUERY-FUNCTION: waits (up to 300 s) until RETURN 1 answers; Neo4j takes 30-90 s to start.
+until_answers() {
+  n=0
+  until "$1" "RETURN 1" >/dev/null 2>&1; do n=$((n + 1)); [ "$n" -lt 150 ] || { log "Neo4j does not answer RETURN 1 after 300s"; return 1; }; sleep 2 & wait $! || true; done
+}
+# count_nodes QUERY-FUNCTION: the node count (cypher-shell --format plain: the column name, then the value).
+count_nodes() { "$1" "MATCH (n) RETURN count(n) AS nodes" | tail -n 1; }`;
+}
 
-log "stopping $NEO4J_CONTAINER for a consistent dump (window \${STOP_WINDOW_SECONDS}s)"
-write_window "$(( $(date +%s) + STOP_WINDOW_SECONDS ))"
-stopped_at=$(date +%s)
-neo4j_stopped=1
-neo4j_stop
-admin_run database dump neo4j --to-path="$dump_dir" > "$dump_dir.log" 2>&1 &
-dump_pid=$!
+export function renderDockerBackupScript(i: DockerBackupInput): string {
+  return `${dockerPrelude(i, "Consistent Neo4j Community backup: lock, stop, dump, start, upload with a checksum, prune.")}
+${pruneFunction("aws_run")}
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+key="\${PREFIX}\${stamp}/neo4j.dump"
+take_lock backup
+work="\${WORK_DIR}/\${stamp}"
+# neo4j-admin refuses a --to-path that is not an existing directory.
+mkdir -p "$work"
+stop_neo4j
 dump_status=0
-wait "$dump_pid" || dump_status=$?
-dump_pid=""
-cat "$dump_dir.log"
-# neo4j-admin's refusal of a store with an active logical log (see the stand-in's sources).
-needs_recovery=0; grep -q "Active logical log detected" "$dump_dir.log" && needs_recovery=1
-rm -f "$dump_dir.log"
-neo4j_start
-neo4j_stopped=0
-write_window 0
-log "started $NEO4J_CONTAINER; it was stopped for $(( $(date +%s) - stopped_at ))s"
+admin "$NEO4J_DATA_VOLUME" database dump neo4j --to-path="$work" || dump_status=$?
+start_neo4j
 if [ "$dump_status" != 0 ]; then
-  if [ "$needs_recovery" = 1 ]; then
+  # neo4j-admin's refusal of a store with an active logical log (see the stand-in's sources).
+  if grep -q "Active logical log detected" "$work.log"; then
     log "the store needs recovery (Neo4j did not shut down cleanly within \${NEO4J_STOP_SECONDS}s); Neo4j recovers on this start, the next run dumps"
   fi
   log "dump failed (exit $dump_status); nothing is uploaded"
   exit 1
 fi
 
-file="$dump_dir/neo4j.dump"
+file="$work/neo4j.dump"
 ${uploadWithChecksum("aws_run")}
 
 # Last success for the BackupMissing alert, written atomically for the textfile collector.
@@ -157,6 +208,51 @@ ${PRINT_SUCCESS_METRIC} > "$tmp"
 mv "$tmp" "$METRICS_DIR/mcp_backup.prom"
 prune_backups
 log "done"
+`;
+}
+
+/** Restore on Docker: `mcp-restore [KEY]` (the newest backup without a key). */
+export function renderDockerRestoreScript(i: DockerBackupInput): string {
+  return `${dockerPrelude(i, "Restore: lock, fetch and verify a backup, stop Neo4j, load, start Neo4j, check it answers.")}
+
+take_lock restore
+key="\${1:-}"
+[ -n "$key" ] || key=$(newest_key)
+log "restoring s3://$BUCKET/$key"
+work="$WORK_DIR/restore"
+fetch "$key"
+stop_neo4j
+load_status=0
+admin "$NEO4J_DATA_VOLUME" database load --from-path="$work" --overwrite-destination=true neo4j || load_status=$?
+start_neo4j
+[ "$load_status" = 0 ] || { log "the load failed (exit $load_status); Neo4j runs on what its store holds now"; exit 1; }
+log "loaded; waiting for Neo4j to answer"
+until_answers neo4j_query
+log "Neo4j answers RETURN 1"
+log "restored $key: Neo4j holds $(count_nodes neo4j_query) nodes"
+`;
+}
+
+/** The restore drill on Docker: the newest backup into a scratch Neo4j; the live one is never touched. */
+export function renderDockerVerifyScript(i: DockerBackupInput, scratch: DockerScratch): string {
+  return `${dockerPrelude(i, "Restore drill: load the newest backup into a scratch Neo4j, count its nodes, record the verification.", scratch)}
+
+take_lock verify
+key=$(newest_key)
+work="$WORK_DIR/verify"
+fetch "$key"
+scratch_up=1
+scratch_create
+admin "$SCRATCH_VOLUME" database load --from-path="$work" --overwrite-destination=true neo4j || { log "the drill failed: $key does not load"; exit 1; }
+scratch_start
+until_answers scratch_query || { log "the drill failed: the scratch Neo4j does not answer"; exit 1; }
+count=$(count_nodes scratch_query)
+case "$count" in ''|*[!0-9]*) log "the drill failed: the count query answered '$count'"; exit 1 ;; esac
+[ "$count" -gt 0 ] || { log "the drill failed: $key loads but holds no nodes"; exit 1; }
+tmp="$METRICS_DIR/.mcp_backup_verified.prom.$$"
+printf '# HELP ${BACKUP_VERIFIED_METRIC} Unix time of the last backup the restore drill loaded and counted.\\n# TYPE ${BACKUP_VERIFIED_METRIC} gauge\\n${BACKUP_VERIFIED_METRIC} %s\\n' "$(date +%s)" > "$tmp"
+mv "$tmp" "$METRICS_DIR/mcp_backup_verified.prom"
+log "drill passed: $key loads and holds $count nodes"
 `;
 }
 

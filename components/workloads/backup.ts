@@ -1,5 +1,5 @@
 import type { StackConfig } from "../config/schema";
-import { renderDockerBackupScript, renderSchedulerEntrypoint } from "../render/backupScript";
+import { type DockerScratch, renderDockerBackupScript, renderDockerRestoreScript, renderDockerVerifyScript, renderSchedulerEntrypoint } from "../render/backupScript";
 import { resourceSpec } from "./common";
 import { neo4jMemoryValue } from "./neo4j";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
@@ -8,6 +8,9 @@ const BACKUP_WORK_VOLUME = "backup-work";
 const WORK_DIR = "/backups";
 const METRICS_DIR = "/metrics";
 export const BACKUP_SCRIPT_PATH = "/usr/local/bin/mcp-backup";
+/** `mcp-restore [KEY]` in the scheduler container: what `npm run restore` runs on Docker. */
+export const RESTORE_SCRIPT_PATH = "/usr/local/bin/mcp-restore";
+const VERIFY_SCRIPT_PATH = "/usr/local/bin/mcp-verify";
 const ENTRYPOINT_PATH = "/usr/local/bin/mcp-backup-scheduler";
 const CRONTAB_DIR = "/etc/crontabs";
 /** The lock holder's pid, for the scheduler's stop handler. */
@@ -60,6 +63,8 @@ export interface DockerBackupContext {
   lockContainer: string;
   /** The one-off neo4j-admin container of a dump or load. */
   adminContainer: string;
+  /** The restore drill's scratch Neo4j and its volume. */
+  scratch: DockerScratch;
 }
 
 /**
@@ -69,7 +74,7 @@ export interface DockerBackupContext {
  */
 export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupContext): Workload {
   const b = cfg.backup;
-  const script = renderDockerBackupScript({
+  const input = {
     neo4jContainer: ctx.neo4jContainer,
     neo4jImage: cfg.neo4j.image,
     neo4jDataVolume: ctx.neo4jDataVolume,
@@ -89,7 +94,7 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
     keepLast: b.keepLast,
     retentionDays: b.retentionDays,
     pidFile: JOB_PID_FILE,
-  });
+  };
   return {
     name: SERVICE.backup,
     role: "backup",
@@ -106,7 +111,9 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
       { name: BACKUP_METRICS_VOLUME, mountPath: METRICS_DIR, sizeBytes: 1024 ** 2 },
     ],
     files: [
-      { name: "mcp-backup", mountPath: BACKUP_SCRIPT_PATH, content: script, executable: true },
+      { name: "mcp-backup", mountPath: BACKUP_SCRIPT_PATH, content: renderDockerBackupScript(input), executable: true },
+      { name: "mcp-restore", mountPath: RESTORE_SCRIPT_PATH, content: renderDockerRestoreScript(input), executable: true },
+      { name: "mcp-verify", mountPath: VERIFY_SCRIPT_PATH, content: renderDockerVerifyScript(input, ctx.scratch), executable: true },
       {
         name: "mcp-backup-scheduler",
         mountPath: ENTRYPOINT_PATH,
@@ -114,7 +121,11 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
         executable: true,
       },
       // crond runs the job with the container's environment; output goes to the container log.
-      { name: "crontab", mountPath: `${CRONTAB_DIR}/root`, content: `${b.schedule} ${BACKUP_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n` },
+      {
+        name: "crontab",
+        mountPath: `${CRONTAB_DIR}/root`,
+        content: `${b.schedule} ${BACKUP_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n${b.verifySchedule} ${VERIFY_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n`,
+      },
     ],
     secretFiles: [],
     gpus: 0,

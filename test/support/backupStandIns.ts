@@ -55,6 +55,7 @@ export function standInSandbox(root: string, neo4jContainer: string, nodes: numb
       NEO4J_STANDIN_STORE: store,
       DOCKER_STANDIN_STATE: state,
       DOCKER_STANDIN_NEO4J: neo4jContainer,
+      DOCKER_STANDIN_NEO4J_VOLUME: "mcp-neo4j-data",
     },
   };
 }
