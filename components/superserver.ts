@@ -3,15 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { BackupBucket } from "./backupBucket";
 import type { StackConfig } from "./config/schema";
-import { dockerVolumeName } from "./docker/naming";
+import { dockerContainerName, dockerVolumeName } from "./docker/naming";
 import { KubernetesCluster } from "./cluster/cluster";
 import { DockerPlatform, type Secrets } from "./docker/platform";
 import { describeDockerStack } from "./docker/stack";
 import { KubernetesPlatform } from "./kubernetes/platform";
 import { describeKubernetesStack } from "./kubernetes/stack";
 import type { Platform } from "./platform";
+import { RESTORE_CRONJOB } from "./kubernetes/backupJob";
+import type { RestoreTarget } from "./restoreTarget";
 import { S3Backup } from "./s3Backup";
 import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
+import { RESTORE_SCRIPT_PATH } from "./workloads/backup";
 import { alertmanagerConfig, configuredReceivers } from "./workloads/monitoring";
 import { PORT, SERVICE, type Workload } from "./workloads/types";
 
@@ -28,6 +31,8 @@ interface Endpoints {
   grafanaUrl: pulumi.Output<string>;
   neo4jBoltUri: pulumi.Output<string>;
   backupBucket: pulumi.Output<string>;
+  /** What `npm run restore` talks to (scripts/restore.ts). */
+  restoreTarget: pulumi.Output<RestoreTarget>;
 }
 
 type Described = Workload | { workload: Workload };
@@ -49,6 +54,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
   public readonly grafanaUrl: pulumi.Output<string>;
   public readonly neo4jBoltUri: pulumi.Output<string>;
   public readonly backupBucket: pulumi.Output<string>;
+  public readonly restoreTarget: pulumi.Output<RestoreTarget>;
   public readonly neo4jPassword: pulumi.Output<string>;
   public readonly grafanaAdminPassword: pulumi.Output<string>;
 
@@ -77,6 +83,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
     this.grafanaUrl = endpoints.grafanaUrl;
     this.neo4jBoltUri = endpoints.neo4jBoltUri;
     this.backupBucket = endpoints.backupBucket;
+    this.restoreTarget = endpoints.restoreTarget;
     this.neo4jPassword = secrets["neo4j-password"]!;
     this.grafanaAdminPassword = secrets["grafana-admin-password"]!;
     this.registerOutputs({
@@ -87,6 +94,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
       grafanaUrl: this.grafanaUrl,
       neo4jBoltUri: this.neo4jBoltUri,
       backupBucket: this.backupBucket,
+      restoreTarget: this.restoreTarget,
       neo4jPassword: this.neo4jPassword,
       grafanaAdminPassword: this.grafanaAdminPassword,
     });
@@ -131,6 +139,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
       grafanaUrl: pulumi.output(`http://${host}:${cfg.grafana.port}`),
       neo4jBoltUri: pulumi.output(`bolt://${host}:${PORT.neo4jBolt}`),
       backupBucket: backup.bucketName,
+      restoreTarget: pulumi.output({ target: "docker" as const, container: dockerContainerName(SERVICE.backup), restoreCommand: RESTORE_SCRIPT_PATH }),
     };
   }
 
@@ -173,6 +182,14 @@ export class McpSuperserver extends pulumi.ComponentResource {
       grafanaUrl: pulumi.output(`http://${fqdn(SERVICE.grafana)}:${cfg.grafana.port}`),
       neo4jBoltUri: pulumi.output(`bolt://${fqdn(SERVICE.neo4j)}:${PORT.neo4jBolt}`),
       backupBucket: backup.bucketName,
+      restoreTarget: backup.bucketName.apply((bucket) => ({
+        target: "kubernetes" as const,
+        namespace: k.namespace,
+        cronJob: RESTORE_CRONJOB,
+        statefulSet: SERVICE.neo4j,
+        bucket,
+        prefix: cfg.backup.prefix,
+      })),
     };
   }
 

@@ -215,6 +215,10 @@ log "done"
 export function renderDockerRestoreScript(i: DockerBackupInput): string {
   return `${dockerPrelude(i, "Restore: lock, fetch and verify a backup, stop Neo4j, load, start Neo4j, check it answers.")}
 
+if [ "\${1:-}" = --list ]; then
+  aws_run s3api list-objects-v2 --bucket "$BUCKET" --prefix "$PREFIX" --query 'Contents[].Key' --output text | tr '\\t' '\\n' | grep -v '^None$' || true
+  exit 0
+fi
 take_lock restore
 key="\${1:-}"
 [ -n "$key" ] || key=$(newest_key)
