@@ -24,5 +24,6 @@ export const alertmanagerUrl = stack.alertmanagerUrl;
 export const grafanaUrl = stack.grafanaUrl;
 export const neo4jBoltUri = stack.neo4jBoltUri;
 export const backupBucket = stack.backupBucket;
+export const restoreTarget = stack.restoreTarget;
 export const neo4jPassword = stack.neo4jPassword;
 export const grafanaAdminPassword = stack.grafanaAdminPassword;

@@ -8,7 +8,6 @@ import type { Workload } from "./workloads/types";
 export interface BackupBucketArgs {
   platform: DockerPlatform;
   bucket: string;
-  retentionDays: number;
   objectStore: Workload;
   /** The nightly job that writes into the bucket. */
   job: Workload;
@@ -48,7 +47,7 @@ export class BackupBucket extends pulumi.ComponentResource {
     // pulumi/pulumi#8359). Only `npm run down -- --purge` deletes them, with the MinIO volume.
     const { bucket } = versionedBucket(
       name,
-      { bucket: args.bucket, retentionDays: args.retentionDays, forceDestroy: false },
+      { bucket: args.bucket, forceDestroy: false, retainOnDelete: false },
       { parent: this, provider, protect: true },
     );
     args.platform.deploy(`${name}-job`, args.job, { parent: this, dependsOn: [bucket, ...(args.dependsOn ?? [])] });

@@ -8,7 +8,6 @@ import type { K8sObject } from "./kubernetes/types";
 export interface S3BackupArgs {
   bucket: string;
   prefix: string;
-  retentionDays: number;
   namespace: string;
   /** The backup job's service account (IRSA maps it to the bucket role) and its objects. */
   serviceAccount: K8sObject;
@@ -30,23 +29,25 @@ export class S3Backup extends pulumi.ComponentResource {
   constructor(name: string, args: S3BackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-superserver:backup:S3Backup", name, {}, opts);
     const parent = { parent: this };
-    // Backups are the last copy of the graph: never emptied by `pulumi destroy`.
-    const { bucket } = versionedBucket(name, { bucket: args.bucket, retentionDays: args.retentionDays, forceDestroy: false }, parent);
+    // Backups are the last copy of the graph: `pulumi destroy` leaves the bucket, its versions and
+    // its protections in the account (retainOnDelete) instead of failing on a non-empty bucket.
+    const retained = { ...parent, retainOnDelete: true };
+    const { bucket } = versionedBucket(name, { bucket: args.bucket, forceDestroy: false, retainOnDelete: true }, parent);
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
-      parent,
+      retained,
     );
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
       { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      parent,
+      retained,
     );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, retained);
     new aws.s3.BucketPolicy(
       `${name}-tls-only`,
       { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))) },
-      { ...parent, dependsOn: [publicAccess] },
+      { ...retained, dependsOn: [publicAccess] },
     );
     const saName = args.serviceAccount.metadata.name;
     const role = new aws.iam.Role(

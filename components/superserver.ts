@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { BackupBucket } from "./backupBucket";
 import type { StackConfig } from "./config/schema";
 import { keptPassword } from "./docker/keptSecret";
-import { dockerVolumeName } from "./docker/naming";
+import { dockerContainerName, dockerVolumeName } from "./docker/naming";
 import { KubernetesCluster } from "./cluster/cluster";
 import { DockerPlatform, type Secrets } from "./docker/platform";
 import { describeDockerStack } from "./docker/stack";
@@ -12,8 +12,11 @@ import { KubernetesPlatform } from "./kubernetes/platform";
 import { containerPort, describeKubernetesStack } from "./kubernetes/stack";
 import { LocalImage, RegistryImage } from "./image";
 import type { Platform } from "./platform";
+import { RESTORE_CRONJOB } from "./kubernetes/backupJob";
+import type { RestoreTarget } from "./restoreTarget";
 import { S3Backup } from "./s3Backup";
 import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
+import { RESTORE_SCRIPT_PATH } from "./workloads/backup";
 import { alertmanagerConfig, configuredReceivers } from "./workloads/monitoring";
 import { PORT, SERVICE, type Workload } from "./workloads/types";
 
@@ -32,6 +35,8 @@ interface Endpoints {
   grafanaUrl: pulumi.Output<string>;
   neo4jBoltUri: pulumi.Output<string>;
   backupBucket: pulumi.Output<string>;
+  /** What `npm run restore` talks to (scripts/restore.ts). */
+  restoreTarget: pulumi.Output<RestoreTarget>;
 }
 
 type Described = Workload | { workload: Workload };
@@ -62,6 +67,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
   public readonly grafanaUrl: pulumi.Output<string>;
   public readonly neo4jBoltUri: pulumi.Output<string>;
   public readonly backupBucket: pulumi.Output<string>;
+  public readonly restoreTarget: pulumi.Output<RestoreTarget>;
   public readonly neo4jPassword: pulumi.Output<string>;
   public readonly grafanaAdminPassword: pulumi.Output<string>;
 
@@ -95,6 +101,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
     this.grafanaUrl = endpoints.grafanaUrl;
     this.neo4jBoltUri = endpoints.neo4jBoltUri;
     this.backupBucket = endpoints.backupBucket;
+    this.restoreTarget = endpoints.restoreTarget;
     this.neo4jPassword = secrets["neo4j-password"]!;
     this.grafanaAdminPassword = secrets["grafana-admin-password"]!;
     this.registerOutputs({
@@ -105,6 +112,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
       grafanaUrl: this.grafanaUrl,
       neo4jBoltUri: this.neo4jBoltUri,
       backupBucket: this.backupBucket,
+      restoreTarget: this.restoreTarget,
       neo4jPassword: this.neo4jPassword,
       grafanaAdminPassword: this.grafanaAdminPassword,
     });
@@ -134,7 +142,6 @@ export class McpSuperserver extends pulumi.ComponentResource {
       {
         platform,
         bucket: d.bucket,
-        retentionDays: cfg.backup.retentionDays,
         objectStore: d.objectStore,
         job: d.backup,
         endpoint: `http://${host}:${cfg.backup.objectStorePort}`,
@@ -150,6 +157,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
       grafanaUrl: pulumi.output(`http://${host}:${cfg.grafana.port}`),
       neo4jBoltUri: pulumi.output(`bolt://${host}:${PORT.neo4jBolt}`),
       backupBucket: backup.bucketName,
+      restoreTarget: pulumi.output({ target: "docker" as const, container: dockerContainerName(SERVICE.backup), restoreCommand: RESTORE_SCRIPT_PATH }),
     };
   }
 
@@ -175,7 +183,6 @@ export class McpSuperserver extends pulumi.ComponentResource {
       {
         bucket: k.bucket,
         prefix: cfg.backup.prefix,
-        retentionDays: cfg.backup.retentionDays,
         namespace: k.namespace,
         serviceAccount: k.backupServiceAccount,
         objects: k.backup,
@@ -201,6 +208,14 @@ export class McpSuperserver extends pulumi.ComponentResource {
       grafanaUrl: pulumi.output(`http://${fqdn(SERVICE.grafana)}:${http(k.grafana)}`),
       neo4jBoltUri: pulumi.output(`bolt://${fqdn(SERVICE.neo4j)}:${PORT.neo4jBolt}`),
       backupBucket: backup.bucketName,
+      restoreTarget: backup.bucketName.apply((bucket) => ({
+        target: "kubernetes" as const,
+        namespace: k.namespace,
+        cronJob: RESTORE_CRONJOB,
+        statefulSet: SERVICE.neo4j,
+        bucket,
+        prefix: cfg.backup.prefix,
+      })),
     };
   }
 

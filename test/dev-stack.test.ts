@@ -209,7 +209,8 @@ describe("backup bucket and nightly job", () => {
       versioningConfiguration: { status: "Enabled" },
     });
     const lifecycle = named(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "mcp-backup-lifecycle");
-    expect(lifecycle.inputs.rules).toMatchObject([{ expiration: { days: 30 }, noncurrentVersionExpiration: { noncurrentDays: 30 } }]);
+    expect(lifecycle.inputs.rules).toMatchObject([{ expiration: { expiredObjectDeleteMarker: true }, noncurrentVersionExpiration: { noncurrentDays: 7 } }]);
+    expect((lifecycle.inputs.rules as { expiration: object }[])[0].expiration).not.toHaveProperty("days");
   });
 
   it("waits for MinIO to be healthy before the bucket is created", () => {

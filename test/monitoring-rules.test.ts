@@ -70,6 +70,7 @@ describe("rendered alert rules", () => {
   it("have every alert the runbook and the issue name, and Neo4j query alerts only on Enterprise", () => {
     const base = [
       "BackupMissing",
+      "BackupUnverified",
       "CriticalDiskSpace",
       "CriticalErrorRate",
       "CriticalMemoryUsage",

@@ -205,6 +205,7 @@ describe("policy pack on the prod stack (Kubernetes)", () => {
       "blackbox-exporter (mcp-blackbox-exporter-deployment-blackbox-exporter)",
       "backup (mcp-backup-cronjob-neo4j-backup)",
       "backup (mcp-backup-cronjob-neo4j-restore)",
+      "backup (mcp-backup-cronjob-neo4j-verify)",
     ];
     expect(found.slice(1).sort()).toEqual(offGpu.map((pod) => `${pod}: ${NO_POOL}`).sort());
     const added = await checkPolicies(unknownSystem, "prod", {

@@ -44,7 +44,7 @@ describe("EKS cluster (create mode)", () => {
     expect(subnets.filter((s) => s.tags["kubernetes.io/role/internal-elb"])).toHaveLength(3);
     expect(aws("aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0].clientIdLists).toEqual(["sts.amazonaws.com"]);
     const addons = aws("aws:eks/addon:Addon");
-    expect(addons.map((a) => a.addonName).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "kube-proxy", "metrics-server", "vpc-cni"]);
+    expect(addons.map((a) => a.addonName).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "kube-proxy", "metrics-server", "snapshot-controller", "vpc-cni"]);
     // Without this the VPC CNI ignores every NetworkPolicy.
     expect(JSON.parse(addons.find((a) => a.addonName === "vpc-cni").configurationValues)).toEqual({ enableNetworkPolicy: "true" });
     expect(addons.find((a) => a.addonName === "aws-ebs-csi-driver").serviceAccountRoleArn).toMatch(/^arn:aws:iam::\d+:role\//);
@@ -381,8 +381,14 @@ describe("backups", () => {
       expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } }, Resource: [`arn:aws:s3:::${bucket.bucket}`, `arn:aws:s3:::${bucket.bucket}/*`] }),
     );
     const rule = aws("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].rules[0];
-    expect(rule.expiration.days).toBe(30);
-    expect(rule.noncurrentVersionExpiration.noncurrentDays).toBe(30);
+    // No age rule on current objects: the pruner keeps the newest keepLast whatever happens to the schedule.
+    expect(rule.expiration).toEqual({ expiredObjectDeleteMarker: true });
+    expect(rule.noncurrentVersionExpiration.noncurrentDays).toBe(7);
+    expect(rule.abortIncompleteMultipartUpload.daysAfterInitiation).toBe(1);
+    // `pulumi destroy` leaves the bucket and what protects it (versioning, encryption, public-access block, lifecycle).
+    const s3 = run.resources.filter((r) => r.type.startsWith("aws:s3/"));
+    expect(s3.filter((r) => !r.options.retainOnDelete).map((r) => r.type)).toEqual([]);
+    expect(s3).toHaveLength(7);
   });
 
   it("lets only the backup service account assume a role limited to the backup prefix", () => {
@@ -394,27 +400,40 @@ describe("backups", () => {
     const statements = JSON.parse(aws("aws:iam/rolePolicy:RolePolicy")[0].policy).Statement;
     for (const s of statements) {
       expect(s.Effect).toBe("Allow");
-      expect([s.Action].flat().every((a: string) => /^s3:(PutObject|GetObject|GetObjectAttributes|ListBucket)$/.test(a))).toBe(true);
+      expect([s.Action].flat().every((a: string) => /^s3:(PutObject|GetObject|GetObjectAttributes|AbortMultipartUpload|ListMultipartUploadParts|DeleteObject|ListBucket)$/.test(a))).toBe(true);
       expect(s.Resource === `arn:aws:s3:::${bucket.bucket}` || s.Resource === `arn:aws:s3:::${bucket.bucket}/neo4j/*`).toBe(true);
     }
     expect(statements.find((s: any) => s.Action === "s3:ListBucket").Condition.StringLike["s3:prefix"]).toEqual(["neo4j/*"]);
+    expect(statements.find((s: any) => s.Sid === "BackupObjects").Action).toEqual(expect.arrayContaining(["s3:AbortMultipartUpload", "s3:DeleteObject"]));
+    expect(statements.flatMap((s: any) => [s.Action].flat())).not.toContain("s3:DeleteObjectVersion");
     const sa = byName(k8sObjects(run, "ServiceAccount"), "neo4j-backup");
     expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/:role\/mcp-backup-role$/);
   });
 
-  it("runs the backup nightly at 02:00, never twice at once, with bounded retries and an explicit JVM heap", () => {
+  it("runs the backup nightly at 02:00, never twice at once, never retried, with an explicit JVM heap", () => {
     const backup = byName(k8sObjects(run, "CronJob"), "neo4j-backup");
     expect(backup.spec.schedule).toBe("0 2 * * *");
     expect(backup.spec.concurrencyPolicy).toBe("Forbid");
     expect(backup.spec.successfulJobsHistoryLimit).toBeGreaterThan(0);
     expect(backup.spec.failedJobsHistoryLimit).toBeGreaterThan(0);
-    expect(backup.spec.jobTemplate.spec.backoffLimit).toBe(1);
-    const containers = backup.spec.jobTemplate.spec.template.spec.containers;
-    expect(containers.find((c: any) => c.name === "neo4j").env).toContainEqual({ name: "HEAP_SIZE", value: "1g" });
-    const restore = byName(k8sObjects(run, "CronJob"), "neo4j-restore");
-    expect(restore.spec.suspend).toBe(true);
-    const role = byName(k8sObjects(run, "Role"), "neo4j-backup-scaler");
-    expect(role.rules.flatMap((r: any) => r.resourceNames)).toEqual(["neo4j", "neo4j-0"]);
+    // A rerun would repeat the whole night's work (and a failed metric push used to stop Neo4j twice).
+    expect(backup.spec.jobTemplate.spec.backoffLimit).toBe(0);
+    // Community: the CronJob runs the driver only; the dump runs in the worker pod it creates from the ConfigMap's manifest.
+    expect(backup.spec.jobTemplate.spec.template.spec.containers.map((c: any) => c.name)).toEqual(["aws"]);
+    const scripts = byName(k8sObjects(run, "ConfigMap"), "neo4j-backup-scripts").data;
+    const worker = JSON.parse(scripts["worker-pod.json"]);
+    expect(worker.spec.containers.find((c: any) => c.name === "neo4j").env).toContainEqual({ name: "HEAP_SIZE", value: "1g" });
+    expect(worker.spec.volumes).toContainEqual({ name: "data", persistentVolumeClaim: { claimName: "neo4j-backup-clone" } });
+    expect(byName(k8sObjects(run, "CronJob"), "neo4j-restore").spec.suspend).toBe(true);
+    expect(byName(k8sObjects(run, "CronJob"), "neo4j-verify").spec.schedule).toBe("0 4 * * 0");
+    const role = byName(k8sObjects(run, "Role"), "neo4j-backup");
+    // Only the restore's rules reach the live Neo4j; the backup may touch only its own run's objects.
+    expect(role.rules.filter((r: any) => r.resources.includes("statefulsets/scale"))).toEqual([
+      { apiGroups: ["apps"], resources: ["statefulsets/scale"], resourceNames: ["neo4j"], verbs: ["get", "patch"] },
+    ]);
+    expect(role.rules.flatMap((r: any) => r.resourceNames ?? []).sort()).toEqual(
+      ["neo4j", "neo4j-0", "neo4j-backup-clone", "neo4j-backup-snapshot", "neo4j-backup-worker", "neo4j-maintenance"].sort(),
+    );
   });
 });
 

@@ -108,6 +108,8 @@ describe("backup job", () => {
     const script = file(stack.backup, "mcp-backup");
     expect(shellSyntax(script.content).status).toBe(0);
     expect(script.executable).toBe(true);
-    expect(file(stack.backup, "crontab").content).toBe(`0 2 * * * ${script.mountPath} > /proc/1/fd/1 2>&1\n`);
+    expect(file(stack.backup, "crontab").content).toBe(
+      `0 2 * * * ${script.mountPath} > /proc/1/fd/1 2>&1\n0 4 * * 0 /usr/local/bin/mcp-verify > /proc/1/fd/1 2>&1\n`,
+    );
   });
 });

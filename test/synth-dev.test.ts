@@ -46,9 +46,12 @@ describe("synth --stack dev", () => {
         "blackbox.yml",
         "crontab",
         "mcp-backup",
+        "mcp-backup-scheduler",
+        "mcp-restore",
         "mcp-superserver-dashboards.yml",
         "mcp-superserver-datasources.yml",
         "mcp-superserver-overview.json",
+        "mcp-verify",
         "nginx.conf",
         "prometheus.yml",
       ],
@@ -68,7 +71,7 @@ describe("synth --stack dev", () => {
   });
 
   it("alertmanager.yml passes amtool, blackbox.yml blackbox_exporter, the backup script sh -n", () => {
-    for (const r of [amtoolCheckConfig(read("alertmanager.yml")), blackboxCheckConfig(read("blackbox.yml")), shellSyntax(read("mcp-backup"))]) {
+    for (const r of [amtoolCheckConfig(read("alertmanager.yml")), blackboxCheckConfig(read("blackbox.yml")), ...["mcp-backup", "mcp-backup-scheduler", "mcp-restore", "mcp-verify"].map((f) => shellSyntax(read(f)))]) {
       expect(r.status, r.output).toBe(0);
     }
   });

@@ -186,6 +186,8 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     addon("kube-proxy"),
     addon("coredns"),
     addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, ebsAttachments),
+    // VolumeSnapshot API and controller: the Community backup snapshots the live Neo4j volume.
+    addon("snapshot-controller"),
     // The hub's HorizontalPodAutoscaler reads CPU from the metrics API.
     addon("metrics-server"),
   ];

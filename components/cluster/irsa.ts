@@ -41,7 +41,14 @@ export function backupAccessPolicy(bucketArn: string, prefix: string): PolicyDoc
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "BackupObjects", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:GetObjectAttributes"], Resource: `${bucketArn}/${prefix}*` },
+      // Multipart uploads (the CLI's default above 8 MiB) need AbortMultipartUpload to clean up a failed one;
+      // DeleteObject is the pruner's (a delete marker: the version stays until the lifecycle's grace ends).
+      {
+        Sid: "BackupObjects",
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:GetObject", "s3:GetObjectAttributes", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:DeleteObject"],
+        Resource: `${bucketArn}/${prefix}*`,
+      },
       { Sid: "ListBackups", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } },
     ],
   };

@@ -223,6 +223,11 @@ const thresholds = z
     diskFreeWarningPercent: percent("Free disk below which LowDiskSpace warns.", 15),
     diskFreeCriticalPercent: percent("Free disk below which CriticalDiskSpace pages.", 5),
     backupMaxAgeHours: z.number().positive().describe("Hours without a successful backup before BackupMissing.").default(26),
+    backupVerifiedMaxAgeHours: z
+      .number()
+      .positive()
+      .describe("Hours without a backup the restore drill loaded and counted before BackupUnverified.")
+      .default(192),
     neo4jQuerySeconds: z
       .number()
       .positive()
@@ -317,7 +322,28 @@ export const grafanaSchema = z
 export const backupSchema = z
   .strictObject({
     schedule: cron("When the Neo4j backup runs (cron, UTC).").default("0 2 * * *"),
-    retentionDays: z.number().int().min(1).max(3650).describe("Days a backup is kept in the bucket.").default(30),
+    retentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .describe("Days after which a backup is deleted, unless it is one of the newest keepLast.")
+      .default(30),
+    keepLast: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .describe("Newest successful backups that are never deleted, whatever their age.")
+      .default(7),
+    stopWindowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .describe("Docker target: longest planned Neo4j stop of the nightly dump; Neo4jDown stays quiet within it and pages after it.")
+      .default(30),
+    verifySchedule: cron("When the restore drill loads the newest backup into a scratch Neo4j (cron, UTC).").default("0 4 * * 0"),
     prefix: z
       .string()
       .regex(/^[a-z0-9][a-z0-9\-/]*\/$/, "is not a key prefix; use lower-case words ending in /, e.g. neo4j/")

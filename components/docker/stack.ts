@@ -55,6 +55,9 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     workVolume: dockerVolumeName(BACKUP_WORK_VOLUME),
     network,
     bucket,
+    lockContainer: dockerContainerName("neo4j-maintenance-lock"),
+    adminContainer: dockerContainerName("neo4j-admin"),
+    scratch: { container: dockerContainerName("neo4j-verify"), volume: dockerVolumeName("neo4j-verify-data") },
   });
 
   const grafana = stackGrafanaWorkload(cfg, { containerLabel: "name", containerSelector: `name=~"${DOCKER_PREFIX}.+"` });

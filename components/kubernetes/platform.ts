@@ -32,6 +32,8 @@ const CLASSES: Record<string, new (name: string, args: any, opts?: pulumi.Custom
   "rbac.authorization.k8s.io/v1/ClusterRole": k8s.rbac.v1.ClusterRole,
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
   "storage.k8s.io/v1/StorageClass": k8s.storage.v1.StorageClass,
+  // A CRD of the snapshot-controller add-on: no typed class in @pulumi/kubernetes.
+  "snapshot.storage.k8s.io/v1/VolumeSnapshotClass": k8s.apiextensions.CustomResource,
 };
 
 const CONTROLLERS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);

@@ -253,6 +253,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
       storageClass: k.storageClass,
       bucket,
       pushgatewayUrl: `http://${fqdn(SERVICE.pushgateway)}:${PORT.pushgateway}/metrics/job/${BACKUP_JOB_NAME}`,
+      verifyPushgatewayUrl: `http://${fqdn(SERVICE.pushgateway)}:${PORT.pushgateway}/metrics/job/${BACKUP_JOB_NAME}-verify`,
       neo4j,
       ...(cfg.neo4j.edition === "enterprise" ? { onlineBackupFrom: `${fqdn(SERVICE.neo4j)}:${PORT.neo4jBackup}` } : {}),
     }),

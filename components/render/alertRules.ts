@@ -8,6 +8,7 @@ import { stringify } from "yaml";
 import { durationSeconds } from "../config/primitives";
 import type { Thresholds } from "../config/schema";
 import type { HubMetricsContract } from "../contracts/hub";
+import { backupVerificationRules, outsideBackupStopWindow } from "./backupAlertRules";
 import { BACKUP_SUCCESS_METRIC, backupAgeSeconds, cpuOfLimit, hubRecordingRules, hubSeries, memoryOfLimit, type RecordingRule } from "./promql";
 
 /** The backup job's success metric, which BackupMissing watches. */
@@ -101,7 +102,8 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
     },
     {
       alert: "Neo4jDown",
-      expr: `probe_success{job="${i.neo4jProbeJob}"} == 0`,
+      // Quiet while the Docker backup keeps Neo4j stopped within its announced window.
+      expr: outsideBackupStopWindow(`probe_success{job="${i.neo4jProbeJob}"} == 0`),
       // Neo4j takes 30-90 s to start (runbook): a restart alone must not page.
       for: "2m",
       severity: "critical",
@@ -287,6 +289,7 @@ export function alertRules(i: AlertRulesInput): { group: string; rules: AlertRul
     { group: "mcp-superserver.traffic", rules: trafficRules(i, w) },
     { group: "mcp-superserver.resources", rules: containerRules(i, w) },
     { group: "mcp-superserver.storage", rules: storageRules(i) },
+    { group: "mcp-superserver.backup-verification", rules: backupVerificationRules(i.thresholds) },
     ...(i.neo4jMetricsJob ? [{ group: "mcp-superserver.neo4j", rules: neo4jRules(i, i.neo4jMetricsJob) }] : []),
     { group: "mcp-superserver.meta", rules: [WATCHDOG] },
   ];

@@ -1,5 +1,5 @@
 import type { StackConfig } from "../config/schema";
-import { renderDockerBackupScript } from "../render/backupScript";
+import { type DockerScratch, renderDockerBackupScript, renderDockerRestoreScript, renderDockerVerifyScript, renderSchedulerEntrypoint } from "../render/backupScript";
 import { resourceSpec } from "./common";
 import { neo4jMemoryValue } from "./neo4j";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
@@ -8,6 +8,15 @@ const BACKUP_WORK_VOLUME = "backup-work";
 const WORK_DIR = "/backups";
 const METRICS_DIR = "/metrics";
 export const BACKUP_SCRIPT_PATH = "/usr/local/bin/mcp-backup";
+/** `mcp-restore [KEY]` in the scheduler container: what `npm run restore` runs on Docker. */
+export const RESTORE_SCRIPT_PATH = "/usr/local/bin/mcp-restore";
+const VERIFY_SCRIPT_PATH = "/usr/local/bin/mcp-verify";
+const ENTRYPOINT_PATH = "/usr/local/bin/mcp-backup-scheduler";
+const CRONTAB_DIR = "/etc/crontabs";
+/** The lock holder's pid, for the scheduler's stop handler. */
+const JOB_PID_FILE = "/run/mcp-maintenance.pid";
+/** Docker's stop: Neo4j's clean shutdown takes seconds; past this Docker SIGKILLs it and the store needs recovery. */
+const NEO4J_STOP_SECONDS = 60;
 /** MinIO's region is nominal; the AWS CLI and provider still want one. */
 export const OBJECT_STORE_REGION = "us-east-1";
 export const OBJECT_STORE_USER = "mcp-backup";
@@ -50,6 +59,12 @@ export interface DockerBackupContext {
   workVolume: string;
   network: string;
   bucket: string;
+  /** Container whose existence is the backup/restore lock (never started). */
+  lockContainer: string;
+  /** The one-off neo4j-admin container of a dump or load. */
+  adminContainer: string;
+  /** The restore drill's scratch Neo4j and its volume. */
+  scratch: DockerScratch;
 }
 
 /**
@@ -59,7 +74,7 @@ export interface DockerBackupContext {
  */
 export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupContext): Workload {
   const b = cfg.backup;
-  const script = renderDockerBackupScript({
+  const input = {
     neo4jContainer: ctx.neo4jContainer,
     neo4jImage: cfg.neo4j.image,
     neo4jDataVolume: ctx.neo4jDataVolume,
@@ -72,13 +87,21 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
     prefix: b.prefix,
     jvmHeap: neo4jMemoryValue(b.jvmHeap),
     metricsDir: METRICS_DIR,
-  });
+    lockContainer: ctx.lockContainer,
+    adminContainer: ctx.adminContainer,
+    neo4jStopSeconds: NEO4J_STOP_SECONDS,
+    stopWindowSeconds: b.stopWindowMinutes * 60,
+    keepLast: b.keepLast,
+    retentionDays: b.retentionDays,
+    pidFile: JOB_PID_FILE,
+  };
   return {
     name: SERVICE.backup,
     role: "backup",
     image: { ref: b.schedulerImage },
     replicas: 1,
-    command: ["crond", "-f", "-l", "6", "-c", "/etc/crontabs"],
+    // Not crond as PID 1: its death on SIGTERM would SIGKILL a running backup (see the entrypoint).
+    command: [ENTRYPOINT_PATH],
     ports: [],
     env: { AWS_ACCESS_KEY_ID: OBJECT_STORE_USER, AWS_DEFAULT_REGION: OBJECT_STORE_REGION },
     secretEnv: { AWS_SECRET_ACCESS_KEY: { secret: "object-store-password" } },
@@ -88,13 +111,27 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
       { name: BACKUP_METRICS_VOLUME, mountPath: METRICS_DIR, sizeBytes: 1024 ** 2 },
     ],
     files: [
-      { name: "mcp-backup", mountPath: BACKUP_SCRIPT_PATH, content: script, executable: true },
+      { name: "mcp-backup", mountPath: BACKUP_SCRIPT_PATH, content: renderDockerBackupScript(input), executable: true },
+      { name: "mcp-restore", mountPath: RESTORE_SCRIPT_PATH, content: renderDockerRestoreScript(input), executable: true },
+      { name: "mcp-verify", mountPath: VERIFY_SCRIPT_PATH, content: renderDockerVerifyScript(input, ctx.scratch), executable: true },
+      {
+        name: "mcp-backup-scheduler",
+        mountPath: ENTRYPOINT_PATH,
+        content: renderSchedulerEntrypoint({ crontabDir: CRONTAB_DIR, pidFile: JOB_PID_FILE }),
+        executable: true,
+      },
       // crond runs the job with the container's environment; output goes to the container log.
-      { name: "crontab", mountPath: "/etc/crontabs/root", content: `${b.schedule} ${BACKUP_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n` },
+      {
+        name: "crontab",
+        mountPath: `${CRONTAB_DIR}/root`,
+        content: `${b.schedule} ${BACKUP_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n${b.verifySchedule} ${VERIFY_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n`,
+      },
     ],
     secretFiles: [],
     gpus: 0,
     host: { mounts: [{ hostPath: "/var/run/docker.sock", mountPath: "/var/run/docker.sock", readOnly: false }] },
+    // Time for a stopped backup to remove its dump container and start Neo4j (docker rm + start).
+    stopGraceSeconds: 60,
   };
 }
 

@@ -24,7 +24,26 @@ function groupExport(group: string): string {
   return group.replace(/\.([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/^([a-z0-9]+)/, (g) => g);
 }
 
+/**
+ * CRDs kubernetes-models does not ship, checked against their published schema: VolumeSnapshotClass
+ * from kubernetes-csi/external-snapshotter client/config/crd/snapshot.storage.k8s.io_volumesnapshotclasses.yaml
+ * (v1: `driver` and `deletionPolicy` required, deletionPolicy Delete or Retain, parameters strings).
+ */
+class VolumeSnapshotClassModel {
+  constructor(private readonly data: Record<string, unknown>) {}
+  validate(): void {
+    const { driver, deletionPolicy, parameters, ...rest } = this.data;
+    if (typeof driver !== "string") throw new Error("VolumeSnapshotClass: driver is required");
+    if (deletionPolicy !== "Delete" && deletionPolicy !== "Retain") throw new Error("VolumeSnapshotClass: deletionPolicy must be Delete or Retain");
+    if (parameters !== undefined && Object.values(parameters as object).some((v) => typeof v !== "string")) throw new Error("VolumeSnapshotClass: parameters are strings");
+    const unknown = Object.keys(rest).filter((k) => !["apiVersion", "kind", "metadata"].includes(k));
+    if (unknown.length) throw new Error(`VolumeSnapshotClass: unknown fields ${unknown}`);
+  }
+}
+const CRDS: Record<string, Model> = { "snapshot.storage.k8s.io/v1/VolumeSnapshotClass": VolumeSnapshotClassModel as unknown as Model };
+
 export function modelFor(apiVersion: string, kind: string): Model {
+  if (CRDS[`${apiVersion}/${kind}`]) return CRDS[`${apiVersion}/${kind}`];
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   const lib = models as unknown as Record<string, Record<string, Record<string, Model>>>;
   const versions = group ? lib[groupExport(group)] : (lib as unknown as Record<string, Record<string, Model>>);

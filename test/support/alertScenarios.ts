@@ -5,6 +5,7 @@
  * renders with the default (runbook) thresholds; the Neo4j query alerts against Enterprise.
  */
 import { stringify } from "yaml";
+import { BACKUP_ALERT_CASES } from "./backupAlertScenarios";
 
 const RUNBOOK = "https://github.com/mcp-superserver/mcp-superserver-infra/blob/main/docs/runbook.md";
 
@@ -508,6 +509,7 @@ export const COMMUNITY_CASES: AlertCase[] = [
       },
     ],
   },
+  ...BACKUP_ALERT_CASES,
 ];
 
 const NEO4J_METRICS = 'job="neo4j",instance="neo4j:2004",service="neo4j"';
