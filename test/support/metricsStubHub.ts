@@ -73,6 +73,9 @@ export class MetricsStubHub {
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(this.metrics());
       } else if (req.url === "/health") {
         res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+      } else if (req.url === "/health/live" || req.url === "/health/ready") {
+        // The real hub answers both with 200 and no dependency check.
+        res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
       } else {
         res.writeHead(404).end();
       }
