@@ -20,18 +20,19 @@ describe("live monitoring pipeline", () => {
   });
   afterAll(async () => live?.stop());
 
-  it("scrapes the hub contract and probes Neo4j and Ollama through blackbox_exporter", async () => {
+  it("scrapes the hub contract, and probes Neo4j (Bolt), Ollama (models) and the hub through nginx via blackbox_exporter", async () => {
     const probes = await waitFor(
       "first scrapes",
       async () => {
         const up = await live.query('up{job="mcp-hub"} == 1');
         const probed = await live.query("probe_success == 1");
         const requests = await live.query("mcp_requests_total");
-        return up.length === 1 && probed.length === 2 && requests.length === 4 ? probed : undefined;
+        return up.length === 1 && probed.length === 3 && requests.length === 4 ? probed : undefined;
       },
       15_000,
     );
-    expect(probes.map((p) => p.metric.job).sort()).toEqual(["probe-neo4j", "probe-ollama"]);
+    expect(probes.map((p) => p.metric.job).sort()).toEqual(["probe-hub-lb", "probe-neo4j", "probe-ollama"]);
+    expect(live.bolt.handshakes).toBeGreaterThan(0);
   });
 
   it("answers every dashboard query, with data for the hub and availability panels", async () => {
@@ -78,12 +79,26 @@ describe("live monitoring pipeline", () => {
     expect(critical).toEqual([]);
   });
 
-  it("delivers MCPHubDown to paging when the hub stops", async () => {
+  it("delivers OllamaDown to paging when a configured model disappears from /api/tags", async () => {
+    const since = Date.now();
+    const models = live.ollamaModels.splice(0);
+    try {
+      const { alert } = await live.webhooks.firing("/paging", "OllamaDown", since, 30_000);
+      expect(alert.labels).toMatchObject({ alertname: "OllamaDown", severity: "critical", job: "probe-ollama" });
+    } finally {
+      live.ollamaModels.push(...models);
+    }
+  });
+
+  it("delivers MCPHubDown and MCPHubUnreachable to paging when the hub stops", async () => {
     const since = Date.now();
     await live.hub.stop();
     const { alert } = await live.webhooks.firing("/paging", "MCPHubDown", since, 30_000);
     expect(alert.labels).toMatchObject({ alertname: "MCPHubDown", severity: "critical", job: "mcp-hub" });
     expect(alert.annotations.description).toBe("0 replicas of mcp-hub answer scrapes; every CLI client is failing.");
     expect(alert.annotations.runbook_url).toBe(`${RUNBOOK}#mcphubdown`);
+    const unreachable = await live.webhooks.firing("/paging", "MCPHubUnreachable", since, 30_000);
+    expect(unreachable.alert.labels).toMatchObject({ alertname: "MCPHubUnreachable", severity: "critical", job: "probe-hub-lb", service: "nginx" });
+    expect(unreachable.alert.annotations.runbook_url).toBe(`${RUNBOOK}#mcphubunreachable`);
   });
 });

@@ -35,6 +35,9 @@ export const POD_SECURITY: Record<Role, PodSecurity> = {
   "blackbox-exporter": exporter,
   "node-exporter": exporter,
   cadvisor: exporter,
+  "nginx-exporter": exporter,
+  // The kube-state-metrics image runs as 65534 (nonroot) and writes nothing.
+  "kube-state-metrics": exporter,
   "object-store": exporter,
   pushgateway: exporter,
   // The backup pod runs the Neo4j image (dump) and the AWS CLI image (upload) as neo4j's user,

@@ -8,14 +8,30 @@ import { hubWorkload } from "../workloads/hub";
 import { workloadLabels } from "../workloads/labels";
 import { loadBalancerWorkload, type HubUpstreams } from "../workloads/loadBalancer";
 import { stackGrafanaWorkload } from "../workloads/grafana";
-import { alertmanagerWorkload, blackboxWorkload, nodeExporterWorkload, prometheusWorkload, pushgatewayWorkload } from "../workloads/monitoring";
+import {
+  alertmanagerWorkload,
+  blackboxWorkload,
+  kubeStateMetricsWorkload,
+  nodeExporterWorkload,
+  prometheusWorkload,
+  pushgatewayWorkload,
+} from "../workloads/monitoring";
 import { DISK_SELECTOR, JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
 import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
 import { DEVICE_PLUGIN_NAME } from "../cluster/clusterObjects";
 import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
-import { PROMETHEUS_SERVICE_ACCOUNT, kubernetesScrapeJobs, nginxExporterSidecar, prometheusRbac } from "./monitoring";
+import {
+  KUBELET_JOB,
+  KUBE_STATE_METRICS_JOB,
+  KUBE_STATE_METRICS_SERVICE_ACCOUNT,
+  PROMETHEUS_SERVICE_ACCOUNT,
+  kubeStateMetricsRbac,
+  kubernetesScrapeJobs,
+  nginxExporterSidecar,
+  prometheusRbac,
+} from "./monitoring";
 import { networkPolicies, type Flow } from "./networkPolicy";
 import { headlessServiceName } from "./objects";
 import type { WorkloadPlan } from "./plan";
@@ -79,11 +95,14 @@ export function allowedFlows(cfg: StackConfig, nodeNamespace: string): Flow[] {
     { from: role("prometheus"), to: role("blackbox-exporter"), port: PORT.blackbox, reason: "Neo4j and Ollama probes" },
     { from: role("prometheus"), to: role("alertmanager"), port: 9093, reason: "alerts, and Alertmanager's metrics" },
     { from: role("prometheus"), to: role("pushgateway"), port: PORT.pushgateway, reason: "the backup's last success" },
+    { from: role("prometheus"), to: role("kube-state-metrics"), port: PORT.kubeStateMetrics, reason: "pod restarts and crash loops" },
     { from: role("prometheus"), to: { role: "node-exporter", namespace: nodeNamespace }, port: PORT.nodeExporter, reason: "disk space" },
     { from: role("prometheus"), to: anywhere, port: 443, reason: "Kubernetes API: discovery and kubelet cAdvisor" },
     { from: role("grafana"), to: role("prometheus"), port: PORT.prometheus, reason: "dashboard queries" },
     { from: role("blackbox-exporter"), to: role("neo4j"), port: PORT.neo4jBolt, reason: "Bolt TCP probe" },
     { from: role("blackbox-exporter"), to: role("ollama"), port: PORT.ollama, reason: "Ollama HTTP probe" },
+    { from: role("blackbox-exporter"), to: role("load-balancer"), port: PORT.nginxHttp, reason: "the client-path probe of the hub through nginx" },
+    { from: role("kube-state-metrics"), to: anywhere, port: 443, reason: "Kubernetes API: watching pods" },
     { from: role("ollama"), to: anywhere, port: 443, reason: "model pulls from the Ollama registry" },
     { from: role("alertmanager"), to: anywhere, port: 443, reason: "webhook receivers" },
     { from: role("backup"), to: anywhere, port: 443, reason: "S3, STS (IRSA) and the Kubernetes API (scaling Neo4j)" },
@@ -134,19 +153,24 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   const blackbox = blackboxWorkload(cfg);
   const nodeExporter = nodeExporterWorkload(cfg, { textfile: false });
   const pushgateway = pushgatewayWorkload(cfg);
+  const kubeStateMetrics = kubeStateMetricsWorkload(cfg, [namespace, nodeNamespace]);
 
   const grafana = stackGrafanaWorkload(cfg, { containerLabel: "pod", containerSelector: `namespace="${namespace}", container!=""` });
 
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, blackbox, nodeExporter, pushgateway];
+  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, blackbox, nodeExporter, pushgateway, kubeStateMetrics];
   // Hub pods are discovered from the API (kubernetes_sd below), not listed.
   const addresses = addressesByServiceName(neo4jMetricsEnabled(cfg), [], {
     [SERVICE.pushgateway]: [`${SERVICE.pushgateway}:${PORT.pushgateway}`],
+    [KUBE_STATE_METRICS_JOB]: [`${SERVICE.kubeStateMetrics}:${PORT.kubeStateMetrics}`],
   });
+  // The backup and restore pods run a container named `neo4j` (and `aws`) in the same namespace:
+  // every other service's selector leaves them out, or their memory would count as Neo4j's.
+  const notBackupPods = `pod!~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*"`;
   const view: ContainerView = {
     containers: [
       ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
         service: w.name,
-        selector: `namespace="${w.role === "node-exporter" ? nodeNamespace : namespace}", container="${w.role}"`,
+        selector: `namespace="${w.role === "node-exporter" ? nodeNamespace : namespace}", container="${w.role}", ${notBackupPods}`,
       })),
       // The backup and restore pods' two containers.
       { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
@@ -154,6 +178,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     ],
     containerLabel: "pod",
     diskSelector: DISK_SELECTOR,
+    workloadHealth: { kind: "kubernetes", namespaces: [namespace, nodeNamespace], kubeStateMetricsJob: KUBE_STATE_METRICS_JOB, kubeletJob: KUBELET_JOB },
   };
   const files = monitoringFiles(addresses, view, { stack, target: "kubernetes" });
   const prometheus = prometheusWorkload(cfg, {
@@ -215,11 +240,13 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     exporters: [
       { workload: blackbox, plan: single },
       { workload: pushgateway, plan: single },
+      { workload: kubeStateMetrics, plan: { ...single, serviceAccount: KUBE_STATE_METRICS_SERVICE_ACCOUNT } },
       { workload: nodeExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", everyNode: true } },
     ],
     shared: [
       ...networkPolicies(namespace, partOf, allowedFlows(cfg, nodeNamespace)),
       ...prometheusRbac(namespace, workloadLabels(prometheus, SERVICE.prometheus)),
+      ...kubeStateMetricsRbac(namespace, workloadLabels(kubeStateMetrics, SERVICE.kubeStateMetrics)),
     ],
     backup: backupObjects(cfg, {
       namespace,

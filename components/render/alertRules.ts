@@ -8,6 +8,9 @@ import { stringify } from "yaml";
 import { durationSeconds } from "../config/primitives";
 import type { Thresholds } from "../config/schema";
 import { BACKUP_SUCCESS_METRIC, backupAgeSeconds, cpuOfLimit, errorRatio, memoryOfLimit, p95Latency } from "./promql";
+import { probeRules, type ProbeRulesInput } from "./probeRules";
+import { selfMonitoringGroups, type SelfMonitoringInput } from "./selfMonitoringRules";
+import { workloadHealthGroups, type WorkloadHealthInput } from "./workloadHealthRules";
 
 /** The backup job's success metric, which BackupMissing watches. */
 export { BACKUP_SUCCESS_METRIC };
@@ -61,6 +64,12 @@ export interface AlertRulesInput {
   /** Where the operator runbook lives; each alert links to its own section. */
   runbookUrl: string;
   timing?: AlertTiming;
+  /** Prometheus' and Alertmanager's own jobs: alerts on the alerting pipeline. */
+  selfMonitoring?: SelfMonitoringInput;
+  /** The client-path probe and the probes other alerts rely on. */
+  probes?: ProbeRulesInput;
+  /** Crashes, OOM kills and volume fill, from what the target exports. */
+  workloadHealth?: WorkloadHealthInput;
 }
 
 /**
@@ -275,6 +284,9 @@ export function alertRules(i: AlertRulesInput): { group: string; rules: AlertRul
     { group: "mcp-superserver.resources", rules: containerRules(i, w) },
     { group: "mcp-superserver.storage", rules: storageRules(i) },
     ...(i.neo4jMetricsJob ? [{ group: "mcp-superserver.neo4j", rules: neo4jRules(i, i.neo4jMetricsJob) }] : []),
+    ...(i.probes ? [{ group: "mcp-superserver.probes", rules: probeRules(i.probes) }] : []),
+    ...(i.selfMonitoring ? selfMonitoringGroups(i.selfMonitoring) : []),
+    ...(i.workloadHealth ? workloadHealthGroups(i.workloadHealth) : []),
     { group: "mcp-superserver.meta", rules: [WATCHDOG] },
   ];
 }

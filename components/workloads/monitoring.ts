@@ -2,6 +2,7 @@ import type { StackConfig } from "../config/schema";
 import { renderAlertRules, type AlertRulesInput } from "../render/alertRules";
 import { renderAlertmanagerConfig, type ReceiverName } from "../render/alertmanager";
 import { renderBlackboxConfig } from "../render/blackbox";
+import { nginxExporterArgs } from "../render/nginxExporter";
 import { renderPrometheusConfig, type PrometheusInput } from "../render/prometheus";
 import { httpCheck, resourceSpec } from "./common";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
@@ -133,7 +134,44 @@ export function blackboxWorkload(cfg: StackConfig): Workload {
     args: ["--config.file=/etc/blackbox_exporter/blackbox.yml"],
     port: PORT.blackbox,
     healthPath: "/-/healthy",
-    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig() }],
+    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig(cfg.ollama.models) }],
+  });
+}
+
+/**
+ * nginx-prometheus-exporter on Docker: its own container reading nginx's stub_status port over
+ * the stack network (on Kubernetes it is a sidecar reading 127.0.0.1). The image has no shell
+ * or wget, so Docker gets no health check; Prometheus' `up` for the job says whether it works.
+ */
+export function nginxExporterWorkload(cfg: StackConfig): Workload {
+  return {
+    ...smallService({
+      name: SERVICE.nginxExporter,
+      role: "nginx-exporter",
+      image: cfg.prometheus.exporters.nginx.image,
+      args: nginxExporterArgs(SERVICE.loadBalancer),
+      port: PORT.nginxExporter,
+      healthPath: "/metrics",
+      files: [],
+    }),
+    healthCheck: undefined,
+  };
+}
+
+/**
+ * kube-state-metrics (Kubernetes target) limited to pods of the stack's namespaces (its
+ * `--resources` and `--namespaces` flags): restarts, waiting and last-terminated reasons, what
+ * KubePodCrashLooping and KubeContainerOOMKilled read. `/healthz` answers on the metrics port.
+ */
+export function kubeStateMetricsWorkload(cfg: StackConfig, namespaces: string[]): Workload {
+  return smallService({
+    name: SERVICE.kubeStateMetrics,
+    role: "kube-state-metrics",
+    image: cfg.prometheus.exporters.kubeStateMetrics.image,
+    args: ["--resources=pods", `--namespaces=${namespaces.join(",")}`, `--port=${PORT.kubeStateMetrics}`, `--telemetry-port=${PORT.kubeStateMetricsTelemetry}`],
+    port: PORT.kubeStateMetrics,
+    healthPath: "/healthz",
+    files: [],
   });
 }
 

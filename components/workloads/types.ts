@@ -15,6 +15,8 @@ export type Role =
   | "blackbox-exporter"
   | "node-exporter"
   | "cadvisor"
+  | "nginx-exporter"
+  | "kube-state-metrics"
   | "object-store"
   | "pushgateway"
   | "backup";
@@ -116,6 +118,8 @@ export const SERVICE = {
   blackbox: "blackbox-exporter",
   nodeExporter: "node-exporter",
   cadvisor: "cadvisor",
+  nginxExporter: "nginx-exporter",
+  kubeStateMetrics: "kube-state-metrics",
   objectStore: "minio",
   pushgateway: "pushgateway",
   backup: "backup",
@@ -138,6 +142,8 @@ export const PORT = {
   objectStore: 9000,
   nginxExporter: 9113,
   pushgateway: 9091,
+  kubeStateMetrics: 8080,
+  kubeStateMetricsTelemetry: 8081,
   neo4jBackup: 6362,
   prometheus: 9090,
   grafana: 3000,
