@@ -35,7 +35,7 @@ describe("prod (Kubernetes) alert rules", () => {
   });
 
   it("have the Kubernetes alerts and none of the Docker-only ones", () => {
-    for (const a of ["KubePodCrashLooping", "KubeContainerOOMKilled", "KubeContainerRestarting", "KubePersistentVolumeFillingUp", "MCPHubUnreachable"]) expect(names).toContain(a);
+    for (const a of ["KubePodCrashLooping", "KubeContainerOOMKilled", "KubeContainerRestarting", "KubePersistentVolumeFillingUp", "GPUMemoryNearlyFull", "GPUXidError", "MCPHubUnreachable"]) expect(names).toContain(a);
     for (const a of DOCKER_ONLY) expect(names).not.toContain(a);
   });
 

@@ -92,7 +92,7 @@ describe("workloads", () => {
     const tolerateGpu = (tolerations: any[] = []) =>
       tolerations.some((t) => t.key === "nvidia.com/gpu" || (t.operator === "Exists" && !t.key));
     const onGpuNodes = podSpecs().filter((p) => tolerateGpu(p.spec.tolerations)).map((p) => p.name).sort();
-    expect(onGpuNodes).toEqual(["node-exporter", "nvidia-device-plugin", "ollama"]);
+    expect(onGpuNodes).toEqual(["dcgm-exporter", "node-exporter", "nvidia-device-plugin", "ollama"]);
     const gpuUsers = podSpecs().filter((p) => p.spec.containers.some((c: any) => c.resources?.limits?.["nvidia.com/gpu"])).map((p) => p.name);
     expect(gpuUsers).toEqual(["ollama"]);
   });

@@ -214,6 +214,7 @@ export const prometheusSchema = z
           "kube-state-metrics (restarts, crash loops, OOM kills; Kubernetes target)",
           "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0",
         ),
+        dcgm: exporter("NVIDIA dcgm-exporter (GPU memory and XID errors on the GPU nodes; Kubernetes target)", "nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04"),
       })
       .prefault({}),
     resources: resources("Prometheus", {

@@ -14,6 +14,7 @@ export const KUBE_STATE_METRICS_SERVICE_ACCOUNT = "kube-state-metrics";
 /** The kubelet's own /metrics: `kubelet_volume_stats_*` for every mounted PersistentVolumeClaim. */
 export const KUBELET_JOB = "kubelet";
 export const KUBE_STATE_METRICS_JOB = SERVICE.kubeStateMetrics;
+export const GPU_EXPORTER_JOB = SERVICE.gpuExporter;
 
 /**
  * Pod discovery lists pods in every phase, finished ones included (Prometheus docs,
@@ -62,6 +63,7 @@ export function kubernetesScrapeJobs(namespace: string, nodeNamespace: string): 
     podJob(SERVICE.hub, namespace, SERVICE.hub, "http", SERVICE.hub),
     podJob(NGINX_JOB, namespace, SERVICE.loadBalancer, "metrics", SERVICE.loadBalancer),
     podJob(SERVICE.nodeExporter, nodeNamespace, SERVICE.nodeExporter, "http", SERVICE.nodeExporter),
+    podJob(GPU_EXPORTER_JOB, nodeNamespace, SERVICE.gpuExporter, "http", SERVICE.gpuExporter),
     // Container memory and CPU against limits: the kubelet's cAdvisor, through the API server proxy.
     nodeProxyJob("kubelet-cadvisor", "/metrics/cadvisor"),
     nodeProxyJob(KUBELET_JOB, "/metrics"),

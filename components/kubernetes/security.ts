@@ -38,6 +38,10 @@ export const POD_SECURITY: Record<Role, PodSecurity> = {
   "nginx-exporter": exporter,
   // The kube-state-metrics image runs as 65534 (nonroot) and writes nothing.
   "kube-state-metrics": exporter,
+  // dcgm-exporter reads the GPUs through NVML, whose device nodes the NVIDIA runtime makes
+  // world-readable: no root needed for the framebuffer and XID fields (profiling fields would need
+  // SYS_ADMIN and are not in the default counters we alert on). DCGM writes its log under /tmp.
+  "gpu-exporter": { ...exporter, writablePaths: ["/tmp"] },
   "object-store": exporter,
   pushgateway: exporter,
   // The backup pod runs the Neo4j image (dump) and the AWS CLI image (upload) as neo4j's user,

@@ -11,6 +11,7 @@ import { stackGrafanaWorkload } from "../workloads/grafana";
 import {
   alertmanagerWorkload,
   blackboxWorkload,
+  gpuExporterWorkload,
   kubeStateMetricsWorkload,
   nodeExporterWorkload,
   prometheusWorkload,
@@ -23,6 +24,7 @@ import { PORT, SERVICE, type Workload } from "../workloads/types";
 import { DEVICE_PLUGIN_NAME } from "../cluster/clusterObjects";
 import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
 import {
+  GPU_EXPORTER_JOB,
   KUBELET_JOB,
   KUBE_STATE_METRICS_JOB,
   KUBE_STATE_METRICS_SERVICE_ACCOUNT,
@@ -97,6 +99,7 @@ export function allowedFlows(cfg: StackConfig, nodeNamespace: string): Flow[] {
     { from: role("prometheus"), to: role("pushgateway"), port: PORT.pushgateway, reason: "the backup's last success" },
     { from: role("prometheus"), to: role("kube-state-metrics"), port: PORT.kubeStateMetrics, reason: "pod restarts and crash loops" },
     { from: role("prometheus"), to: { role: "node-exporter", namespace: nodeNamespace }, port: PORT.nodeExporter, reason: "disk space" },
+    { from: role("prometheus"), to: { role: "gpu-exporter", namespace: nodeNamespace }, port: PORT.gpuExporter, reason: "GPU memory and XID errors" },
     { from: role("prometheus"), to: anywhere, port: 443, reason: "Kubernetes API: discovery and kubelet cAdvisor" },
     { from: role("grafana"), to: role("prometheus"), port: PORT.prometheus, reason: "dashboard queries" },
     { from: role("blackbox-exporter"), to: role("neo4j"), port: PORT.neo4jBolt, reason: "Bolt TCP probe" },
@@ -154,10 +157,12 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   const nodeExporter = nodeExporterWorkload(cfg, { textfile: false });
   const pushgateway = pushgatewayWorkload(cfg);
   const kubeStateMetrics = kubeStateMetricsWorkload(cfg, [namespace, nodeNamespace]);
+  const gpuExporter = gpuExporterWorkload(cfg);
 
   const grafana = stackGrafanaWorkload(cfg, { containerLabel: "pod", containerSelector: `namespace="${namespace}", container!=""` });
 
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, blackbox, nodeExporter, pushgateway, kubeStateMetrics];
+  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, blackbox, nodeExporter, pushgateway, kubeStateMetrics, gpuExporter];
+  const inNodeNamespace = (w: Pick<Workload, "role">) => w.role === "node-exporter" || w.role === "gpu-exporter";
   // Hub pods are discovered from the API (kubernetes_sd below), not listed.
   const addresses = addressesByServiceName(neo4jMetricsEnabled(cfg), [], {
     [SERVICE.pushgateway]: [`${SERVICE.pushgateway}:${PORT.pushgateway}`],
@@ -170,7 +175,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     containers: [
       ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
         service: w.name,
-        selector: `namespace="${w.role === "node-exporter" ? nodeNamespace : namespace}", container="${w.role}", ${notBackupPods}`,
+        selector: `namespace="${inNodeNamespace(w) ? nodeNamespace : namespace}", container="${w.role}", ${notBackupPods}`,
       })),
       // The backup and restore pods' two containers.
       { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
@@ -178,7 +183,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     ],
     containerLabel: "pod",
     diskSelector: DISK_SELECTOR,
-    workloadHealth: { kind: "kubernetes", namespaces: [namespace, nodeNamespace], kubeStateMetricsJob: KUBE_STATE_METRICS_JOB, kubeletJob: KUBELET_JOB },
+    workloadHealth: { kind: "kubernetes", namespaces: [namespace, nodeNamespace], kubeStateMetricsJob: KUBE_STATE_METRICS_JOB, kubeletJob: KUBELET_JOB, gpuJob: GPU_EXPORTER_JOB },
   };
   const files = monitoringFiles(addresses, view, { stack, target: "kubernetes" });
   const prometheus = prometheusWorkload(cfg, {
@@ -242,6 +247,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
       { workload: pushgateway, plan: single },
       { workload: kubeStateMetrics, plan: { ...single, serviceAccount: KUBE_STATE_METRICS_SERVICE_ACCOUNT } },
       { workload: nodeExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", everyNode: true } },
+      { workload: gpuExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", gpuNode: true } },
     ],
     shared: [
       ...networkPolicies(namespace, partOf, allowedFlows(cfg, nodeNamespace)),

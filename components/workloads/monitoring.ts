@@ -175,6 +175,29 @@ export function kubeStateMetricsWorkload(cfg: StackConfig, namespaces: string[])
   });
 }
 
+/**
+ * NVIDIA dcgm-exporter (Kubernetes target, one per GPU node): serves the default counters
+ * (NVIDIA/dcgm-exporter `etc/default-counters.csv`) on :9400, among them framebuffer use and the
+ * last XID error. It requests no GPU: `NVIDIA_VISIBLE_DEVICES=all` makes the NVIDIA container
+ * runtime (the GPU nodes' default runtime) expose every GPU read-only to it, as its Helm chart
+ * does. DCGM's embedded host engine needs more memory than the other exporters.
+ */
+export function gpuExporterWorkload(cfg: StackConfig): Workload {
+  return {
+    ...smallService({
+      name: SERVICE.gpuExporter,
+      role: "gpu-exporter",
+      image: cfg.prometheus.exporters.dcgm.image,
+      args: [],
+      port: PORT.gpuExporter,
+      healthPath: "/health",
+      files: [],
+    }),
+    env: { NVIDIA_VISIBLE_DEVICES: "all" },
+    resources: { limits: { cpu: 500, memory: 512 * 1024 ** 2 }, requests: { cpu: 100, memory: 256 * 1024 ** 2 } },
+  };
+}
+
 /** Pushgateway: holds the metric a short-lived job (the Kubernetes backup) pushes, for Prometheus to scrape. */
 export function pushgatewayWorkload(cfg: StackConfig): Workload {
   return smallService({

@@ -17,6 +17,7 @@ export type Role =
   | "cadvisor"
   | "nginx-exporter"
   | "kube-state-metrics"
+  | "gpu-exporter"
   | "object-store"
   | "pushgateway"
   | "backup";
@@ -120,6 +121,7 @@ export const SERVICE = {
   cadvisor: "cadvisor",
   nginxExporter: "nginx-exporter",
   kubeStateMetrics: "kube-state-metrics",
+  gpuExporter: "dcgm-exporter",
   objectStore: "minio",
   pushgateway: "pushgateway",
   backup: "backup",
@@ -144,6 +146,8 @@ export const PORT = {
   pushgateway: 9091,
   kubeStateMetrics: 8080,
   kubeStateMetricsTelemetry: 8081,
+  /** dcgm-exporter's default listen address (:9400). */
+  gpuExporter: 9400,
   neo4jBackup: 6362,
   prometheus: 9090,
   grafana: 3000,

@@ -26,7 +26,71 @@ const HUB_POD = (pod: string, values: string) => ({
   values,
 });
 
+/** A dcgm-exporter series as Prometheus stores it: DCGM's labels plus the pod job's. */
+const GPU = 'job="dcgm-exporter",instance="10.0.3.12:9400",namespace="mcp-node",pod="dcgm-exporter-x2v9q",node="ip-10-0-3-12",service="dcgm-exporter",gpu="0",UUID="GPU-5a1e",device="nvidia0",modelName="NVIDIA A10G",Hostname="ip-10-0-3-12"';
+const GPU_LABELS = {
+  job: "dcgm-exporter",
+  instance: "10.0.3.12:9400",
+  namespace: "mcp-node",
+  pod: "dcgm-exporter-x2v9q",
+  node: "ip-10-0-3-12",
+  service: "dcgm-exporter",
+  gpu: "0",
+  UUID: "GPU-5a1e",
+  device: "nvidia0",
+  modelName: "NVIDIA A10G",
+  Hostname: "ip-10-0-3-12",
+};
+const framebuffer = (usedMiB: number, freeMiB: number) => [
+  { series: `DCGM_FI_DEV_FB_USED{${GPU}}`, values: `${usedMiB}x20` },
+  { series: `DCGM_FI_DEV_FB_FREE{${GPU}}`, values: `${freeMiB}x20` },
+];
+
 export const KUBERNETES_CASES: AlertCase[] = [
+  {
+    alert: "GPUMemoryNearlyFull",
+    title: "fires after 15m with 99.88% of the framebuffer used",
+    interval: "1m",
+    series: framebuffer(23000, 28),
+    evalTime: "16m",
+    expected: [
+      {
+        labels: { severity: "warning", ...GPU_LABELS },
+        summary: "GPU memory is nearly full",
+        description: "GPU 0 on ip-10-0-3-12 uses 99.88% of its memory (warning above 95%); models no longer fit and Ollama falls back to CPU.",
+      },
+    ],
+  },
+  {
+    alert: "GPUMemoryNearlyFull",
+    title: "stays quiet at 86.85%",
+    interval: "1m",
+    series: framebuffer(20000, 3028),
+    evalTime: "16m",
+    expected: [],
+  },
+  {
+    alert: "GPUXidError",
+    title: "fires on an XID 79 (GPU fallen off the bus) seen in the last 5m",
+    interval: "1m",
+    series: [{ series: `DCGM_FI_DEV_XID_ERRORS{${GPU}}`, values: "0 0 79 0 0" }],
+    evalTime: "4m",
+    expected: [
+      {
+        labels: { severity: "critical", ...GPU_LABELS },
+        summary: "The GPU reported an XID error",
+        description: "GPU 0 on ip-10-0-3-12 reported XID 79; see NVIDIA's XID catalogue (e.g. 48 double-bit ECC, 79 fallen off the bus).",
+      },
+    ],
+  },
+  {
+    alert: "GPUXidError",
+    title: "stays quiet without XID errors",
+    interval: "1m",
+    series: [{ series: `DCGM_FI_DEV_XID_ERRORS{${GPU}}`, values: "0x10" }],
+    evalTime: "4m",
+    expected: [],
+  },
   {
     alert: "MCPHubDown",
     title: "fires when every discovered hub pod fails its scrapes",

@@ -50,6 +50,10 @@ export function exportedMetrics(): Set<string> {
     "kubelet_volume_stats_available_bytes",
     "kubelet_volume_stats_capacity_bytes",
     "kubelet_volume_stats_used_bytes",
+    // NVIDIA dcgm-exporter's default counters (etc/default-counters.csv)
+    "DCGM_FI_DEV_FB_USED",
+    "DCGM_FI_DEV_FB_FREE",
+    "DCGM_FI_DEV_XID_ERRORS",
     // node_exporter
     "node_filesystem_avail_bytes",
     "node_filesystem_size_bytes",
