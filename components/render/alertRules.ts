@@ -102,7 +102,7 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
       for: "2m",
       severity: "critical",
       summary: "Neo4j is unreachable",
-      description: "The Bolt port {{ $labels.instance }} refuses connections; graph memory tool calls fail.",
+      description: "The Bolt port {{ $labels.instance }} does not complete a Bolt handshake; graph memory tool calls fail.",
     },
     {
       alert: "OllamaDown",
@@ -110,7 +110,7 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
       for: "2m",
       severity: "critical",
       summary: "Ollama is unreachable",
-      description: "The Ollama API {{ $labels.instance }} does not answer; LLM tool calls fail.",
+      description: "The Ollama API {{ $labels.instance }} does not answer or lacks a configured model; LLM tool calls fail.",
     },
     {
       alert: "TargetDown",
