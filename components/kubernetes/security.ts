@@ -38,9 +38,9 @@ export const POD_SECURITY: Record<Role, PodSecurity> = {
   "nginx-exporter": exporter,
   // The kube-state-metrics image runs as 65534 (nonroot) and writes nothing.
   "kube-state-metrics": exporter,
-  // dcgm-exporter reads the GPUs through NVML, whose device nodes the NVIDIA runtime makes
-  // world-readable: no root needed for the framebuffer and XID fields (profiling fields would need
-  // SYS_ADMIN and are not in the default counters we alert on). DCGM writes its log under /tmp.
+  // dcgm-exporter: "basic metrics work" as a non-root user, only the DCGM_FI_PROF_* profiling
+  // fields need root and SYS_ADMIN (NVIDIA/dcgm-exporter docker/Dockerfile, "Security Note: Default
+  // USER"); we alert on framebuffer and XID fields only. DCGM writes its log under /tmp.
   "gpu-exporter": { ...exporter, writablePaths: ["/tmp"] },
   "object-store": exporter,
   pushgateway: exporter,
