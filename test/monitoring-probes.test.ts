@@ -14,7 +14,7 @@ import { BoltStandIn } from "./support/boltStandIn";
 import { tempFiles } from "./support/exec";
 import { MetricsStubHub } from "./support/metricsStubHub";
 import { NginxProcess } from "./support/nginxProcess";
-import { closeNow, freePort, startDaemon, type Daemon } from "./support/processes";
+import { closeNow, freePort, listenOnLoopback, startDaemon, type Daemon } from "./support/processes";
 import { blackboxCheckConfig } from "./support/validators";
 
 const MODELS = ["llama3.2:3b", "nomic-embed-text"];
@@ -30,10 +30,9 @@ let deepUrl: string;
 let shallowUrl: string;
 const servers: (HttpServer | TcpServer)[] = [];
 
-async function listen<T extends HttpServer | TcpServer>(server: T): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+async function listen(server: HttpServer | TcpServer): Promise<string> {
   servers.push(server);
-  return `127.0.0.1:${(server.address() as { port: number }).port}`;
+  return `127.0.0.1:${await listenOnLoopback(server)}`;
 }
 
 async function blackbox(config: string): Promise<[Daemon, string]> {

@@ -11,7 +11,7 @@
  * speaks no Bolt (a Neo4j still starting, or the wrong service on the port).
  */
 import { createServer, type Server, type Socket } from "node:net";
-import { closeNow } from "./processes";
+import { closeNow, listenOnLoopback } from "./processes";
 
 const MAGIC = Buffer.from([0x60, 0x60, 0xb0, 0x17]);
 /** Bolt versions Neo4j 5.26 negotiates, highest first: 5.8 down to 5.0, then 4.4. */
@@ -61,9 +61,9 @@ export class BoltStandIn {
   /** Listens on 127.0.0.1; returns host:port. */
   async start(): Promise<string> {
     const server = createServer((socket) => this.serve(socket));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = await listenOnLoopback(server);
     this.server = server;
-    return `127.0.0.1:${(server.address() as { port: number }).port}`;
+    return `127.0.0.1:${port}`;
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,7 @@
  * API, and a webhook receiver.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpServer } from "node:http";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { durationSeconds } from "../../components/config/primitives";
@@ -18,7 +18,7 @@ import { renderPrometheusConfig } from "../../components/render/prometheus";
 import { HUB_READY_PATH, monitoringFiles } from "../../components/workloads/monitoringTargets";
 import { SERVICE } from "../../components/workloads/types";
 import { BoltStandIn } from "./boltStandIn";
-import { closeNow, freePort, startDaemon, waitFor, type Daemon } from "./processes";
+import { closeNow, freePort, listenOnLoopback, startDaemon, waitFor, type Daemon } from "./processes";
 import { MetricsStubHub } from "./metricsStubHub";
 import { NginxProcess } from "./nginxProcess";
 import { WebhookReceiver } from "./webhookReceiver";
@@ -81,11 +81,6 @@ export interface LiveMonitoring {
   stop: () => Promise<void>;
 }
 
-async function listening(server: HttpServer): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return (server.address() as { port: number }).port;
-}
-
 export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonitoring> {
   const dir = mkdtempSync(path.join(tmpdir(), "mcp-live-"));
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
@@ -110,7 +105,7 @@ export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonit
       const models = ollamaModels.map((name) => ({ name, model: name, modified_at: "2026-01-01T00:00:00Z", size: 2019393189 }));
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ models }));
     });
-    const ollamaPort = await listening(ollama);
+    const ollamaPort = await listenOnLoopback(ollama);
     cleanups.push(() => closeNow(ollama));
     const webhooks = new WebhookReceiver();
     await webhooks.start();
