@@ -90,6 +90,24 @@ describe("live monitoring pipeline", () => {
     }
   });
 
+  it("tells chat when the paging receiver fails: AlertmanagerFailedToSendAlerts from Alertmanager's own metrics", async () => {
+    // A fresh page is needed: wait until the previous test's OllamaDown has resolved.
+    await waitFor("OllamaDown to resolve", async () => ((await live.query('ALERTS{alertname="OllamaDown"}')).length === 0 ? true : undefined), 30_000);
+    const since = Date.now();
+    live.webhooks.failing.add("/paging");
+    const models = live.ollamaModels.splice(0);
+    try {
+      // OllamaDown (critical) goes to paging, which answers 500; Alertmanager counts each failed
+      // notification once its retries time out, and the rule reads that from its /metrics.
+      const { alert } = await live.webhooks.firing("/chat", "AlertmanagerFailedToSendAlerts", since, 90_000);
+      expect(alert.labels).toMatchObject({ alertname: "AlertmanagerFailedToSendAlerts", severity: "critical", job: "alertmanager", integration: "webhook" });
+      expect(alert.annotations.description).toMatch(/^Alertmanager 127\.0\.0\.1:\d+ failed to send \d+(\.\d+)?% of notifications to webhook\.$/);
+    } finally {
+      live.ollamaModels.push(...models);
+      live.webhooks.failing.delete("/paging");
+    }
+  });
+
   it("delivers MCPHubDown and MCPHubUnreachable to paging when the hub stops", async () => {
     const since = Date.now();
     await live.hub.stop();
