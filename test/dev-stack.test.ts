@@ -232,7 +232,7 @@ describe("backup bucket and nightly job", () => {
 describe("every container", () => {
   it("has a memory limit and reservation, a CPU limit, a pinned image and the private network", () => {
     const containers = ofType(run, CONTAINER).map((r) => r.inputs as Record<string, any>);
-    expect(containers).toHaveLength(17);
+    expect(containers).toHaveLength(18);
     for (const c of containers) {
       expect(c.memory, c.name).toBeGreaterThan(0);
       expect(c.memoryReservation, c.name).toBeGreaterThan(0);

@@ -32,6 +32,8 @@ const rules = (parse(prometheusFiles({ neo4j: { edition: "enterprise", image: "n
 
 /** The receiver each severity must reach; the Watchdog has its own. */
 const EXPECTED_RECEIVER: Record<string, string> = { critical: "paging", warning: "chat", none: "watchdog" };
+/** Alerts saying a receiver may be failing go to chat and paging both. */
+const BOTH = "chat,paging";
 
 function routesTo(labels: Record<string, string>): string {
   const args = ["config", "routes", "test", `--config.file=${dir.file("with-receivers.yml")}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
@@ -50,8 +52,15 @@ describe("alertmanager.yml", () => {
     }
   });
 
-  it.each(rules.map((r) => [r.alert!, r.labels] as const))("routes %s by its severity", (alert, labels) => {
-    expect(routesTo({ alertname: alert, ...labels })).toBe(EXPECTED_RECEIVER[labels.severity]);
+  it.each(rules.filter((r) => r.alert !== "AlertmanagerFailedToSendAlerts").map((r) => [r.alert!, r.labels] as const))(
+    "routes %s by its severity",
+    (alert, labels) => {
+      expect(routesTo({ alertname: alert, ...labels })).toBe(EXPECTED_RECEIVER[labels.severity]);
+    },
+  );
+
+  it("routes AlertmanagerFailedToSendAlerts to chat and paging, so a failing receiver does not swallow it", () => {
+    expect(routesTo({ alertname: "AlertmanagerFailedToSendAlerts", severity: "critical", integration: "webhook" })).toBe(BOTH);
   });
 
   it("routes an unlabelled alert to chat and a critical Watchdog still to the watchdog receiver", () => {
@@ -128,6 +137,39 @@ describe("inhibitions in a real Alertmanager", () => {
       10_000,
     );
     expect(suppressed).toEqual(["HighErrorRate/mcp-hub", "HighMemoryUsage/neo4j", "HighResponseTime/mcp-hub", "LowDiskSpace//data", "MCPHubDegraded/probe-hub-health"]);
+  });
+
+  it("lets one replica's CriticalMemoryUsage mute its own warning only, not another replica's (Docker name, Kubernetes pod)", async () => {
+    const sent: Record<string, string>[] = [
+      { alertname: "CriticalMemoryUsage", severity: "critical", service: "mcp-hub", name: "mcp-hub-1" },
+      { alertname: "HighMemoryUsage", severity: "warning", service: "mcp-hub", name: "mcp-hub-1" },
+      { alertname: "HighMemoryUsage", severity: "warning", service: "mcp-hub", name: "mcp-hub-2" },
+      { alertname: "CriticalMemoryUsage", severity: "critical", service: "mcp-hub", pod: "mcp-hub-7d9f-abcde" },
+      { alertname: "HighMemoryUsage", severity: "warning", service: "mcp-hub", pod: "mcp-hub-7d9f-abcde" },
+      { alertname: "HighMemoryUsage", severity: "warning", service: "mcp-hub", pod: "mcp-hub-7d9f-fghij" },
+    ];
+    await fetch(`${url}/api/v2/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(sent.map(alert)) });
+    const states = await waitFor(
+      "the memory inhibition to apply",
+      async () => {
+        const filter = encodeURIComponent('alertname="HighMemoryUsage"');
+        const got = (await (await fetch(`${url}/api/v2/alerts?filter=${filter}&filter=${encodeURIComponent('service="mcp-hub"')}`)).json()) as {
+          labels: Record<string, string>;
+          status: { state: string };
+        }[];
+        const mine = got.filter((a) => a.labels.name?.startsWith("mcp-hub-") || a.labels.pod?.startsWith("mcp-hub-"));
+        return mine.length === 4 && mine.some((a) => a.status.state === "suppressed")
+          ? Object.fromEntries(mine.map((a) => [a.labels.name ?? a.labels.pod, a.status.state]))
+          : undefined;
+      },
+      10_000,
+    );
+    expect(states).toEqual({
+      "mcp-hub-1": "suppressed",
+      "mcp-hub-2": "active",
+      "mcp-hub-7d9f-abcde": "suppressed",
+      "mcp-hub-7d9f-fghij": "active",
+    });
   });
 
   it("lets MCPHubDown suppress the hub's error, latency and down-target alerts only", async () => {

@@ -23,7 +23,7 @@ describe("live monitoring pipeline", () => {
   });
   afterAll(async () => live?.stop());
 
-  it("scrapes the hub contract and probes Neo4j and Ollama through blackbox_exporter", async () => {
+  it("scrapes the hub contract, and probes Neo4j (Bolt), Ollama (models) and the hub through nginx via blackbox_exporter", async () => {
     const probes = await waitFor(
       "first scrapes",
       async () => {
@@ -31,11 +31,12 @@ describe("live monitoring pipeline", () => {
         const probed = await live.query("probe_success == 1");
         // After two scrapes the hub's histogram has counted the first one (route "/", 200).
         const requests = await live.query('mcp_hub_http_request_duration_seconds_count{method="GET",route="/",status_code="200"}');
-        return up.length === 1 && probed.length === 3 && requests.length === 1 ? probed : undefined;
+        return up.length === 1 && probed.length === 4 && requests.length === 1 ? probed : undefined;
       },
       15_000,
     );
-    expect(probes.map((p) => p.metric.job).sort()).toEqual(["probe-hub-health", "probe-neo4j", "probe-ollama"]);
+    expect(probes.map((p) => p.metric.job).sort()).toEqual(["probe-hub-health", "probe-hub-lb", "probe-neo4j", "probe-ollama"]);
+    expect(live.bolt.handshakes).toBeGreaterThan(0);
   });
 
   it("answers every dashboard query, with data for the hub and availability panels", async () => {
@@ -73,7 +74,7 @@ describe("live monitoring pipeline", () => {
 
   it("keeps the probe routes at 200 while Neo4j is down, and delivers HighErrorRate (not CriticalErrorRate) at 8% client 5xx", async () => {
     const since = Date.now();
-    await live.stopNeo4j();
+    live.bolt.offline = true;
     const base = `http://${live.hub.address}`;
     expect((await fetch(`${base}/health`)).status).toBe(503);
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
@@ -93,16 +94,49 @@ describe("live monitoring pipeline", () => {
       expect(restarts).toHaveLength(1);
     } finally {
       const statuses = await traffic.stop();
+      live.bolt.offline = false;
       expect(statuses[503]).toBeGreaterThan(0);
     }
   });
 
-  it("delivers MCPHubDown to paging when the hub stops", async () => {
+  it("delivers OllamaDown to paging when a configured model disappears from /api/tags", async () => {
+    const since = Date.now();
+    const models = live.ollamaModels.splice(0);
+    try {
+      const { alert } = await live.webhooks.firing("/paging", "OllamaDown", since, 30_000);
+      expect(alert.labels).toMatchObject({ alertname: "OllamaDown", severity: "critical", job: "probe-ollama" });
+    } finally {
+      live.ollamaModels.push(...models);
+    }
+  });
+
+  it("tells chat when the paging receiver fails: AlertmanagerFailedToSendAlerts from Alertmanager's own metrics", async () => {
+    // A fresh page is needed: wait until the previous test's OllamaDown has resolved.
+    await waitFor("OllamaDown to resolve", async () => ((await live.query('ALERTS{alertname="OllamaDown"}')).length === 0 ? true : undefined), 30_000);
+    const since = Date.now();
+    live.webhooks.failing.add("/paging");
+    const models = live.ollamaModels.splice(0);
+    try {
+      // OllamaDown (critical) goes to paging, which answers 500; Alertmanager counts each failed
+      // notification once its retries time out, and the rule reads that from its /metrics.
+      const { alert } = await live.webhooks.firing("/chat", "AlertmanagerFailedToSendAlerts", since, 90_000);
+      expect(alert.labels).toMatchObject({ alertname: "AlertmanagerFailedToSendAlerts", severity: "critical", job: "alertmanager", integration: "webhook" });
+      expect(alert.annotations.description).toMatch(/^Alertmanager 127\.0\.0\.1:\d+ failed to send \d+(\.\d+)?% of notifications to webhook\.$/);
+    } finally {
+      live.ollamaModels.push(...models);
+      live.webhooks.failing.delete("/paging");
+    }
+  });
+
+  it("delivers MCPHubDown and MCPHubUnreachable to paging when the hub stops", async () => {
     const since = Date.now();
     await live.hub.kill();
     const { alert } = await live.webhooks.firing("/paging", "MCPHubDown", since, 30_000);
     expect(alert.labels).toMatchObject({ alertname: "MCPHubDown", severity: "critical", job: "mcp-hub" });
     expect(alert.annotations.description).toBe("0 replicas of mcp-hub answer scrapes; every CLI client is failing.");
     expect(alert.annotations.runbook_url).toBe(`${RUNBOOK}#mcphubdown`);
+    const unreachable = await live.webhooks.firing("/paging", "MCPHubUnreachable", since, 30_000);
+    expect(unreachable.alert.labels).toMatchObject({ alertname: "MCPHubUnreachable", severity: "critical", job: "probe-hub-lb", service: "nginx" });
+    expect(unreachable.alert.annotations.runbook_url).toBe(`${RUNBOOK}#mcphubunreachable`);
   });
 });

@@ -9,6 +9,7 @@ import { parseStackConfig } from "../components/config/parse";
 import { UPSTREAM_HUB_METRICS } from "../components/contracts/hub";
 import { renderAlertRules } from "../components/render/alertRules";
 import { COMMUNITY_CASES, ENTERPRISE_CASES, promtoolTestFile, type AlertCase } from "./support/alertScenarios";
+import { PLATFORM_CASES } from "./support/alertScenariosPlatform";
 import { exportedMetrics, metricNames } from "./support/metricCatalog";
 import { prometheusFiles } from "./support/stackFiles";
 import { runTool, tempFiles } from "./support/exec";
@@ -69,8 +70,13 @@ describe("rendered alert rules", () => {
 
   it("have every alert the runbook and the issue name, and Neo4j query alerts only on Enterprise", () => {
     const base = [
+      "AlertmanagerFailedReload",
+      "AlertmanagerFailedToSendAlerts",
       "BackupMissing",
       "BackupUnverified",
+      "BlackboxExporterDown",
+      "ContainerOOMKilled",
+      "ContainerRestarting",
       "CriticalDiskSpace",
       "CriticalErrorRate",
       "CriticalMemoryUsage",
@@ -82,13 +88,20 @@ describe("rendered alert rules", () => {
       "MCPHubDegraded",
       "MCPHubDown",
       "MCPHubMetricsMissing",
+      "MCPHubUnreachable",
       "Neo4jDown",
       "OllamaDown",
+      "PrometheusBadConfig",
+      "PrometheusErrorSendingAlertsToAnyAlertmanager",
+      "PrometheusNotConnectedToAlertmanagers",
+      "PrometheusNotificationsDropped",
+      "PrometheusRuleFailures",
+      "PrometheusTSDBCompactionsFailing",
       "TargetDown",
       "VeryHighResponseTime",
       "Watchdog",
     ];
-    expect(namesOf(community)).toEqual(base);
+    expect(namesOf(community)).toEqual(base.sort());
     expect(namesOf(enterprise)).toEqual([...base, "Neo4jSlowQueries", "Neo4jTooManyConnections"].sort());
   });
 
@@ -136,14 +149,14 @@ describe("rendered alert rules", () => {
   it("watch every service with a memory limit", () => {
     const services = new Set(alertsOf(community).filter((r) => r.alert === "CriticalMemoryUsage").map((r) => r.labels.service));
     expect([...services].sort()).toEqual(
-      ["alertmanager", "backup", "blackbox-exporter", "cadvisor", "grafana", "mcp-hub", "minio", "neo4j", "nginx", "node-exporter", "ollama", "prometheus"].sort(),
+      ["alertmanager", "backup", "blackbox-exporter", "cadvisor", "grafana", "mcp-hub", "minio", "neo4j", "nginx", "nginx-exporter", "node-exporter", "ollama", "prometheus"].sort(),
     );
   });
 });
 
 describe("promtool test rules", () => {
   it("has a firing and a quiet case for every alert (Watchdog cannot be quiet)", () => {
-    const all = [...COMMUNITY_CASES, ...ENTERPRISE_CASES];
+    const all = [...COMMUNITY_CASES, ...ENTERPRISE_CASES, ...PLATFORM_CASES];
     for (const alert of namesOf(enterprise)) {
       const cases = all.filter((c) => c.alert === alert);
       expect(cases.some((c) => c.expected.length > 0), `${alert} fires`).toBe(true);
@@ -154,7 +167,7 @@ describe("promtool test rules", () => {
   it.each(namesOf(community))("%s behaves as its cases say (community rules)", (alert) => {
     const r = promtoolTest(
       "community.yml",
-      COMMUNITY_CASES.filter((c) => c.alert === alert),
+      [...COMMUNITY_CASES, ...PLATFORM_CASES].filter((c) => c.alert === alert),
       `community-${alert}`,
     );
     expect(r.output).toContain("SUCCESS");

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig } from "../components/config/parse";
-import { prometheusFiles } from "./support/stackFiles";
+import { kubernetesPrometheusFiles, prometheusFiles } from "./support/stackFiles";
 
 const runbook = readFileSync(path.join(__dirname, "..", "docs", "runbook.md"), "utf8");
 
@@ -22,9 +22,10 @@ interface RuleFile {
 }
 
 describe("docs/runbook.md", () => {
-  const rules = (parse(prometheusFiles({ neo4j: { edition: "enterprise", image: "neo4j:5.26.0-enterprise" } })["alert-rules.yml"]) as RuleFile).groups
-    .flatMap((g) => g.rules)
-    .filter((r) => r.alert !== undefined);
+  // Both targets' rules: some alerts exist only on Docker (cAdvisor) or only on Kubernetes.
+  const rules = [prometheusFiles({ neo4j: { edition: "enterprise", image: "neo4j:5.26.0-enterprise" } }), kubernetesPrometheusFiles()].flatMap((files) =>
+    (parse(files["alert-rules.yml"]) as RuleFile).groups.flatMap((g) => g.rules).filter((r) => r.alert !== undefined),
+  );
 
   it("is where the default runbook_url points", () => {
     expect(parseStackConfig({}).prometheus.runbookUrl).toMatch(/\/docs\/runbook\.md$/);

@@ -57,7 +57,9 @@ describe.each(Object.entries(CONFIGS))("NetworkPolicies as the VPC CNI enforces 
       grafana: k.grafana.workload,
       blackbox: k.exporters[0].workload,
       pushgateway: k.exporters[1].workload,
-      nodeExporter: k.exporters[2].workload,
+      kubeStateMetrics: k.exporters[2].workload,
+      nodeExporter: k.exporters[3].workload,
+      gpuExporter: k.exporters[4].workload,
     });
     let checked = 0;
     for (const f of flows) {

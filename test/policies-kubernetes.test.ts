@@ -203,6 +203,7 @@ describe("policy pack on the prod stack (Kubernetes)", () => {
       "grafana (mcp-grafana-statefulset-grafana)",
       "pushgateway (mcp-pushgateway-deployment-pushgateway)",
       "blackbox-exporter (mcp-blackbox-exporter-deployment-blackbox-exporter)",
+      "kube-state-metrics (mcp-kube-state-metrics-deployment-kube-state-metrics)",
       "backup (mcp-backup-cronjob-neo4j-backup)",
       "backup (mcp-backup-cronjob-neo4j-restore)",
       "backup (mcp-backup-cronjob-neo4j-verify)",

@@ -196,7 +196,7 @@ describe("workloads", () => {
     const tolerateGpu = (tolerations: any[] = []) =>
       tolerations.some((t) => t.key === "nvidia.com/gpu" || (t.operator === "Exists" && !t.key));
     const onGpuNodes = podSpecs().filter((p) => tolerateGpu(p.spec.tolerations)).map((p) => p.name).sort();
-    expect(onGpuNodes).toEqual(["node-exporter", "nvidia-device-plugin", "ollama"]);
+    expect(onGpuNodes).toEqual(["dcgm-exporter", "node-exporter", "nvidia-device-plugin", "ollama"]);
     const gpuUsers = podSpecs().filter((p) => p.spec.containers.some((c: any) => c.resources?.limits?.["nvidia.com/gpu"])).map((p) => p.name);
     expect(gpuUsers).toEqual(["ollama"]);
   });
@@ -321,8 +321,8 @@ describe("workloads", () => {
         expect(c.securityContext.allowPrivilegeEscalation, `${name}/${c.name}`).toBe(false);
         expect(c.securityContext.capabilities, `${name}/${c.name}`).toEqual({ drop: ["ALL"] });
       }
-      // Only Prometheus (discovery) and the backup (scaling Neo4j) talk to the Kubernetes API.
-      const needsApi = name === "prometheus" || name.startsWith("neo4j-");
+      // Only Prometheus (discovery), kube-state-metrics (watching pods) and the backup (scaling Neo4j) talk to the Kubernetes API.
+      const needsApi = name === "prometheus" || name === "kube-state-metrics" || name.startsWith("neo4j-");
       expect(spec.automountServiceAccountToken, name).toBe(needsApi);
     }
     const readOnly = pods.flatMap((p) => p.spec.containers.filter((c: any) => c.securityContext.readOnlyRootFilesystem).map((c: any) => `${p.name}/${c.name}`));
@@ -332,7 +332,7 @@ describe("workloads", () => {
 
 describe("network policies", () => {
   const pod = (role: string, namespace = NS): PodRef => ({ namespace, labels: podLabels(run, role) });
-  const roles = ["hub", "neo4j", "ollama", "load-balancer", "prometheus", "alertmanager", "blackbox-exporter", "pushgateway", "backup"];
+  const roles = ["hub", "neo4j", "ollama", "load-balancer", "prometheus", "alertmanager", "blackbox-exporter", "pushgateway", "kube-state-metrics", "backup"];
   const ports = [3000, 7687, 7474, 11434, 8080, 8081, 9113, 9090, 9093, 9115, 9091, 6362];
 
   it("deny everything by default and allow exactly the listed connections inside the namespace", () => {
@@ -352,6 +352,8 @@ describe("network policies", () => {
         "prometheus->pushgateway:9091",
         "blackbox-exporter->neo4j:7687",
         "blackbox-exporter->ollama:11434",
+        "blackbox-exporter->load-balancer:8080",
+        "prometheus->kube-state-metrics:8080",
         "backup->pushgateway:9091",
       ].sort(),
     );

@@ -67,7 +67,7 @@ describe("synth of the prod stack", () => {
     // cannot be checked here; everything else is. Syntax only: the rule file exists in the pod.
     const config = parse(files["prometheus.yml"]);
     const sdJobs = config.scrape_configs.filter((j: any) => j.kubernetes_sd_configs);
-    expect(sdJobs.map((j: any) => j.job_name)).toEqual(["mcp-hub", "probe-hub-health", "nginx", "node-exporter", "kubelet-cadvisor"]);
+    expect(sdJobs.map((j: any) => j.job_name)).toEqual(["mcp-hub", "probe-hub-health", "nginx", "node-exporter", "dcgm-exporter", "kubelet-cadvisor", "kubelet"]);
     config.scrape_configs = config.scrape_configs.filter((j: any) => !j.kubernetes_sd_configs);
     writeFileSync(path.join(dir, "prometheus.yml"), stringify(config));
     execFileSync("promtool", ["check", "config", "--syntax-only", path.join(dir, "prometheus.yml")], { stdio: "pipe" });

@@ -262,8 +262,13 @@ export const prometheusSchema = z
         blackbox: exporter("blackbox_exporter (Neo4j and Ollama probes)", "prom/blackbox-exporter:v0.25.0"),
         nodeExporter: exporter("node_exporter (disk space)", "prom/node-exporter:v1.8.2"),
         cadvisor: exporter("cAdvisor (container memory and CPU; Docker target)", "gcr.io/cadvisor/cadvisor:v0.49.1"),
-        nginx: exporter("nginx-prometheus-exporter (nginx stub_status; Kubernetes sidecar)", "nginx/nginx-prometheus-exporter:1.4.0"),
+        nginx: exporter("nginx-prometheus-exporter (nginx stub_status; Kubernetes sidecar, Docker container)", "nginx/nginx-prometheus-exporter:1.4.0"),
         pushgateway: exporter("Pushgateway (the backup job's last success; Kubernetes target)", "prom/pushgateway:v1.10.0"),
+        kubeStateMetrics: exporter(
+          "kube-state-metrics (restarts, crash loops, OOM kills; Kubernetes target)",
+          "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0",
+        ),
+        dcgm: exporter("NVIDIA dcgm-exporter (GPU memory and XID errors on the GPU nodes; Kubernetes target)", "nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04"),
       })
       .prefault({}),
     resources: resources("Prometheus", {

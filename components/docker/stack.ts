@@ -11,11 +11,12 @@ import {
   alertmanagerWorkload,
   blackboxWorkload,
   cadvisorWorkload,
+  nginxExporterWorkload,
   nodeExporterWorkload,
   prometheusWorkload,
 } from "../workloads/monitoring";
 import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
-import { DISK_SELECTOR, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
+import { DISK_SELECTOR, NGINX_JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, replicaNames, type Workload } from "../workloads/types";
 import { DOCKER_PREFIX, dockerContainerName, dockerContainerSelector, dockerNetworkName, dockerVolumeName } from "./naming";
@@ -47,7 +48,7 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     servers: hubReplicas.map((host) => ({ host, port: cfg.hub.port })),
   });
   const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: false });
-  const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg, { textfile: true }), cadvisorWorkload(cfg)];
+  const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg, { textfile: true }), cadvisorWorkload(cfg), nginxExporterWorkload(cfg)];
   const objectStore = objectStoreWorkload(cfg);
   const backup = backupSchedulerWorkload(cfg, {
     neo4jContainer: dockerContainerName(SERVICE.neo4j),
@@ -69,6 +70,8 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     {
       [SERVICE.nodeExporter]: [`${SERVICE.nodeExporter}:${PORT.nodeExporter}`],
       [SERVICE.cadvisor]: [`${SERVICE.cadvisor}:${PORT.cadvisor}`],
+      // Same job name as the Kubernetes sidecars' (kubernetesScrapeJobs).
+      [NGINX_JOB]: [`${SERVICE.nginxExporter}:${PORT.nginxExporter}`],
     },
   );
   const view: ContainerView = {
@@ -78,6 +81,7 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     })),
     containerLabel: "name",
     diskSelector: DISK_SELECTOR,
+    workloadHealth: { kind: "docker", containerSelector: `name=~"${DOCKER_PREFIX}.+"` },
   };
   const prometheus = prometheusWorkload(cfg, monitoringFiles(addresses, view, { stack, target: "docker" }));
   return { network, bucket, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, exporters, objectStore, backup };

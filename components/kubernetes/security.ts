@@ -36,6 +36,13 @@ export const POD_SECURITY: Record<Role, PodSecurity> = {
   "blackbox-exporter": exporter,
   "node-exporter": exporter,
   cadvisor: exporter,
+  "nginx-exporter": exporter,
+  // The kube-state-metrics image runs as 65534 (nonroot) and writes nothing.
+  "kube-state-metrics": exporter,
+  // dcgm-exporter: "basic metrics work" as a non-root user, only the DCGM_FI_PROF_* profiling
+  // fields need root and SYS_ADMIN (NVIDIA/dcgm-exporter docker/Dockerfile, "Security Note: Default
+  // USER"); we alert on framebuffer and XID fields only. DCGM writes its log under /tmp.
+  "gpu-exporter": { ...exporter, writablePaths: ["/tmp"] },
   "object-store": exporter,
   pushgateway: exporter,
   // The backup pod runs the Neo4j image (dump) and the AWS CLI image (upload) as neo4j's user,

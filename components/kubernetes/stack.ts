@@ -8,14 +8,32 @@ import { hubWorkload } from "../workloads/hub";
 import { workloadLabels } from "../workloads/labels";
 import { loadBalancerWorkload, type HubUpstreams } from "../workloads/loadBalancer";
 import { stackGrafanaWorkload } from "../workloads/grafana";
-import { alertmanagerWorkload, blackboxWorkload, nodeExporterWorkload, prometheusWorkload, pushgatewayWorkload } from "../workloads/monitoring";
+import {
+  alertmanagerWorkload,
+  blackboxWorkload,
+  gpuExporterWorkload,
+  kubeStateMetricsWorkload,
+  nodeExporterWorkload,
+  prometheusWorkload,
+  pushgatewayWorkload,
+} from "../workloads/monitoring";
 import { DISK_SELECTOR, JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
 import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
 import { DEVICE_PLUGIN_NAME } from "../cluster/clusterObjects";
 import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
-import { PROMETHEUS_SERVICE_ACCOUNT, kubernetesScrapeJobs, nginxExporterSidecar, prometheusRbac } from "./monitoring";
+import {
+  GPU_EXPORTER_JOB,
+  KUBELET_JOB,
+  KUBE_STATE_METRICS_JOB,
+  KUBE_STATE_METRICS_SERVICE_ACCOUNT,
+  PROMETHEUS_SERVICE_ACCOUNT,
+  kubeStateMetricsRbac,
+  kubernetesScrapeJobs,
+  nginxExporterSidecar,
+  prometheusRbac,
+} from "./monitoring";
 import { networkPolicies, type Flow } from "./networkPolicy";
 import { headlessServiceName } from "./objects";
 import type { WorkloadPlan } from "./plan";
@@ -67,7 +85,7 @@ export function hubUpstreams(cfg: StackConfig, hub: Workload): HubUpstreams {
 
 /** The workloads the allow-list connects (name and role are what their pods are selected by). */
 export type FlowWorkloads = Record<
-  "hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana" | "blackbox" | "pushgateway" | "nodeExporter",
+  "hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana" | "blackbox" | "pushgateway" | "nodeExporter" | "kubeStateMetrics" | "gpuExporter",
   Workload
 >;
 
@@ -105,11 +123,15 @@ export function allowedFlows(cfg: StackConfig, nodeNamespace: string, w: FlowWor
     { from: pods(w.prometheus), ...to(w.blackbox, "http"), reason: "Neo4j and Ollama probes" },
     { from: pods(w.prometheus), ...to(w.alertmanager, "http"), reason: "alerts, and Alertmanager's metrics" },
     { from: pods(w.prometheus), ...to(w.pushgateway, "http"), reason: "the backup's last success" },
+    { from: pods(w.prometheus), ...to(w.kubeStateMetrics, "http"), reason: "pod restarts and crash loops" },
     { from: pods(w.prometheus), to: { workload: w.nodeExporter, namespace: nodeNamespace }, port: containerPort(w.nodeExporter, "http"), reason: "disk space" },
+    { from: pods(w.prometheus), to: { workload: w.gpuExporter, namespace: nodeNamespace }, port: containerPort(w.gpuExporter, "http"), reason: "GPU memory and XID errors" },
     { from: pods(w.prometheus), to: anywhere, port: 443, reason: "Kubernetes API: discovery and kubelet cAdvisor" },
     { from: pods(w.grafana), ...to(w.prometheus, "http"), reason: "dashboard queries" },
     { from: pods(w.blackbox), ...to(w.neo4j, "bolt"), reason: "Bolt TCP probe" },
     { from: pods(w.blackbox), ...to(w.ollama, "http"), reason: "Ollama HTTP probe" },
+    { from: pods(w.blackbox), ...to(w.loadBalancer, "http"), reason: "the client-path probe of the hub through nginx" },
+    { from: pods(w.kubeStateMetrics), to: anywhere, port: 443, reason: "Kubernetes API: watching pods" },
     { from: pods(w.ollama), to: anywhere, port: 443, reason: "model pulls from the Ollama registry" },
     ...receiverPorts(cfg).map((port) => ({ from: pods(w.alertmanager), to: anywhere, port, reason: "webhook receivers (the ports of their URLs)" })),
     { from: pods(BACKUP_PODS), to: anywhere, port: 443, reason: "S3, STS (IRSA) and the Kubernetes API (scaling Neo4j)" },
@@ -160,19 +182,26 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   const blackbox = blackboxWorkload(cfg);
   const nodeExporter = nodeExporterWorkload(cfg, { textfile: false });
   const pushgateway = pushgatewayWorkload(cfg);
+  const kubeStateMetrics = kubeStateMetricsWorkload(cfg, [namespace, nodeNamespace]);
+  const gpuExporter = gpuExporterWorkload(cfg);
 
   const grafana = stackGrafanaWorkload(cfg, { containerLabel: "pod", containerSelector: `namespace="${namespace}", container!=""` });
 
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, blackbox, nodeExporter, pushgateway];
+  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, blackbox, nodeExporter, pushgateway, kubeStateMetrics, gpuExporter];
+  const inNodeNamespace = (w: Pick<Workload, "role">) => w.role === "node-exporter" || w.role === "gpu-exporter";
   // Hub pods are discovered from the API (kubernetes_sd below), not listed.
   const addresses = addressesByServiceName(neo4jMetricsEnabled(cfg), [], {
     [SERVICE.pushgateway]: [`${SERVICE.pushgateway}:${PORT.pushgateway}`],
+    [KUBE_STATE_METRICS_JOB]: [`${SERVICE.kubeStateMetrics}:${PORT.kubeStateMetrics}`],
   });
+  // The backup and restore pods run a container named `neo4j` (and `aws`) in the same namespace:
+  // every other service's selector leaves them out, or their memory would count as Neo4j's.
+  const notBackupPods = `pod!~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*"`;
   const view: ContainerView = {
     containers: [
       ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
         service: w.name,
-        selector: `namespace="${w.role === "node-exporter" ? nodeNamespace : namespace}", container="${w.role}"`,
+        selector: `namespace="${inNodeNamespace(w) ? nodeNamespace : namespace}", container="${w.role}", ${notBackupPods}`,
       })),
       // The backup and restore pods' two containers.
       { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
@@ -180,6 +209,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     ],
     containerLabel: "pod",
     diskSelector: DISK_SELECTOR,
+    workloadHealth: { kind: "kubernetes", namespaces: [namespace, nodeNamespace], kubeStateMetricsJob: KUBE_STATE_METRICS_JOB, kubeletJob: KUBELET_JOB, gpuJob: GPU_EXPORTER_JOB },
   };
   const files = monitoringFiles(addresses, view, { stack, target: "kubernetes" });
   const prometheus = prometheusWorkload(cfg, {
@@ -192,7 +222,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     },
   });
 
-  const flowWorkloads: FlowWorkloads = { hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, blackbox, pushgateway, nodeExporter };
+  const flowWorkloads: FlowWorkloads = { hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, blackbox, pushgateway, nodeExporter, kubeStateMetrics, gpuExporter };
   const lbAnnotations =
     cfg.loadBalancer.serviceType === "LoadBalancer"
       ? {
@@ -242,11 +272,14 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     exporters: [
       { workload: blackbox, plan: single },
       { workload: pushgateway, plan: single },
+      { workload: kubeStateMetrics, plan: { ...single, serviceAccount: KUBE_STATE_METRICS_SERVICE_ACCOUNT } },
       { workload: nodeExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", everyNode: true } },
+      { workload: gpuExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", gpuNode: true } },
     ],
     shared: [
       ...networkPolicies(namespace, partOf, allowedFlows(cfg, nodeNamespace, flowWorkloads)),
       ...prometheusRbac(namespace, workloadLabels(prometheus, SERVICE.prometheus)),
+      ...kubeStateMetricsRbac(namespace, workloadLabels(kubeStateMetrics, SERVICE.kubeStateMetrics)),
     ],
     backup: backupObjects(cfg, {
       namespace,

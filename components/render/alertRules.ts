@@ -9,7 +9,10 @@ import { durationSeconds } from "../config/primitives";
 import type { Thresholds } from "../config/schema";
 import type { HubMetricsContract } from "../contracts/hub";
 import { backupVerificationRules, outsideBackupStopWindow } from "./backupAlertRules";
+import { probeRules, type ProbeRulesInput } from "./probeRules";
 import { BACKUP_SUCCESS_METRIC, backupAgeSeconds, cpuOfLimit, hubRecordingRules, hubSeries, memoryOfLimit, type RecordingRule } from "./promql";
+import { selfMonitoringGroups, type SelfMonitoringInput } from "./selfMonitoringRules";
+import { workloadHealthGroups, type WorkloadHealthInput } from "./workloadHealthRules";
 
 /** The backup job's success metric, which BackupMissing watches. */
 export { BACKUP_SUCCESS_METRIC };
@@ -67,6 +70,12 @@ export interface AlertRulesInput {
   /** Where the operator runbook lives; each alert links to its own section. */
   runbookUrl: string;
   timing?: AlertTiming;
+  /** Prometheus' and Alertmanager's own jobs: alerts on the alerting pipeline. */
+  selfMonitoring?: SelfMonitoringInput;
+  /** The client-path probe and the probes other alerts rely on. */
+  probes?: ProbeRulesInput;
+  /** Crashes, OOM kills and volume fill, from what the target exports. */
+  workloadHealth?: WorkloadHealthInput;
 }
 
 /**
@@ -108,7 +117,7 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
       for: "2m",
       severity: "critical",
       summary: "Neo4j is unreachable",
-      description: "The Bolt port {{ $labels.instance }} refuses connections; graph memory tool calls fail.",
+      description: "The Bolt port {{ $labels.instance }} does not complete a Bolt handshake; graph memory tool calls fail.",
     },
     {
       alert: "OllamaDown",
@@ -116,7 +125,7 @@ function availabilityRules(i: AlertRulesInput): AlertRule[] {
       for: "2m",
       severity: "critical",
       summary: "Ollama is unreachable",
-      description: "The Ollama API {{ $labels.instance }} does not answer; LLM tool calls fail.",
+      description: "The Ollama API {{ $labels.instance }} does not answer or lacks a configured model; LLM tool calls fail.",
     },
     {
       alert: "TargetDown",
@@ -291,6 +300,9 @@ export function alertRules(i: AlertRulesInput): { group: string; rules: AlertRul
     { group: "mcp-superserver.storage", rules: storageRules(i) },
     { group: "mcp-superserver.backup-verification", rules: backupVerificationRules(i.thresholds) },
     ...(i.neo4jMetricsJob ? [{ group: "mcp-superserver.neo4j", rules: neo4jRules(i, i.neo4jMetricsJob) }] : []),
+    ...(i.probes ? [{ group: "mcp-superserver.probes", rules: probeRules(i.probes) }] : []),
+    ...(i.selfMonitoring ? selfMonitoringGroups(i.selfMonitoring) : []),
+    ...(i.workloadHealth ? workloadHealthGroups(i.workloadHealth) : []),
     { group: "mcp-superserver.meta", rules: [WATCHDOG] },
   ];
 }

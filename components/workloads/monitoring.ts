@@ -3,6 +3,7 @@ import { HUB_METRICS_CONTRACTS } from "../contracts/hub";
 import { renderAlertRules, type AlertRulesInput } from "../render/alertRules";
 import { renderAlertmanagerConfig, type ReceiverName } from "../render/alertmanager";
 import { renderBlackboxConfig } from "../render/blackbox";
+import { nginxExporterArgs } from "../render/nginxExporter";
 import { renderPrometheusConfig, type PrometheusInput } from "../render/prometheus";
 import { httpCheck, resourceSpec } from "./common";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
@@ -149,8 +150,68 @@ export function blackboxWorkload(cfg: StackConfig): Workload {
     args: ["--config.file=/etc/blackbox_exporter/blackbox.yml"],
     port: PORT.blackbox,
     healthPath: "/-/healthy",
-    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig() }],
+    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig(cfg.ollama.models) }],
   });
+}
+
+/**
+ * nginx-prometheus-exporter on Docker: its own container reading nginx's stub_status port over
+ * the stack network (on Kubernetes it is a sidecar reading 127.0.0.1). The image has no shell
+ * or wget, so Docker gets no health check; Prometheus' `up` for the job says whether it works.
+ */
+export function nginxExporterWorkload(cfg: StackConfig): Workload {
+  return {
+    ...smallService({
+      name: SERVICE.nginxExporter,
+      role: "nginx-exporter",
+      image: cfg.prometheus.exporters.nginx.image,
+      args: nginxExporterArgs(SERVICE.loadBalancer),
+      port: PORT.nginxExporter,
+      healthPath: "/metrics",
+      files: [],
+    }),
+    healthCheck: undefined,
+  };
+}
+
+/**
+ * kube-state-metrics (Kubernetes target) limited to pods of the stack's namespaces (its
+ * `--resources` and `--namespaces` flags): restarts, waiting and last-terminated reasons, what
+ * KubePodCrashLooping and KubeContainerOOMKilled read. `/healthz` answers on the metrics port.
+ */
+export function kubeStateMetricsWorkload(cfg: StackConfig, namespaces: string[]): Workload {
+  return smallService({
+    name: SERVICE.kubeStateMetrics,
+    role: "kube-state-metrics",
+    image: cfg.prometheus.exporters.kubeStateMetrics.image,
+    args: ["--resources=pods", `--namespaces=${namespaces.join(",")}`, `--port=${PORT.kubeStateMetrics}`, `--telemetry-port=${PORT.kubeStateMetricsTelemetry}`],
+    port: PORT.kubeStateMetrics,
+    healthPath: "/healthz",
+    files: [],
+  });
+}
+
+/**
+ * NVIDIA dcgm-exporter (Kubernetes target, one per GPU node): serves the default counters
+ * (NVIDIA/dcgm-exporter `etc/default-counters.csv`) on :9400, among them framebuffer use and the
+ * last XID error. It requests no GPU: `NVIDIA_VISIBLE_DEVICES=all` makes the NVIDIA container
+ * runtime (the GPU nodes' default runtime) expose every GPU read-only to it, as its Helm chart
+ * does. DCGM's embedded host engine needs more memory than the other exporters.
+ */
+export function gpuExporterWorkload(cfg: StackConfig): Workload {
+  return {
+    ...smallService({
+      name: SERVICE.gpuExporter,
+      role: "gpu-exporter",
+      image: cfg.prometheus.exporters.dcgm.image,
+      args: [],
+      port: PORT.gpuExporter,
+      healthPath: "/health",
+      files: [],
+    }),
+    env: { NVIDIA_VISIBLE_DEVICES: "all" },
+    resources: { limits: { cpu: 500, memory: 512 * 1024 ** 2 }, requests: { cpu: 100, memory: 256 * 1024 ** 2 } },
+  };
 }
 
 /** Pushgateway: holds the metric a short-lived job (the Kubernetes backup) pushes, for Prometheus to scrape. */

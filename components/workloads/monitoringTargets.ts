@@ -6,6 +6,7 @@
 import { HUB_PATH } from "../contracts/hub";
 import type { ContainerTarget } from "../render/alertRules";
 import { BLACKBOX_MODULE } from "../render/blackbox";
+import type { WorkloadHealthInput } from "../render/workloadHealthRules";
 import type { ProbeJob, StaticJob } from "../render/prometheus";
 import type { MonitoringFiles } from "./monitoring";
 import { PORT, SERVICE } from "./types";
@@ -15,7 +16,11 @@ export const JOB = {
   hubHealthProbe: "probe-hub-health",
   neo4jProbe: "probe-neo4j",
   ollamaProbe: "probe-ollama",
+  /** The hub through nginx, as CLI clients call it. */
+  clientProbe: "probe-hub-lb",
   neo4jMetrics: SERVICE.neo4j,
+  prometheus: SERVICE.prometheus,
+  alertmanager: SERVICE.alertmanager,
 } as const;
 
 export interface MonitoredAddresses {
@@ -25,8 +30,10 @@ export interface MonitoredAddresses {
   neo4jBolt: string;
   /** host:port of Neo4j's Prometheus endpoint; only Enterprise has one. */
   neo4jMetrics?: string;
-  /** URL of Ollama's API, probed over HTTP. */
+  /** URL of Ollama's model list (`/api/tags`), probed over HTTP for the configured models. */
   ollamaUrl: string;
+  /** URL of the hub's readiness through the load balancer, as clients reach it. */
+  hubThroughLoadBalancer: string;
   /** host:port of blackbox_exporter. */
   blackbox: string;
   /** host:port of Alertmanager. */
@@ -48,7 +55,10 @@ export function addressesByServiceName(
     hubReplicas,
     neo4jBolt: `${SERVICE.neo4j}:${PORT.neo4jBolt}`,
     ...(neo4jMetrics ? { neo4jMetrics: `${SERVICE.neo4j}:${PORT.neo4jMetrics}` } : {}),
-    ollamaUrl: `http://${SERVICE.ollama}:${PORT.ollama}/`,
+    ollamaUrl: `http://${SERVICE.ollama}:${PORT.ollama}/api/tags`,
+    // The hub's dependency-free readiness: probed through nginx it fails exactly when no client
+    // request can reach a hub, not when Neo4j or Ollama are down (their own alerts say so).
+    hubThroughLoadBalancer: `http://${SERVICE.loadBalancer}:${PORT.nginxHttp}${HUB_PATH.ready}`,
     blackbox: `${SERVICE.blackbox}:${PORT.blackbox}`,
     alertmanager: `${SERVICE.alertmanager}:9093`,
     others: {
@@ -65,6 +75,7 @@ export interface ContainerView {
   containers: ContainerTarget[];
   containerLabel: string;
   diskSelector: string;
+  workloadHealth: WorkloadHealthInput;
 }
 
 export function monitoringFiles(a: MonitoredAddresses, view: ContainerView, externalLabels: Record<string, string>): MonitoringFiles {
@@ -76,8 +87,15 @@ export function monitoringFiles(a: MonitoredAddresses, view: ContainerView, exte
   const hubHealth = a.hubReplicas.map((r) => `http://${r}${HUB_PATH.deepHealth}`);
   const probes: ProbeJob[] = [
     ...(hubHealth.length ? [{ job: JOB.hubHealthProbe, module: BLACKBOX_MODULE.hubHealth, targets: hubHealth, exporter: a.blackbox, labels: { service: SERVICE.hub } }] : []),
-    { job: JOB.neo4jProbe, module: BLACKBOX_MODULE.tcp, targets: [a.neo4jBolt], exporter: a.blackbox, labels: { service: SERVICE.neo4j } },
-    { job: JOB.ollamaProbe, module: BLACKBOX_MODULE.http, targets: [a.ollamaUrl], exporter: a.blackbox, labels: { service: SERVICE.ollama } },
+    { job: JOB.neo4jProbe, module: BLACKBOX_MODULE.bolt, targets: [a.neo4jBolt], exporter: a.blackbox, labels: { service: SERVICE.neo4j } },
+    { job: JOB.ollamaProbe, module: BLACKBOX_MODULE.ollamaModels, targets: [a.ollamaUrl], exporter: a.blackbox, labels: { service: SERVICE.ollama } },
+    {
+      job: JOB.clientProbe,
+      module: BLACKBOX_MODULE.http,
+      targets: [a.hubThroughLoadBalancer],
+      exporter: a.blackbox,
+      labels: { service: SERVICE.loadBalancer },
+    },
   ];
   return {
     prometheus: { externalLabels, alertmanagers: [a.alertmanager], jobs, probes },
@@ -88,9 +106,14 @@ export function monitoringFiles(a: MonitoredAddresses, view: ContainerView, exte
       ollamaProbeJob: JOB.ollamaProbe,
       ...(a.neo4jMetrics ? { neo4jMetricsJob: JOB.neo4jMetrics } : {}),
       ...view,
+      selfMonitoring: { prometheusJob: JOB.prometheus, alertmanagerJob: JOB.alertmanager },
+      probes: { clientProbeJob: JOB.clientProbe, probeJobs: probes.map((p) => p.job) },
     },
   };
 }
+
+/** The job scraping nginx-prometheus-exporter, on both targets. */
+export const NGINX_JOB = "nginx";
 
 /** Filesystems whose free space matters: everything but pseudo and overlay filesystems. */
 export const DISK_SELECTOR = 'fstype!~"tmpfs|overlay|squashfs|nsfs|fuse.*"';

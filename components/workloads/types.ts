@@ -15,6 +15,9 @@ export type Role =
   | "blackbox-exporter"
   | "node-exporter"
   | "cadvisor"
+  | "nginx-exporter"
+  | "kube-state-metrics"
+  | "gpu-exporter"
   | "object-store"
   | "pushgateway"
   | "backup";
@@ -158,6 +161,9 @@ export const SERVICE = {
   blackbox: "blackbox-exporter",
   nodeExporter: "node-exporter",
   cadvisor: "cadvisor",
+  nginxExporter: "nginx-exporter",
+  kubeStateMetrics: "kube-state-metrics",
+  gpuExporter: "dcgm-exporter",
   objectStore: "minio",
   pushgateway: "pushgateway",
   backup: "backup",
@@ -180,6 +186,10 @@ export const PORT = {
   objectStore: 9000,
   nginxExporter: 9113,
   pushgateway: 9091,
+  kubeStateMetrics: 8080,
+  kubeStateMetricsTelemetry: 8081,
+  /** dcgm-exporter's default listen address (:9400). */
+  gpuExporter: 9400,
   neo4jBackup: 6362,
   prometheus: 9090,
   grafana: 3000,

@@ -1,25 +1,26 @@
 /**
  * The monitoring pipeline for real on 127.0.0.1: Debian's prometheus, prometheus-alertmanager
  * and prometheus-blackbox-exporter run the files the renderers produce, with every address and
- * interval passed through the renderers' inputs. Around them: a stand-in of the upstream hub,
- * stand-ins for Neo4j's Bolt port and Ollama's API (which the hub's /health checks), and a
- * webhook receiver.
+ * interval passed through the renderers' inputs. Around them: a stand-in of the upstream hub
+ * behind a real nginx (the client path), stand-ins for Neo4j's Bolt port and Ollama's API (which
+ * blackbox probes, and the hub's /health checks), and a webhook receiver.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
+import { createServer as createHttpServer } from "node:http";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { durationSeconds } from "../../components/config/primitives";
 import { parseStackConfig } from "../../components/config/parse";
-import { pendingFor, renderAlertRules, type AlertTiming } from "../../components/render/alertRules";
-import { renderAlertmanagerConfig } from "../../components/render/alertmanager";
-import { renderBlackboxConfig } from "../../components/render/blackbox";
+import { RUNBOOK_TIMING, pendingFor, renderAlertRules, type AlertTiming } from "../../components/render/alertRules";
+import { PAGING_GROUP_WAIT, renderAlertmanagerConfig } from "../../components/render/alertmanager";
+import { ollamaTagName, renderBlackboxConfig } from "../../components/render/blackbox";
 import { renderPrometheusConfig } from "../../components/render/prometheus";
 import { monitoringFiles } from "../../components/workloads/monitoringTargets";
 import { SERVICE } from "../../components/workloads/types";
-import { HUB_METRICS_CONTRACTS } from "../../components/contracts/hub";
-import { closeNow, freePort, startDaemon, waitFor, type Daemon } from "./processes";
+import { HUB_METRICS_CONTRACTS, HUB_PATH } from "../../components/contracts/hub";
+import { BoltStandIn } from "./boltStandIn";
+import { closeNow, freePort, listenOnLoopback, startDaemon, waitFor, type Daemon } from "./processes";
+import { NginxProcess } from "./nginxProcess";
 import { UpstreamHubStandIn } from "./upstreamHub";
 import { WebhookReceiver } from "./webhookReceiver";
 
@@ -27,7 +28,9 @@ export interface LiveTiming {
   scrapeInterval: string;
   evaluationInterval: string;
   rules: AlertTiming;
+  /** The root route's group_wait and group_interval (the paging route has its own group_wait). */
   groupWait: string;
+  groupInterval: string;
 }
 
 /** Seconds instead of minutes: the same rules, a shorter rate window and scaled `for`. */
@@ -36,31 +39,45 @@ export const FAST_TIMING: LiveTiming = {
   evaluationInterval: "1s",
   rules: { rateWindow: "10s", pendingScale: 0.05 },
   groupWait: "1s",
+  groupInterval: "1s",
 };
 
+/** The stack's defaults, as deployed: what the detection benchmark measures. */
+export function defaultTiming(): LiveTiming {
+  const cfg = parseStackConfig({});
+  return {
+    scrapeInterval: cfg.prometheus.scrapeInterval,
+    evaluationInterval: cfg.prometheus.evaluationInterval,
+    rules: RUNBOOK_TIMING,
+    groupWait: cfg.alertmanager.groupWait,
+    groupInterval: cfg.alertmanager.groupInterval,
+  };
+}
+
 /**
- * Worst case from a hub stopping to Alertmanager sending MCPHubDown: the next scrape fails,
- * the next evaluation sees it, `for` passes, the evaluation after that fires, the group waits.
+ * Worst case from a failure to the paging webhook receiving a critical alert: the next scrape
+ * (or probe, which also waits for its answer, up to the probe's timeout) sees it, the next
+ * evaluation makes the alert pending, it fires at the first evaluation `for` later (evaluations
+ * are `evaluation_interval` apart, so `for` rounds up to a whole number of them), Prometheus
+ * sends at once, and the paging route waits its group_wait.
  */
-export function hubDownDetectionBoundSeconds(t: LiveTiming): number {
+export function detectionBoundSeconds(t: LiveTiming, runbookFor: string, probeSeconds = 0): number {
   const s = durationSeconds;
-  return s(t.scrapeInterval) + 2 * s(t.evaluationInterval) + s(pendingFor("1m", t.rules)) + s(t.groupWait);
+  const evaluation = s(t.evaluationInterval);
+  const pending = Math.ceil(s(pendingFor(runbookFor, t.rules)) / evaluation) * evaluation;
+  return s(t.scrapeInterval) + probeSeconds + evaluation + pending + s(PAGING_GROUP_WAIT);
 }
 
 export interface LiveMonitoring {
   hub: UpstreamHubStandIn;
-  /** Stops the Bolt stand-in: Neo4j is down for the hub's /health and for blackbox. */
-  stopNeo4j: () => Promise<void>;
+  bolt: BoltStandIn;
+  /** Models the Ollama stand-in lists on /api/tags. */
+  ollamaModels: string[];
   webhooks: WebhookReceiver;
   prometheusUrl: string;
   /** Instant query against the running Prometheus. */
   query: (expr: string) => Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
   stop: () => Promise<void>;
-}
-
-async function listening<T extends HttpServer | TcpServer>(server: T): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return (server.address() as { port: number }).port;
 }
 
 export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonitoring> {
@@ -71,17 +88,23 @@ export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonit
   };
   try {
     const cfg = parseStackConfig({});
-    const bolt = createTcpServer((socket) => socket.end());
-    const boltPort = await listening(bolt);
-    cleanups.push(() => closeNow(bolt));
-    const ollama = createHttpServer((req, res) =>
-      req.url === "/api/tags" ? res.writeHead(200, { "content-type": "application/json" }).end('{"models":[]}') : res.writeHead(200).end("Ollama is running"),
-    );
-    const ollamaPort = await listening(ollama);
+    const bolt = new BoltStandIn();
+    const boltAddress = await bolt.start();
+    cleanups.push(() => bolt.stop());
+    // Ollama's GET /api/tags: {"models":[{"name":"llama3.2:3b","model":"llama3.2:3b",...}]}.
+    const ollamaModels = cfg.ollama.models.map(ollamaTagName);
+    const ollama = createHttpServer((req, res) => {
+      if (req.url !== "/api/tags") return void res.writeHead(404).end("404 page not found");
+      const models = ollamaModels.map((name) => ({ name, model: name, modified_at: "2026-01-01T00:00:00Z", size: 2019393189 }));
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ models }));
+    });
+    const ollamaPort = await listenOnLoopback(ollama);
     cleanups.push(() => closeNow(ollama));
-    const hub = await new UpstreamHubStandIn({ neo4j: `127.0.0.1:${boltPort}`, ollamaUrl: `http://127.0.0.1:${ollamaPort}`, shutdownMs: 1000 }).start();
+    const hub = await new UpstreamHubStandIn({ neo4j: boltAddress, ollamaUrl: `http://127.0.0.1:${ollamaPort}`, shutdownMs: 1000 }).start();
     const hubAddress = hub.address;
     cleanups.push(() => hub.kill().catch(() => undefined));
+    const nginx = await NginxProcess.start({ upstreams: { kind: "static", servers: [{ host: "127.0.0.1", port: hub.port }] } });
+    cleanups.push(() => nginx.stop());
     const webhooks = new WebhookReceiver();
     await webhooks.start();
     cleanups.push(() => webhooks.stop());
@@ -91,13 +114,14 @@ export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonit
     const files = monitoringFiles(
       {
         hubReplicas: [hubAddress],
-        neo4jBolt: `127.0.0.1:${boltPort}`,
-        ollamaUrl: `http://127.0.0.1:${ollamaPort}/`,
+        neo4jBolt: boltAddress,
+        ollamaUrl: `http://127.0.0.1:${ollamaPort}/api/tags`,
+        hubThroughLoadBalancer: `${nginx.url}${HUB_PATH.ready}`,
         blackbox: bb,
         alertmanager: am,
         others: { [SERVICE.prometheus]: [prom], [SERVICE.alertmanager]: [am], [SERVICE.blackbox]: [bb] },
       },
-      { containers: [], containerLabel: "name", diskSelector: 'mountpoint="/"' },
+      { containers: [], containerLabel: "name", diskSelector: 'mountpoint="/"', workloadHealth: { kind: "docker", containerSelector: 'name=~"mcp-.+"' } },
       { stack: "live-test" },
     );
     const rulesFile = path.join(dir, "alert-rules.yml");
@@ -125,11 +149,11 @@ export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonit
       renderAlertmanagerConfig({
         receivers: { paging: `${webhooks.url}/paging`, chat: `${webhooks.url}/chat`, watchdog: `${webhooks.url}/watchdog` },
         groupWait: timing.groupWait,
-        groupInterval: timing.groupWait,
+        groupInterval: timing.groupInterval,
         repeatInterval: "1h",
       }),
     );
-    writeFileSync(path.join(dir, "blackbox.yml"), renderBlackboxConfig());
+    writeFileSync(path.join(dir, "blackbox.yml"), renderBlackboxConfig(cfg.ollama.models));
 
     const started: Daemon[] = [];
     cleanups.push(async () => {
@@ -181,17 +205,21 @@ export async function startLiveMonitoring(timing: LiveTiming): Promise<LiveMonit
     };
     // Prometheus discovers its targets a few seconds after it starts; with `for` scaled to
     // seconds, MCPHubDown can fire (absent hub) before the first scrape. Start from a calm state.
+    const calm = ["MCPHubDown", "MCPHubUnreachable", "BlackboxExporterDown"];
     await waitFor(
-      "the hub to be scraped and MCPHubDown to be clear",
+      "the hub to be scraped, probed through nginx, and no page to be pending",
       async () => {
         const up = await query(`up{job="${files.rules.hubJob}"} == 1`);
-        const pending = await query('ALERTS{alertname="MCPHubDown"}');
-        const inAlertmanager = (await (await fetch(`http://${am}/api/v2/alerts?filter=alertname%3D%22MCPHubDown%22`)).json()) as unknown[];
-        return up.length === 1 && pending.length === 0 && inAlertmanager.length === 0 ? true : undefined;
+        const throughNginx = await query(`probe_success{job="${files.rules.probes!.clientProbeJob}"} == 1`);
+        const pending = await query(`ALERTS{alertname=~"${calm.join("|")}"}`);
+        const filter = encodeURIComponent(`alertname=~"${calm.join("|")}"`);
+        const inAlertmanager = (await (await fetch(`http://${am}/api/v2/alerts?filter=${filter}`)).json()) as unknown[];
+        return up.length === 1 && throughNginx.length === 1 && pending.length === 0 && inAlertmanager.length === 0 ? true : undefined;
       },
-      30_000,
+      // At the default 15 s intervals the first scrapes and probes take up to two intervals.
+      Math.max(30_000, 3 * durationSeconds(timing.scrapeInterval) * 1000),
     );
-    return { hub, stopNeo4j: () => closeNow(bolt), webhooks, prometheusUrl, query, stop };
+    return { hub, bolt, ollamaModels, webhooks, prometheusUrl, query, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -19,8 +19,19 @@ function backupScriptMetrics(): string[] {
 
 export function exportedMetrics(): Set<string> {
   return new Set([
-    // Prometheus itself
+    // Prometheus itself: `up`, and its own /metrics (prometheus-mixin's names)
     "up",
+    "prometheus_config_last_reload_successful",
+    "prometheus_rule_evaluation_failures_total",
+    "prometheus_notifications_errors_total",
+    "prometheus_notifications_sent_total",
+    "prometheus_notifications_dropped_total",
+    "prometheus_notifications_alertmanagers_discovered",
+    "prometheus_tsdb_compactions_failed_total",
+    // Alertmanager's /metrics (alertmanager-mixin's names)
+    "alertmanager_config_last_reload_successful",
+    "alertmanager_notifications_failed_total",
+    "alertmanager_notifications_total",
     ...exposedNames(new UpstreamHubStandIn({ neo4j: "127.0.0.1:1", ollamaUrl: "http://127.0.0.1:1" }).metricsText()),
     // blackbox_exporter
     "probe_success",
@@ -30,6 +41,19 @@ export function exportedMetrics(): Set<string> {
     "container_cpu_usage_seconds_total",
     "container_spec_cpu_quota",
     "container_spec_cpu_period",
+    "container_oom_events_total",
+    "container_start_time_seconds",
+    // kube-state-metrics (docs/metrics/workload/pod-metrics.md) and the kubelet's volume stats
+    "kube_pod_container_status_waiting_reason",
+    "kube_pod_container_status_restarts_total",
+    "kube_pod_container_status_last_terminated_reason",
+    "kubelet_volume_stats_available_bytes",
+    "kubelet_volume_stats_capacity_bytes",
+    "kubelet_volume_stats_used_bytes",
+    // NVIDIA dcgm-exporter's default counters (etc/default-counters.csv)
+    "DCGM_FI_DEV_FB_USED",
+    "DCGM_FI_DEV_FB_FREE",
+    "DCGM_FI_DEV_XID_ERRORS",
     // node_exporter
     "node_filesystem_avail_bytes",
     "node_filesystem_size_bytes",

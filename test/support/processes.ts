@@ -92,3 +92,9 @@ export async function closeNow(server: HttpServer | TcpServer): Promise<void> {
   if ("closeAllConnections" in server) server.closeAllConnections();
   await closed;
 }
+
+/** Listens on 127.0.0.1 at a free port; returns the port. */
+export async function listenOnLoopback(server: HttpServer | TcpServer): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as { port: number }).port;
+}

@@ -16,7 +16,7 @@ export const UPSTREAM_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
 export const UPSTREAM_SHUTDOWN_MS = 30_000;
 
 export interface UpstreamHubOptions {
-  /** host:port of Neo4j: /health runs `RETURN 1` there (src/services/neo4j-client.js checkHealth); here a TCP connect. */
+  /** host:port of Neo4j: /health runs `RETURN 1` there (src/services/neo4j-client.js checkHealth); here a Bolt handshake. */
   neo4j: string;
   /**
    * Base URL of Ollama: /health lists models there (src/services/ollama-router.js checkHealth).
@@ -111,12 +111,16 @@ export class UpstreamHubStandIn {
     return `${lines.join("\n")}\n`;
   }
 
+  /** A Bolt handshake: magic 60 60 B0 17 and a 5.x proposal, answered by a version (not 00 00 00 00). */
   private async neo4jUp(): Promise<boolean> {
     const [host, port] = this.options.neo4j.split(":");
     return new Promise((resolve) => {
       const s = connect(Number(port), host);
-      s.setTimeout(2000, () => (s.destroy(), resolve(false)));
-      s.on("connect", () => (s.end(), resolve(true)));
+      const done = (up: boolean) => (s.destroy(), resolve(up));
+      s.setTimeout(2000, () => done(false));
+      s.on("connect", () => s.write(Buffer.from([0x60, 0x60, 0xb0, 0x17, 0, 8, 8, 5, 0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0])));
+      s.on("data", (d: Buffer) => done(d.length >= 4 && d.readUInt32BE(0) !== 0));
+      s.on("close", () => resolve(false));
       s.on("error", () => resolve(false));
     });
   }

@@ -17,6 +17,8 @@ export interface Delivery {
 
 export class WebhookReceiver {
   readonly deliveries: Delivery[] = [];
+  /** Paths answered with 500, as a broken receiver would (the delivery is not recorded). */
+  readonly failing = new Set<string>();
   private server?: Server;
   url = "";
 
@@ -25,6 +27,7 @@ export class WebhookReceiver {
       let body = "";
       req.on("data", (d) => (body += d));
       req.on("end", () => {
+        if (this.failing.has(req.url ?? "")) return void res.writeHead(500).end("internal error");
         const payload = JSON.parse(body) as { status: string; alerts: DeliveredAlert[] };
         this.deliveries.push({ path: req.url ?? "", receivedAt: Date.now(), status: payload.status, alerts: payload.alerts });
         res.writeHead(200).end();
