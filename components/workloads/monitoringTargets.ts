@@ -107,7 +107,8 @@ export function monitoringFiles(a: MonitoredAddresses, view: ContainerView, exte
       ...(a.neo4jMetrics ? { neo4jMetricsJob: JOB.neo4jMetrics } : {}),
       ...view,
       selfMonitoring: { prometheusJob: JOB.prometheus, alertmanagerJob: JOB.alertmanager },
-      probes: { clientProbeJob: JOB.clientProbe, probeJobs: probes.map((p) => p.job) },
+      // The hub's deep health is probed on both targets (discovered per pod on Kubernetes).
+      probes: { clientProbeJob: JOB.clientProbe, probeJobs: [JOB.hubHealthProbe, ...probes.map((p) => p.job).filter((j) => j !== JOB.hubHealthProbe)] },
     },
   };
 }

@@ -232,7 +232,7 @@ export const PLATFORM_CASES: AlertCase[] = [
     interval: "1m",
     series: [{ series: 'up{job="blackbox-exporter",instance="blackbox-exporter:9115"}', values: "0x5" }],
     evalTime: "3m",
-    expected: ["probe-neo4j", "probe-ollama", "probe-hub-lb"].map((job) => ({
+    expected: ["probe-hub-health", "probe-neo4j", "probe-ollama", "probe-hub-lb"].map((job) => ({
       labels: { severity: "critical", job },
       summary: "Blackbox probes have no result",
       description: `${job} has no probe result: blackbox_exporter is down or unreachable, so the alerts on that probe cannot fire.`,
@@ -243,6 +243,7 @@ export const PLATFORM_CASES: AlertCase[] = [
     title: "stays quiet while every probe reports, even failing ones (their own alerts fire)",
     interval: "1m",
     series: [
+      { series: 'probe_success{job="probe-hub-health",instance="http://mcp-hub-1:3000/health"}', values: "0x5" },
       { series: 'probe_success{job="probe-neo4j",instance="neo4j:7687"}', values: "0x5" },
       { series: 'probe_success{job="probe-ollama",instance="http://ollama:11434/api/tags"}', values: "1x5" },
       { series: CLIENT_PROBE, values: "1x5" },

@@ -33,7 +33,7 @@ export const BACKUP_ALERT_CASES: AlertCase[] = [
       {
         labels: { severity: "critical", job: "probe-neo4j", instance: "neo4j:7687", service: "neo4j" },
         summary: "Neo4j is unreachable",
-        description: "The Bolt port neo4j:7687 refuses connections; graph memory tool calls fail.",
+        description: "The Bolt port neo4j:7687 does not complete a Bolt handshake; graph memory tool calls fail.",
       },
     ],
   },
