@@ -115,7 +115,11 @@ function mcpLocation(): string[] {
 }
 
 function proxyServer(i: NginxInput): string[] {
-  const health = [`proxy_read_timeout ${i.healthTimeout};`, `proxy_next_upstream_timeout ${i.healthTimeout};`];
+  const tries = nextUpstreamTries(i.upstreams);
+  const health = [
+    `proxy_read_timeout ${i.healthTimeout};`,
+    `proxy_next_upstream_timeout ${Math.round(tries * durationSeconds(i.healthTimeout) * 1000)}ms;`,
+  ];
   return block("server", [
     listen(i, i.listenPort),
     `client_max_body_size ${i.clientMaxBodySize};`,

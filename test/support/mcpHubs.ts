@@ -1,18 +1,21 @@
 /**
- * MCP hub replicas (mcpHubMain.ts) as real processes on 127.0.0.1, so a test can hang one
- * (SIGSTOP), crash it (SIGKILL) and start it again on the same port. Every process is reaped
- * when the test process exits.
+ * Hub replicas as real processes on 127.0.0.1, so a test can hang one (SIGSTOP), crash it
+ * (SIGKILL) and start it again on the same port: the MCP SDK hub (mcpHubMain.ts) or the stub hub
+ * (stubHubMain.ts, for tool calls that take a set time). Every process is reaped when the test
+ * process exits.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 
 const REPO = join(__dirname, "..", "..");
-const MAIN = join(REPO, "test", "support", "mcpHubMain.ts");
+const MAIN = { mcp: "mcpHubMain.ts", stub: "stubHubMain.ts" } as const;
 
 export interface McpHubOptions {
   name: string;
   fault?: "503";
   port?: number;
+  /** stub only: every answer waits this long. */
+  delayMs?: number;
 }
 
 export class McpHubProcess {
@@ -22,8 +25,9 @@ export class McpHubProcess {
     readonly port: number,
   ) {}
 
-  static async start(options: McpHubOptions): Promise<McpHubProcess> {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, JSON.stringify(options)], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
+  static async start(options: McpHubOptions, kind: keyof typeof MAIN = "mcp"): Promise<McpHubProcess> {
+    const main = join(REPO, "test", "support", MAIN[kind]);
+    const child = spawn(process.execPath, ["--import", "tsx", main, JSON.stringify(options)], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
     const reap = () => child.kill("SIGKILL");
     process.once("exit", reap);
     child.once("exit", () => process.removeListener("exit", reap));
@@ -60,6 +64,10 @@ export class McpHubProcess {
   }
 }
 
-export async function startMcpHubs(count: number, fault: (k: number) => McpHubOptions["fault"] = () => undefined): Promise<McpHubProcess[]> {
-  return Promise.all(Array.from({ length: count }, (_, k) => McpHubProcess.start({ name: `hub-${k + 1}`, fault: fault(k) })));
+export async function startMcpHubs(
+  count: number,
+  options: (k: number) => Partial<McpHubOptions> = () => ({}),
+  kind: keyof typeof MAIN = "mcp",
+): Promise<McpHubProcess[]> {
+  return Promise.all(Array.from({ length: count }, (_, k) => McpHubProcess.start({ name: `hub-${k + 1}`, ...options(k) }, kind)));
 }
