@@ -82,6 +82,21 @@ describe("a sick replica under the default settings", () => {
     expect(triesOn(lb, hubs[1])).toBeLessThanOrEqual(MAX_FAILS + windows);
   });
 
+  it("one replica answering 503 to everything: every MCP initialize (a POST) still succeeds, and it is taken out", async () => {
+    const lb = await startPool((k) => (k === 1 ? { fault: "503" } : {}));
+    const initialize = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "lb-test", version: "1.0.0" } },
+    });
+    const headers = { accept: "application/json, text/event-stream" };
+    const statuses = [];
+    for (let k = 0; k < 30; k++) statuses.push((await httpRequest(`${lb.url}/mcp`, { method: "POST", body: initialize, headers })).status);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(triesOn(lb, hubs[1])).toBeLessThanOrEqual(MAX_FAILS);
+  });
+
   it("one replica hung (SIGSTOP): no failed request, each stall at most healthTimeout, out after max_fails", async () => {
     const lb = await startPool();
     const t0 = Date.now();

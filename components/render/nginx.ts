@@ -27,6 +27,8 @@ export interface NginxInput {
   readTimeout: string;
   sendTimeout: string;
   healthTimeout: string;
+  /** Read timeout for an MCP initialize, which starts a session (no tool runs in it). */
+  sessionStartTimeout: string;
   clientMaxBodySize: string;
   /** Where nginx keeps its pid and temp files; a writable path for a read-only root filesystem. */
   runDir: string;
@@ -74,7 +76,8 @@ function proxySettings(i: NginxInput): string[] {
     "# Retry on another hub when this one could not be reached, timed out or answered 502/503/504;",
     "# each such answer counts toward max_fails, so a replica answering 5xx is taken out. nginx",
     "# never passes a POST (a tool call) on once it was sent to a hub (no `non_idempotent`), so a",
-    "# tool call cannot run twice: a POST is retried only when no hub received it. Tries and time",
+    "# tool call cannot run twice: a POST is retried only when no hub received it (an MCP initialize,",
+    "# which runs nothing, is the exception: @mcp_session_start). Tries and time",
     "# are bounded so a dead pool fails fast instead of walking every replica.",
     "proxy_next_upstream error timeout http_502 http_503 http_504;",
     `proxy_next_upstream_tries ${tries};`,
@@ -99,33 +102,69 @@ function errorPages(): string[] {
       `return ${p.status} '${JSON.stringify({ error: p.error, message: p.message }).slice(0, -1)},"request_id":"$mcp_request_id"}';`,
     ]),
   ];
-  return ["# `=`: the status is the one the named location returns (404 for a session whose replica is gone).", ...ERROR_PAGES.flatMap(page)];
+  return [
+    "# `=`: the status is the one the named location returns (404 for a session whose replica is gone).",
+    ...ERROR_PAGES.flatMap(page),
+    "# An MCP initialize (see the map) goes to its own named location, with its own timeouts.",
+    "error_page 418 = @mcp_session_start;",
+    "# The JSON pages apply in the named locations too.",
+    "recursive_error_pages on;",
+  ];
+}
+
+/** A try budget for short requests: every try may wait `timeout`. */
+const shortRoute = (i: NginxInput, timeout: string) => [
+  `proxy_read_timeout ${timeout};`,
+  `proxy_next_upstream_timeout ${Math.round(nextUpstreamTries(i.upstreams) * durationSeconds(timeout) * 1000)}ms;`,
+];
+
+/**
+ * An MCP initialize: a POST without a session id from a client that accepts event streams (the
+ * MCP spec: a client MUST list both application/json and text/event-stream; a stateful server
+ * answers any other request without a session 400 before doing anything).
+ */
+function sessionStartMap(): string[] {
+  return [
+    "# An MCP initialize starts a session and runs no tool, so it may be replayed on another hub.",
+    ...block('map "$request_method:$http_mcp_session_id:$http_accept" $mcp_session_start', [
+      '"~^POST::.*text/event-stream" 1;',
+      'default "";',
+    ]),
+  ];
 }
 
 /** The MCP location: requests without a session by least_conn, with one to the replica that made it. */
-function mcpLocation(): string[] {
-  return block("location /", [
-    "default_type application/json;",
-    "# A session id nginx did not sign (forged, tampered, another key): 404 as for an unknown",
-    "# session, and nothing is proxied anywhere.",
-    ...block(`if (${ROUTE_VAR} = "")`, [`return 404 '${SESSION_NOT_FOUND_BODY}';`]),
-    `proxy_pass http://${ROUTE_VAR};`,
+function mcpLocation(i: NginxInput): string[] {
+  const start = block("location @mcp_session_start", [
+    `proxy_pass http://${UPSTREAM_NAME};`,
+    "# Answered in milliseconds by a healthy hub: a hung one fails this, counts toward max_fails",
+    "# and the initialize goes on to another hub, as does one answered 502/503/504.",
+    ...shortRoute(i, i.sessionStartTimeout),
+    "proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;",
     "js_header_filter mcp.signSession;",
   ]);
+  return [
+    ...block("location /", [
+      "default_type application/json;",
+      ...block("if ($mcp_session_start)", ["return 418;"]),
+      "# A session id nginx did not sign (forged, tampered, another key): 404 as for an unknown",
+      "# session, and nothing is proxied anywhere.",
+      ...block(`if (${ROUTE_VAR} = "")`, [`return 404 '${SESSION_NOT_FOUND_BODY}';`]),
+      `proxy_pass http://${ROUTE_VAR};`,
+      "js_header_filter mcp.signSession;",
+    ]),
+    ...start,
+  ];
 }
 
 function proxyServer(i: NginxInput): string[] {
-  const tries = nextUpstreamTries(i.upstreams);
-  const health = [
-    `proxy_read_timeout ${i.healthTimeout};`,
-    `proxy_next_upstream_timeout ${Math.round(tries * durationSeconds(i.healthTimeout) * 1000)}ms;`,
-  ];
+  const health = shortRoute(i, i.healthTimeout);
   return block("server", [
     listen(i, i.listenPort),
     `client_max_body_size ${i.clientMaxBodySize};`,
     ...proxySettings(i),
     "",
-    ...mcpLocation(),
+    ...mcpLocation(i),
     "",
     "# Health for operators passes through to a hub, so it answers for the whole path, not just",
     "# nginx; a check must not wait as long as a tool call may. The deep /health (Neo4j and Ollama)",
@@ -197,6 +236,7 @@ export function renderNginxConf(i: NginxInput): string {
       "access_log /dev/stdout mcp_json;",
       "",
       ...sessionHttpLines(),
+      ...sessionStartMap(),
       "",
       ...resolverLines(i.upstreams),
       ...upstreamBlock(i.upstreams, i),

@@ -45,6 +45,7 @@ export function nginxInput(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_
     readTimeout: lb.readTimeout,
     sendTimeout: lb.sendTimeout,
     healthTimeout: lb.healthTimeout,
+    sessionStartTimeout: lb.sessionStartTimeout,
     clientMaxBodySize: lb.clientMaxBodySize,
     runDir,
   };

@@ -29,6 +29,7 @@ export const TEST_NGINX_DEFAULTS: Omit<NginxInput, "listenPort" | "statusPort" |
   readTimeout: "60s",
   sendTimeout: "60s",
   healthTimeout: "5s",
+  sessionStartTimeout: "5s",
   clientMaxBodySize: "1m",
 };
 
