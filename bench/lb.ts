@@ -16,7 +16,8 @@ import { NginxProcess } from "../test/support/nginxProcess";
 import type { StubHubOptions } from "../test/support/stubHub";
 import { startHubProcesses } from "./lib/hubProcesses";
 import type { Measurement } from "./lib/measure";
-import { peerComparison, peerTables, stackDefaults } from "./lib/peer";
+import { stackNginxSettings } from "../test/support/stackNginx";
+import { peerComparison, peerTables } from "./lib/peer";
 import { CONNECTIONS, DURATION_MS, ROUNDS, sideBySide, type Row } from "./lib/sideBySide";
 
 const FAST_MS = 2;
@@ -30,7 +31,7 @@ function roundRobin(conf: string): string {
 }
 
 async function startNginx(ports: number[], overrides: { keepalive?: number } = {}, edit?: (conf: string) => string) {
-  return NginxProcess.start({ ...stackDefaults(ports), ...overrides }, edit);
+  return NginxProcess.start({ ...stackNginxSettings(ports), ...overrides }, edit);
 }
 
 /** Runs `compare` against hubs in their own processes and nginx instances started for it, then stops them all. */

@@ -8,10 +8,10 @@ import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../components/config";
 import { durationSeconds } from "../components/config/primitives";
-import { nginxInput } from "../components/workloads/loadBalancer";
 import { httpRequest, runLoad, toolCall } from "./support/httpClient";
 import { McpHubProcess, startMcpHubs, type McpHubOptions } from "./support/mcpHubs";
 import { NginxProcess } from "./support/nginxProcess";
+import { stackNginxSettings } from "./support/stackNginx";
 
 const defaults = parseStackConfig({}).loadBalancer;
 const MAX_FAILS = defaults.maxFails;
@@ -31,9 +31,7 @@ afterEach(async () => {
 
 async function startPool(options: (k: number) => Partial<McpHubOptions> = () => ({}), kind: "mcp" | "stub" = "mcp") {
   hubs = await startMcpHubs(3, options, kind);
-  const servers = hubs.map((h) => ({ host: "127.0.0.1", port: h.port }));
-  const { listenPort, statusPort, bindAddress, runDir, ...settings } = nginxInput(parseStackConfig({}), { kind: "static", servers });
-  nginx = await NginxProcess.start(settings);
+  nginx = await NginxProcess.start(stackNginxSettings(hubs.map((h) => h.port)));
   return nginx;
 }
 

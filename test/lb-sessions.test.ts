@@ -8,10 +8,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseStackConfig } from "../components/config";
-import { nginxInput } from "../components/workloads/loadBalancer";
 import { startMcpHubs, type McpHubProcess } from "./support/mcpHubs";
 import { NginxProcess } from "./support/nginxProcess";
+import { stackNginxSettings } from "./support/stackNginx";
 
 let hubs: McpHubProcess[] = [];
 let nginx: NginxProcess | undefined;
@@ -28,9 +27,7 @@ afterEach(async () => {
 /** nginx as the stack renders it by default, over the given hub processes. */
 async function startLb(count = 3): Promise<NginxProcess> {
   hubs = await startMcpHubs(count);
-  const servers = hubs.map((h) => ({ host: "127.0.0.1", port: h.port }));
-  const { listenPort, statusPort, bindAddress, runDir, ...defaults } = nginxInput(parseStackConfig({}), { kind: "static", servers });
-  nginx = await NginxProcess.start(defaults);
+  nginx = await NginxProcess.start(stackNginxSettings(hubs.map((h) => h.port)));
   return nginx;
 }
 
@@ -47,12 +44,12 @@ const replicaOf = async (client: Client) => {
   return (r.content as { text: string }[])[0].text;
 };
 
-/** A raw MCP POST with the given session id (what a forging client would send). */
-async function rawPost(url: string, sessionId: string) {
+/** A raw MCP POST with the given session id (what a forging client, or another nginx's client, sends). */
+async function rawPost(url: string, sessionId: string, message: object = { jsonrpc: "2.0", id: 1, method: "tools/list" }) {
   const res = await fetch(`${url}/mcp`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": sessionId },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    body: JSON.stringify(message),
   });
   return { status: res.status, body: await res.text() };
 }
@@ -73,6 +70,21 @@ describe("MCP sessions through nginx", () => {
     }
     expect(new Set(owners).size).toBe(3);
     expect(owners.length).toBe(12);
+  });
+
+  it("another nginx replica, or nginx started again, routes a session the same way (they share the key)", async () => {
+    const lb = await startLb();
+    const { client, transport } = await connect(lb.url);
+    const owner = await replicaOf(client);
+    const whoami = { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "whoami", arguments: {} } };
+    await lb.stop();
+    // A second, fresh nginx: nothing of the first one's memory, only the key.
+    nginx = await NginxProcess.start(stackNginxSettings(hubs.map((h) => h.port)));
+    for (let k = 0; k < 5; k++) {
+      const r = await rawPost(nginx.url, transport.sessionId!, whoami);
+      expect(r.status).toBe(200);
+      expect(r.body).toContain(`"text":"${owner}"`);
+    }
   });
 
   it("the GET event stream is passed through unbuffered and stays open", async () => {

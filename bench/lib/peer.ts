@@ -7,27 +7,19 @@ import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { parseStackConfig } from "../../components/config";
-import { nginxInput } from "../../components/workloads/loadBalancer";
 import { httpRequest, runLoad, toolCall } from "../../test/support/httpClient";
 import { startMcpHubs, type McpHubOptions, type McpHubProcess } from "../../test/support/mcpHubs";
 import { NginxProcess } from "../../test/support/nginxProcess";
+import { stackNginxSettings } from "../../test/support/stackNginx";
 import { HaproxyProcess } from "./haproxy";
 import type { Measurement } from "./measure";
 import { sideBySide } from "./sideBySide";
-
-/** The stack's default load-balancer settings, as the stack hands them to the renderer. */
-export function stackDefaults(ports: number[]) {
-  const servers = ports.map((port) => ({ host: "127.0.0.1", port }));
-  const { listenPort, statusPort, bindAddress, runDir, ...settings } = nginxInput(parseStackConfig({}), { kind: "static", servers });
-  return settings;
-}
 
 type Lb = { url: string; stop(): Promise<void> };
 type Edit = (conf: string) => string;
 
 async function startBoth(ports: number[], edit?: Edit): Promise<{ nginx: Lb; haproxy: Lb }> {
-  const settings = stackDefaults(ports);
+  const settings = stackNginxSettings(ports);
   return { nginx: await NginxProcess.start(settings, edit), haproxy: await HaproxyProcess.start({ ...settings, bindAddress: "127.0.0.1" }, ports) };
 }
 
