@@ -32,7 +32,11 @@ export const SESSION_JS_FILE = "mcp_session.js";
 /** Environment variable carrying the signing key to nginx's workers (`env` keeps it for them). */
 export const SESSION_KEY_ENV = "MCP_SESSION_KEY";
 
-/** Path of the njs module in the official nginx image, relative to its prefix /etc/nginx. */
+/**
+ * Path of the njs module in the official nginx image, relative to its prefix /etc/nginx (the
+ * alpine and debian variants install nginx-module-njs: nginxinc/docker-nginx mainline/alpine/
+ * Dockerfile; the -slim variants do not, so the image must not be a -slim one).
+ */
 export const NJS_MODULE = "modules/ngx_http_js_module.so";
 
 /** nginx's variable holding where a request goes: the pool, an owner's address, or "" (refused). */
