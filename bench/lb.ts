@@ -7,27 +7,21 @@
  * 2. least_conn vs round-robin when one of 3 hubs is 10x slower (each hub works on 4 requests
  *    at a time, so a hub given more than it can take queues them).
  * 3. Upstream keepalive on vs off.
+ * 4. nginx against HAProxy (bench/lib/peer.ts): healthy, MCP sessions, faults.
+ * `BENCH_ONLY=peer` runs only the last.
  */
 import { cpus } from "node:os";
 import { parseStackConfig } from "../components/config";
-import { nginxInput } from "../components/workloads/loadBalancer";
 import { NginxProcess } from "../test/support/nginxProcess";
 import type { StubHubOptions } from "../test/support/stubHub";
 import { startHubProcesses } from "./lib/hubProcesses";
-import { measure, type Measurement } from "./lib/measure";
+import type { Measurement } from "./lib/measure";
+import { stackNginxSettings } from "../test/support/stackNginx";
+import { peerComparison, peerTables } from "./lib/peer";
+import { CONNECTIONS, DURATION_MS, ROUNDS, sideBySide, type Row } from "./lib/sideBySide";
 
-const CONNECTIONS = 64;
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FAST_MS = 2;
 const HUB_WORKERS = 4;
-
-/** The stack's default load-balancer settings, as the stack hands them to the renderer. */
-function stackDefaults(ports: number[]) {
-  const servers = ports.map((port) => ({ host: "127.0.0.1", port }));
-  const { listenPort, statusPort, bindAddress, runDir, ...settings } = nginxInput(parseStackConfig({}), { kind: "static", servers });
-  return settings;
-}
 
 /** The round-robin baseline: the same config without `least_conn` (nginx's default then). */
 function roundRobin(conf: string): string {
@@ -37,40 +31,7 @@ function roundRobin(conf: string): string {
 }
 
 async function startNginx(ports: number[], overrides: { keepalive?: number } = {}, edit?: (conf: string) => string) {
-  return NginxProcess.start({ ...stackDefaults(ports), ...overrides }, edit);
-}
-
-interface Row {
-  comparison: string;
-  baseline: string;
-  candidate: string;
-  b: Measurement;
-  c: Measurement;
-}
-
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
-
-function medianOf(runs: Measurement[]): Measurement {
-  return {
-    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
-    p50Ms: median(runs.map((r) => r.p50Ms)),
-    p99Ms: median(runs.map((r) => r.p99Ms)),
-    errors: runs.reduce((n, r) => n + r.errors, 0),
-  };
-}
-
-/**
- * Baseline and candidate measured in alternating rounds, each figure the median of its rounds:
- * a noisy neighbour or a slow start then hits both sides alike.
- */
-async function sideBySide(baselineUrl: string, candidateUrl: string): Promise<{ b: Measurement; c: Measurement }> {
-  const b: Measurement[] = [];
-  const c: Measurement[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    b.push(await measure(baselineUrl, CONNECTIONS, DURATION_MS));
-    c.push(await measure(candidateUrl, CONNECTIONS, DURATION_MS));
-  }
-  return { b: medianOf(b), c: medianOf(c) };
+  return NginxProcess.start({ ...stackNginxSettings(ports), ...overrides }, edit);
 }
 
 /** Runs `compare` against hubs in their own processes and nginx instances started for it, then stops them all. */
@@ -141,7 +102,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const rows = [await overhead(), await slowReplica(), await keepalive()];
+  const rows = process.env.BENCH_ONLY === "peer" ? [] : [await overhead(), await slowReplica(), await keepalive()];
   const cpu = cpus();
   console.log(
     `nginx load balancer on 127.0.0.1: ${CONNECTIONS} connections; baseline and candidate alternate ${ROUNDS} rounds of ${DURATION_MS / 1000} s (after 1 s warm-up each), medians shown`,
@@ -149,6 +110,8 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpu.length} x ${cpu[0]?.model.trim()}, Node ${process.version}`);
   console.log("ratio = candidate / baseline (c / b)\n");
   console.log(table(rows));
+  console.log("\nnginx against HAProxy 2.6 over the same hubs (ratio = nginx / HAProxy)");
+  console.log(peerTables(await peerComparison()));
 }
 
 main().catch((e: unknown) => {

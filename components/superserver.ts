@@ -87,6 +87,8 @@ export class McpSuperserver extends pulumi.ComponentResource {
       // MinIO's root password: the Docker target's stand-in for S3 (prod uses IRSA, no key).
       ...(cfg.target === "docker" ? { "object-store-password": password("object-store-password") } : {}),
       "grafana-admin-password": password("grafana-admin-password"),
+      // Shared by every nginx replica, so any of them routes a session another one signed.
+      "mcp-session-key": password("mcp-session-key"),
       "alertmanager-config": pulumi.secret(
         pulumi
           .all(Object.fromEntries(configuredReceivers(cfg).map((r) => [r, pulumi.secret(cfg.alertmanager.receivers[r].url!.reveal())])))

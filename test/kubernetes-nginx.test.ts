@@ -10,6 +10,7 @@ import { PROJECT } from "../scripts/lib/mockEngine";
 import { readStackConfig } from "../scripts/lib/stackConfigFile";
 import { ROOT } from "./helpers/prodRun";
 import { nginxTest } from "./support/validators";
+import { withoutResolve } from "./support/nginxPrefix";
 
 const prodConfig = () => readStackConfig(path.join(ROOT, "Pulumi.prod.yaml"), PROJECT);
 
@@ -22,7 +23,6 @@ function prodNginx() {
   return { conf, names: [hubs.host, hubs.resolver] };
 }
 
-const withoutResolve = (conf: string) => conf.replace(/^(\s*server \S+) resolve /m, "$1 ");
 
 describe("prod nginx.conf", () => {
   it("follows the hubs' headless Service through the cluster DNS", () => {

@@ -17,6 +17,7 @@ import {
   promtoolCheckRules,
   shellSyntax,
 } from "./support/validators";
+import { withoutResolve } from "./support/nginxPrefix";
 
 const cfg = parseStackConfig({});
 const stack = describeDockerStack(cfg, "dev");
@@ -46,9 +47,12 @@ describe("nginx.conf", () => {
     expect(r.output).toMatch(/host not found in upstream/);
   });
 
-  it("the dev stack's file lists the hub replicas by their container names", () => {
+  it("the dev stack's file lists the hub replicas by their container names, re-resolved through Docker's DNS", () => {
     const conf = file(stack.loadBalancer, "nginx.conf").content;
-    for (const n of [1, 2, 3]) expect(conf).toContain(`server mcp-hub-${n}:3000 max_fails=3 fail_timeout=10s;`);
+    for (const n of [1, 2, 3]) expect(conf).toContain(`server mcp-hub-${n}:3000 resolve max_fails=3 fail_timeout=10s;`);
+    expect(conf.split("\n").map((l) => l.trim())).toContain("resolver 127.0.0.11 valid=5s ipv6=off;");
+    const r = nginxTest(withoutResolve(conf), ["mcp-hub-1", "mcp-hub-2", "mcp-hub-3"]);
+    expect(r.status, r.output).toBe(0);
   });
 });
 

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthesize, writeSynthOutput, type SynthEntry } from "../scripts/lib/synthesize";
 import { amtoolCheckConfig, blackboxCheckConfig, nginxTest, promtoolCheckConfig, promtoolCheckRules, shellSyntax } from "./support/validators";
+import { withoutResolve } from "./support/nginxPrefix";
 
 const root = path.resolve(__dirname, "..");
 const out = mkdtempSync(path.join(tmpdir(), "mcp-synth-"));
@@ -52,6 +53,7 @@ describe("synth --stack dev", () => {
         "mcp-superserver-datasources.yml",
         "mcp-superserver-overview.json",
         "mcp-verify",
+        "mcp_session.js",
         "nginx.conf",
         "prometheus.yml",
       ],
@@ -59,7 +61,7 @@ describe("synth --stack dev", () => {
   });
 
   it("nginx.conf passes nginx -t with the hub replicas' names resolved", () => {
-    const r = nginxTest(read("nginx.conf"), ["mcp-hub-1", "mcp-hub-2", "mcp-hub-3"]);
+    const r = nginxTest(withoutResolve(read("nginx.conf")), ["mcp-hub-1", "mcp-hub-2", "mcp-hub-3"]);
     expect(r.status, r.output).toBe(0);
   });
 
@@ -77,8 +79,8 @@ describe("synth --stack dev", () => {
   });
 
   it("no generated secret appears in plain text in anything it wrote", () => {
-    // Neo4j, object store and Grafana admin passwords.
-    expect(generatedSecrets).toHaveLength(3);
+    // Neo4j, object store and Grafana admin passwords, nginx's session-signing key.
+    expect(generatedSecrets).toHaveLength(4);
     const written = [path.join(out, "resources.json"), ...readdirSync(path.join(out, "files")).map((f) => path.join(out, "files", f))];
     for (const file of written) {
       const text = readFileSync(file, "utf8");

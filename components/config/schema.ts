@@ -181,7 +181,12 @@ export const loadBalancerSchema = z
       "300s",
     ),
     sendTimeout: duration("Timeout between two writes to a hub (proxy_send_timeout).").default("60s"),
-    healthTimeout: duration("Timeout for a hub's answer to /health through the load balancer (proxy_read_timeout there).").default("5s"),
+    healthTimeout: duration(
+      "Timeout for a hub's answer to /health and /health/* through the load balancer (proxy_read_timeout there); a replica that does not answer /health/live or /health/ready in time counts as failed and the request goes to another.",
+    ).default("2s"),
+    sessionStartTimeout: duration(
+      "Timeout for a hub's answer to an MCP initialize (a POST without Mcp-Session-Id that accepts text/event-stream), far below readTimeout: a hung replica fails it, counts as failed, and the initialize goes to another replica.",
+    ).default("10s"),
     dnsRefresh: duration(
       "Kubernetes: how long nginx trusts a DNS answer for the hubs' headless Service before asking again (resolver valid=).",
     ).default("5s"),

@@ -36,6 +36,13 @@ export interface DockerStack {
   backup: Workload;
 }
 
+/**
+ * Docker's embedded DNS server on user-defined networks, which answers container names
+ * (https://docs.docker.com/engine/network/#dns-services): nginx asks it while running, so it
+ * starts while a hub container is down and finds one that comes back with a new address.
+ */
+const DOCKER_DNS = "127.0.0.11";
+
 export function describeDockerStack(cfg: StackConfig, stack: string): DockerStack {
   const network = dockerNetworkName(stack);
   const bucket = `mcp-superserver-backups-${stack}`;
@@ -46,6 +53,7 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
   const loadBalancer = loadBalancerWorkload(cfg, {
     kind: "static",
     servers: hubReplicas.map((host) => ({ host, port: cfg.hub.port })),
+    resolver: DOCKER_DNS,
   });
   const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: false });
   const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg, { textfile: true }), cadvisorWorkload(cfg), nginxExporterWorkload(cfg)];

@@ -3,7 +3,9 @@
  * a choice carries a comment saying why, since operators read this file when traffic misbehaves.
  */
 import { durationSeconds } from "../config/primitives";
-import { nextUpstreamTries, resolverLines, upstreamBlock, UPSTREAM_NAME, type NginxUpstreams } from "./nginxUpstream";
+import { HEALTH_UPSTREAM_NAME, nextUpstreamTries, resolverLines, upstreamBlock, UPSTREAM_NAME } from "./nginxUpstream";
+import type { NginxUpstreams } from "./nginxUpstream";
+import { HUB_SESSION_VAR, ROUTE_VAR, SESSION_NOT_FOUND_BODY, sessionHttpLines, sessionMainLines } from "./nginxSession";
 
 export type { NginxServer, NginxUpstreams } from "./nginxUpstream";
 
@@ -25,6 +27,8 @@ export interface NginxInput {
   readTimeout: string;
   sendTimeout: string;
   healthTimeout: string;
+  /** Read timeout for an MCP initialize, which starts a session (no tool runs in it). */
+  sessionStartTimeout: string;
   clientMaxBodySize: string;
   /** Where nginx keeps its pid and temp files; a writable path for a read-only root filesystem. */
   runDir: string;
@@ -59,44 +63,124 @@ function proxySettings(i: NginxInput): string[] {
     "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
     "proxy_set_header X-Forwarded-Proto $scheme;",
     "proxy_set_header X-Request-ID $mcp_request_id;",
+    "# The upstream hub sets X-Request-ID itself (src/middleware/request-logger.js): hide its copy,",
+    "# so a client gets one header, nginx's, also on nginx's own error answers.",
+    "proxy_hide_header X-Request-ID;",
     "add_header X-Request-ID $mcp_request_id always;",
     `proxy_connect_timeout ${i.connectTimeout};`,
     "# LLM tool calls can think for minutes between bytes.",
     `proxy_read_timeout ${i.readTimeout};`,
     `proxy_send_timeout ${i.sendTimeout};`,
-    "# Stream answers as the hub writes them instead of holding them in nginx.",
+    "# Stream answers as the hub writes them instead of holding them in nginx (the MCP GET event",
+    "# stream and SSE answers to POSTs).",
     "proxy_buffering off;",
-    "# Retry on another hub only when this one could not be reached or timed out. Without",
-    "# `non_idempotent`, nginx never passes a POST (POST /tools/call runs a tool) on once it was",
-    "# sent to a hub, so a tool call cannot run twice; tries and time are bounded so a dead",
-    "# pool fails fast instead of walking every replica.",
-    "proxy_next_upstream error timeout;",
+    "# The hub's own session id; empty (not sent) without a session (nginxSession.ts).",
+    `proxy_set_header Mcp-Session-Id ${HUB_SESSION_VAR};`,
+    "# Retry on another hub when this one could not be reached, timed out or answered 502/503/504;",
+    "# each such answer counts toward max_fails, so a replica answering 5xx is taken out. nginx",
+    "# never passes a POST (a tool call) on once it was sent to a hub (no `non_idempotent`), so a",
+    "# tool call cannot run twice: a POST is retried only when no hub received it (an MCP initialize,",
+    "# which runs nothing, is the exception: @mcp_session_start). Tries and time",
+    "# are bounded so a dead pool fails fast instead of walking every replica.",
+    "proxy_next_upstream error timeout http_502 http_503 http_504;",
     `proxy_next_upstream_tries ${tries};`,
     `proxy_next_upstream_timeout ${Math.round(tries * durationSeconds(i.connectTimeout) * 1000)}ms;`,
   ];
 }
 
+/** The session case of nginx's 502: the replica that owns the session cannot be reached. */
+const SESSION_GONE = [
+  "# The replica that owns this session cannot be reached: the session is gone with it. The",
+  "# MCP client answers 404 by starting a new session (a request the hub had received may have run).",
+  ...block(`if (${HUB_SESSION_VAR} != "")`, [`return 404 '${SESSION_NOT_FOUND_BODY}';`]),
+];
+
+/** nginx's own 502/504/413 in JSON; a 502 for a session means its replica is gone (404, re-initialize). */
 function errorPages(): string[] {
-  return ERROR_PAGES.flatMap((p) => [
-    `error_page ${p.status} @error_${p.status};`,
+  const page = (p: (typeof ERROR_PAGES)[number]) => [
+    `error_page ${p.status} = @error_${p.status};`,
     ...block(`location @error_${p.status}`, [
       "default_type application/json;",
+      ...(p.status === 502 ? SESSION_GONE : []),
       `return ${p.status} '${JSON.stringify({ error: p.error, message: p.message }).slice(0, -1)},"request_id":"$mcp_request_id"}';`,
     ]),
+  ];
+  return [
+    "# `=`: the status is the one the named location returns (404 for a session whose replica is gone).",
+    ...ERROR_PAGES.flatMap(page),
+    "# An MCP initialize (see the map) goes to its own named location, with its own timeouts.",
+    "error_page 418 = @mcp_session_start;",
+    "# The JSON pages apply in the named locations too.",
+    "recursive_error_pages on;",
+  ];
+}
+
+/** A try budget for short requests: every try may wait `timeout`. */
+const shortRoute = (i: NginxInput, timeout: string) => [
+  `proxy_read_timeout ${timeout};`,
+  `proxy_next_upstream_timeout ${Math.round(nextUpstreamTries(i.upstreams) * durationSeconds(timeout) * 1000)}ms;`,
+];
+
+/**
+ * An MCP initialize: a POST without a session id from a client that accepts event streams (the
+ * MCP spec: a client MUST list both application/json and text/event-stream; a stateful server
+ * answers any other request without a session 400 before doing anything).
+ */
+function sessionStartMap(): string[] {
+  return [
+    "# An MCP initialize starts a session and runs no tool, so it may be replayed on another hub.",
+    ...block('map "$request_method:$http_mcp_session_id:$http_accept" $mcp_session_start', [
+      '"~^POST::.*text/event-stream" 1;',
+      'default "";',
+    ]),
+  ];
+}
+
+/** The MCP location: requests without a session by least_conn, with one to the replica that made it. */
+function mcpLocation(i: NginxInput): string[] {
+  const start = block("location @mcp_session_start", [
+    `proxy_pass http://${UPSTREAM_NAME};`,
+    "# Answered in milliseconds by a healthy hub: a hung one fails this, counts toward max_fails",
+    "# and the initialize goes on to another hub, as does one answered 502/503/504.",
+    ...shortRoute(i, i.sessionStartTimeout),
+    "proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;",
+    "js_header_filter mcp.signSession;",
   ]);
+  return [
+    ...block("location /", [
+      "default_type application/json;",
+      ...block("if ($mcp_session_start)", ["return 418;"]),
+      "# A session id nginx did not sign (forged, tampered, another key): 404 as for an unknown",
+      "# session, and nothing is proxied anywhere.",
+      ...block(`if (${ROUTE_VAR} = "")`, [`return 404 '${SESSION_NOT_FOUND_BODY}';`]),
+      `proxy_pass http://${ROUTE_VAR};`,
+      "js_header_filter mcp.signSession;",
+    ]),
+    ...start,
+  ];
 }
 
 function proxyServer(i: NginxInput): string[] {
+  const health = shortRoute(i, i.healthTimeout);
   return block("server", [
     listen(i, i.listenPort),
     `client_max_body_size ${i.clientMaxBodySize};`,
     ...proxySettings(i),
     "",
-    ...block("location /", [`proxy_pass http://${UPSTREAM_NAME};`]),
+    ...mcpLocation(i),
     "",
-    "# Health passes through to a hub, so it answers for the whole path, not just nginx; a probe",
-    "# must not wait as long as a tool call may.",
-    ...block("location = /health", [`proxy_pass http://${UPSTREAM_NAME};`, `proxy_read_timeout ${i.healthTimeout};`]),
+    "# Health for operators passes through to a hub, so it answers for the whole path, not just",
+    "# nginx; a check must not wait as long as a tool call may. The deep /health (Neo4j and Ollama)",
+    "# has its own upstream block: its 503 is about dependencies every replica shares, passed",
+    "# through as is and not counted against any replica.",
+    ...block("location = /health", [
+      `proxy_pass http://${HEALTH_UPSTREAM_NAME};`,
+      ...health,
+      "proxy_next_upstream error timeout http_502 http_504;",
+    ]),
+    "# /health/live and /health/ready check the hub process alone: a replica failing them is sick,",
+    "# so they count toward max_fails in the MCP pool.",
+    ...block("location /health/", [`proxy_pass http://${UPSTREAM_NAME};`, ...health]),
     "",
     "# When nginx cannot give the hub's answer, say why in JSON instead of nginx's HTML page.",
     "# A hub's own error responses pass through untouched (proxy_intercept_errors stays off).",
@@ -133,6 +217,7 @@ export function renderNginxConf(i: NginxInput): string {
     `worker_rlimit_nofile ${2 * i.workerConnections + 64};`,
     `pid ${i.runDir}/nginx.pid;`,
     "error_log stderr warn;",
+    ...sessionMainLines(),
     "",
     ...block("events", [`worker_connections ${i.workerConnections};`]),
     "",
@@ -153,8 +238,12 @@ export function renderNginxConf(i: NginxInput): string {
       ...indent(ACCESS_LOG_FORMAT),
       "access_log /dev/stdout mcp_json;",
       "",
+      ...sessionHttpLines(),
+      ...sessionStartMap(),
+      "",
       ...resolverLines(i.upstreams),
       ...upstreamBlock(i.upstreams, i),
+      ...upstreamBlock(i.upstreams, i, HEALTH_UPSTREAM_NAME),
       "",
       ...proxyServer(i),
       "",

@@ -8,23 +8,27 @@ export interface NginxServer {
   port: number;
 }
 
+/** Run-time DNS: the server nginx asks while it runs, and how long it trusts an answer. */
+export interface RunTimeDns {
+  /** DNS server nginx asks at run time (an address, or a name resolvable when nginx starts). */
+  resolver: string;
+  /** How long an answer is trusted before nginx asks again (`resolver ... valid=`). */
+  refresh: string;
+}
+
 /**
  * Where the hubs are:
- * - `static`: a fixed list, resolved once when nginx starts (Docker: one container per replica).
+ * - `static`: a fixed list (Docker: one container per replica). With `dns`, each name is
+ *   resolved while nginx runs, so nginx starts while a hub is down and follows a container that
+ *   comes back with another address; without, resolved once at start (tests: 127.0.0.1 ports).
  * - `resolve`: one name resolved while nginx runs (Kubernetes: a headless Service whose A records
- *   are the ready pods). Needs nginx >= 1.27.3 (`server ... resolve` in open-source nginx).
+ *   are the ready pods).
+ * `server ... resolve` needs nginx >= 1.27.3 in open source ("resolve" parameter of
+ * https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server; the image pin says so).
  */
 export type NginxUpstreams =
-  | { kind: "static"; servers: NginxServer[] }
-  | {
-      kind: "resolve";
-      host: string;
-      port: number;
-      /** DNS server nginx asks at run time (an address, or a name resolvable when nginx starts). */
-      resolver: string;
-      /** How long an answer is trusted before nginx asks again (`resolver ... valid=`). */
-      refresh: string;
-    };
+  | { kind: "static"; servers: NginxServer[]; dns?: RunTimeDns }
+  | ({ kind: "resolve"; host: string; port: number } & RunTimeDns);
 
 export interface UpstreamPolicy {
   keepalive: number;
@@ -34,6 +38,12 @@ export interface UpstreamPolicy {
 }
 
 export const UPSTREAM_NAME = "mcp_hub";
+/**
+ * The same hubs for the deep `/health` alone: its 503 and slowness are the hub's verdict on Neo4j
+ * and Ollama, which every replica shares, so they must not take hubs out of the MCP pool (an
+ * upstream block keeps its own failure state).
+ */
+export const HEALTH_UPSTREAM_NAME = "mcp_hub_health";
 
 /** Most hubs a single request is offered to: a dead pool must fail fast, not walk every replica. */
 const MAX_TRIES = 3;
@@ -45,11 +55,14 @@ export function nextUpstreamTries(upstreams: NginxUpstreams): number {
 
 /** http-level lines the upstream source needs (the resolver for run-time resolution). */
 export function resolverLines(upstreams: NginxUpstreams): string[] {
-  if (upstreams.kind === "static") return [];
+  const dns = upstreams.kind === "static" ? upstreams.dns : upstreams;
+  if (!dns) return [];
+  const names = upstreams.kind === "static" ? "the hub names" : upstreams.host;
   return [
-    `# Hubs come and go with their pods: ask DNS for ${upstreams.host} again every ${upstreams.refresh}.`,
-    "# IPv4 only: cluster Services answer with A records and an unanswered AAAA query only delays.",
-    `resolver ${upstreams.resolver} valid=${upstreams.refresh} ipv6=off;`,
+    `# Hubs come and go with their containers or pods: ask DNS for ${names} again every ${dns.refresh}.`,
+    "# IPv4 only: the hubs have A records, an unanswered AAAA query only delays, and session",
+    "# owners are signed as IPv4 addresses (nginxSession.ts).",
+    `resolver ${dns.resolver} valid=${dns.refresh} ipv6=off;`,
     "# When DNS does not answer, nginx keeps the hubs it has and asks again after this long.",
     "resolver_timeout 5s;",
     "",
@@ -59,7 +72,8 @@ export function resolverLines(upstreams: NginxUpstreams): string[] {
 function serverLines(upstreams: NginxUpstreams, health: string): string[] {
   if (upstreams.kind === "static") {
     if (upstreams.servers.length === 0) throw new Error("nginx needs at least one hub upstream server");
-    return upstreams.servers.map((s) => `server ${s.host}:${s.port} ${health};`);
+    const resolve = upstreams.dns ? " resolve" : "";
+    return upstreams.servers.map((s) => `server ${s.host}:${s.port}${resolve} ${health};`);
   }
   return [
     "# Every address the name resolves to becomes a server; the set follows DNS while nginx runs.",
@@ -78,17 +92,17 @@ function keepaliveLines(p: UpstreamPolicy): string[] {
   ];
 }
 
-export function upstreamBlock(upstreams: NginxUpstreams, p: UpstreamPolicy): string[] {
+export function upstreamBlock(upstreams: NginxUpstreams, p: UpstreamPolicy, name = UPSTREAM_NAME): string[] {
   const health = `max_fails=${p.maxFails} fail_timeout=${p.failTimeout}`;
   return [
-    `upstream ${UPSTREAM_NAME} {`,
+    `upstream ${name} {`,
     ...[
       "# New requests go to the hub with the fewest active ones: tool calls vary from",
       "# milliseconds to minutes (LLM calls), so round-robin would pile work on a busy replica.",
       "least_conn;",
       "# Shared memory: every worker sees the same connection counts and failure state (and",
       "# run-time resolution keeps its server list here).",
-      `zone ${UPSTREAM_NAME} 64k;`,
+      `zone ${name} 64k;`,
       `# Passive health: ${p.maxFails} failed attempts within ${p.failTimeout} take a hub out for ${p.failTimeout},`,
       "# then it is offered requests again.",
       ...serverLines(upstreams, health),

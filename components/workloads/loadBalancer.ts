@@ -1,14 +1,17 @@
 import type { StackConfig } from "../config/schema";
 import { renderNginxConf, type NginxInput, type NginxServer, type NginxUpstreams } from "../render/nginx";
+import { SESSION_JS_FILE, SESSION_KEY_ENV, sessionScript } from "../render/nginxSession";
+import { UPSTREAM_NAME } from "../render/nginxUpstream";
 import { httpCheck, resourceSpec } from "./common";
 import { PORT, SERVICE, type Workload } from "./types";
 
 /**
- * Where the load balancer finds the hubs: a fixed list (Docker: one container per replica) or a
- * headless Service name resolved while nginx runs (Kubernetes), refreshed every `dnsRefresh`.
+ * Where the load balancer finds the hubs: a fixed list (Docker: one container per replica, names
+ * re-resolved through `resolver` while nginx runs when given) or a headless Service name resolved
+ * while nginx runs (Kubernetes); answers are trusted for `dnsRefresh`.
  */
 export type HubUpstreams =
-  | { kind: "static"; servers: NginxServer[] }
+  | { kind: "static"; servers: NginxServer[]; resolver?: string }
   | { kind: "resolve"; host: string; port: number; resolver: string };
 
 /** nginx runs one worker per CPU of its limit, at least one. */
@@ -17,7 +20,9 @@ export function nginxWorkerProcesses(limitMillicores: number): number {
 }
 
 function nginxUpstreams(cfg: StackConfig, hubs: HubUpstreams): NginxUpstreams {
-  return hubs.kind === "static" ? hubs : { ...hubs, refresh: cfg.loadBalancer.dnsRefresh };
+  const refresh = cfg.loadBalancer.dnsRefresh;
+  if (hubs.kind === "resolve") return { ...hubs, refresh };
+  return { kind: "static", servers: hubs.servers, ...(hubs.resolver ? { dns: { resolver: hubs.resolver, refresh } } : {}) };
 }
 
 /** nginx's pid and temp files: /tmp is writable even with a read-only root filesystem. */
@@ -40,6 +45,7 @@ export function nginxInput(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_
     readTimeout: lb.readTimeout,
     sendTimeout: lb.sendTimeout,
     healthTimeout: lb.healthTimeout,
+    sessionStartTimeout: lb.sessionStartTimeout,
     clientMaxBodySize: lb.clientMaxBodySize,
     runDir,
   };
@@ -49,7 +55,7 @@ export function nginxConf(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_R
   return renderNginxConf(nginxInput(cfg, hubs, runDir));
 }
 
-/** The nginx `least_conn` load balancer in front of the hub replicas. */
+/** The nginx load balancer in front of the hub replicas: least_conn for new sessions, affinity for the rest. */
 export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Workload {
   const lb = cfg.loadBalancer;
   return {
@@ -62,11 +68,15 @@ export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Work
       { name: "status", port: PORT.nginxStatus },
     ],
     env: {},
-    secretEnv: {},
+    secretEnv: { [SESSION_KEY_ENV]: { secret: "mcp-session-key" } },
     resources: resourceSpec(lb.resources),
     healthCheck: httpCheck(PORT.nginxStatus, "/healthz"),
     volumes: [],
-    files: [{ name: "nginx.conf", mountPath: "/etc/nginx/nginx.conf", content: nginxConf(cfg, hubs) }],
+    files: [
+      { name: "nginx.conf", mountPath: "/etc/nginx/nginx.conf", content: nginxConf(cfg, hubs) },
+      // js_import resolves a relative path against nginx.conf's directory.
+      { name: SESSION_JS_FILE, mountPath: `/etc/nginx/${SESSION_JS_FILE}`, content: sessionScript(UPSTREAM_NAME) },
+    ],
     secretFiles: [],
     gpus: 0,
   };

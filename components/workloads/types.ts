@@ -98,7 +98,13 @@ export interface SecretRef {
   prefix?: string;
 }
 
-export type SecretName = "neo4j-password" | "object-store-password" | "alertmanager-config" | "grafana-admin-password";
+export type SecretName =
+  | "neo4j-password"
+  | "object-store-password"
+  | "alertmanager-config"
+  | "grafana-admin-password"
+  /** The key nginx signs MCP session ids with (components/render/nginxSession.ts). */
+  | "mcp-session-key";
 
 /** A secret written to a file in the container (Alertmanager reads webhook URLs from files). */
 export interface SecretFileSpec {

@@ -9,7 +9,9 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderNginxConf, type NginxInput } from "../../components/render/nginx";
+import { SESSION_KEY_ENV } from "../../components/render/nginxSession";
 import { httpRequest } from "./httpClient";
+import { prepareNginxPrefix, TEST_SESSION_KEY } from "./nginxPrefix";
 
 /** Inputs a test leaves to the defaults: ports, bind address and run dir are filled in per run. */
 export type NginxOverrides = Partial<Omit<NginxInput, "listenPort" | "statusPort" | "bindAddress" | "runDir">> &
@@ -27,6 +29,7 @@ export const TEST_NGINX_DEFAULTS: Omit<NginxInput, "listenPort" | "statusPort" |
   readTimeout: "60s",
   sendTimeout: "60s",
   healthTimeout: "5s",
+  sessionStartTimeout: "5s",
   clientMaxBodySize: "1m",
 };
 
@@ -69,9 +72,11 @@ export class NginxProcess {
       runDir: dir,
     };
     writeFileSync(join(dir, "nginx.conf"), edit(renderNginxConf(input)));
+    prepareNginxPrefix(dir);
     const accessLog = openSync(join(dir, ACCESS_LOG), "w");
     const child = spawn("nginx", ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"], {
       stdio: ["ignore", accessLog, "pipe"],
+      env: { ...process.env, [SESSION_KEY_ENV]: TEST_SESSION_KEY },
     });
     closeSync(accessLog);
     const nginx = new NginxProcess(input, dir, child);

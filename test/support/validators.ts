@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { runTool, tempFiles, type ToolResult } from "./exec";
+import { prepareNginxPrefix } from "./nginxPrefix";
 
 /**
  * `nginx -t` with a private prefix, so no system path is read or written. Its output goes to a
@@ -16,6 +17,7 @@ export function nginxTest(conf: string, hosts: string[] = []): ToolResult {
   const t = tempFiles({ "nginx.conf": conf, hosts: `127.0.0.1 localhost ${hosts.join(" ")}\n` });
   try {
     mkdirSync(path.join(t.dir, "logs"), { recursive: true });
+    prepareNginxPrefix(t.dir);
     const out = openSync(t.file("output"), "w");
     const nginx = ["nginx", "-t", "-p", t.dir, "-c", t.file("nginx.conf"), "-e", t.file("logs/error.log")];
     // Service names (mcp-hub-1, ...) resolve to loopback through a private /etc/hosts, in a

@@ -1,0 +1,26 @@
+/**
+ * What a rendered nginx.conf expects next to it, as the image provides: the njs module under
+ * `modules/` of the prefix (the official image links /etc/nginx/modules to /usr/lib/nginx/modules,
+ * where Debian's libnginx-mod-http-js installs it too) and the session script beside nginx.conf.
+ */
+import { existsSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SESSION_JS_FILE, sessionScript } from "../../components/render/nginxSession";
+import { UPSTREAM_NAME } from "../../components/render/nginxUpstream";
+
+const MODULES_DIR = "/usr/lib/nginx/modules";
+
+/** A signing key for tests only (the stack generates one as a Pulumi secret). */
+export const TEST_SESSION_KEY = "test-only-session-key-0123456789";
+
+export function prepareNginxPrefix(dir: string): void {
+  if (!existsSync(join(MODULES_DIR, "ngx_http_js_module.so"))) throw new Error(`njs module missing in ${MODULES_DIR} (libnginx-mod-http-js)`);
+  symlinkSync(MODULES_DIR, join(dir, "modules"));
+  writeFileSync(join(dir, SESSION_JS_FILE), sessionScript(UPSTREAM_NAME));
+}
+
+/**
+ * The config without `server ... resolve` (nginx >= 1.27.3, the image's pin), for nginx -t by the
+ * older nginx installed here; every other directive is still checked.
+ */
+export const withoutResolve = (conf: string) => conf.replace(/^(\s*server \S+) resolve /gm, "$1 ");
