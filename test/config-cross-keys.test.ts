@@ -49,8 +49,6 @@ const BAD: Case[] = [
   ["keepalive timeout in minutes", DEV, { loadBalancer: { keepaliveTimeout: "1m" } }, 'mcp-superserver:loadBalancer.keepaliveTimeout: "1m" is not below the hub\'s idle timeout (5s); use e.g. 4s so nginx closes idle connections before the hub does'],
   ["Neo4j 4 image", DEV, { neo4j: { image: "neo4j:4.4.30-community" } }, 'mcp-superserver:neo4j.image: "neo4j:4.4.30-community" is not Neo4j 5; the stack sets Neo4j 5 settings (server.memory.*), use e.g. neo4j:5.26.0-community'],
   ["nginx too old for resolve (Kubernetes)", PROD, { loadBalancer: { image: "nginx:1.27.2-alpine" } }, 'mcp-superserver:loadBalancer.image: "nginx:1.27.2-alpine" is older than nginx 1.27.3, which the upstream\'s `resolve` needs on kubernetes; use e.g. nginx:1.27.3-alpine'],
-  ["http receiver behind the 443-only egress", PROD, { alertmanager: { receivers: { paging: { url: "http://hooks.example.com/page" } } } }, "mcp-superserver:alertmanager.receivers.paging.url: (secret value) uses http on port 80, but Alertmanager may only connect out to TCP 443 (its NetworkPolicy); use an https:// URL on port 443"],
-  ["https receiver on another port", PROD, { alertmanager: { receivers: { chat: { url: "https://hooks.example.com:8443/chat" } } } }, "mcp-superserver:alertmanager.receivers.chat.url: (secret value) uses https on port 8443, but Alertmanager may only connect out to TCP 443 (its NetworkPolicy); use an https:// URL on port 443"],
   ["a schema error next to a host-port clash: both reported", DEV, { hub: { replicas: 0 }, grafana: { port: 9090 } }, "mcp-superserver:grafana.port: 9090 is also the host port of prometheus.port; every published service needs its own host port"],
 ];
 
@@ -66,6 +64,9 @@ const GOOD: [what: string, base: Record<string, unknown>, change: Record<string,
   ["keepalive 4900ms", DEV, { loadBalancer: { keepaliveTimeout: "4900ms" } }],
   ["nginx 1.26 on Docker (no resolve there)", DEV, { loadBalancer: { image: "nginx:1.26.2-alpine" } }],
   ["nginx by digest only", PROD, { loadBalancer: { image: `nginx@sha256:${"a".repeat(64)}` } }],
+  // Alertmanager's egress opens each receiver URL's port, so any scheme and port gets out.
+  ["http receiver on port 80", PROD, { alertmanager: { receivers: { paging: { url: "http://hooks.example.com/page" } } } }],
+  ["https receiver on 8443", PROD, { alertmanager: { receivers: { chat: { url: "https://hooks.example.com:8443/chat" } } } }],
   ["https receiver on 443", PROD, { alertmanager: { receivers: { paging: { url: "https://hooks.example.com:443/p" }, chat: { url: hook } } } }],
   ["http receiver on Docker (no NetworkPolicy)", DEV, { alertmanager: { receivers: { paging: { url: "http://127.0.0.1:9999/p" } } } }],
   ["namespace of 58 characters", PROD, { kubernetes: { namespace: "a".repeat(58) } }],

@@ -1,8 +1,9 @@
 /**
  * Rules between keys that the schema cannot see one at a time: host-port clashes, addresses and
  * CIDRs in range, names derived from the namespace, cron syntax of the target's scheduler, backup
- * timing against its alert, timeouts against the hub's, image versions the config relies on and
- * receiver URLs the egress rules let through. Same shape and wording as rules.ts.
+ * timing against its alert, timeouts against the hub's and image versions the config relies on.
+ * Receiver URLs need no rule: Alertmanager's egress opens the port of each configured URL
+ * (components/kubernetes/stack.ts, receiverPorts). Same shape and wording as rules.ts.
  */
 import { CronExpressionParser } from "cron-parser";
 import { durationSeconds } from "./primitives";
@@ -186,27 +187,6 @@ function imageVersions(cfg: StackConfig): RuleIssue[] {
   return issues;
 }
 
-/** The Alertmanager NetworkPolicy lets it out on TCP 443 only (components/kubernetes/stack.ts, "webhook receivers"). */
-export const ALERTMANAGER_EGRESS_PORT = 443;
-
-function receiverEgress(cfg: StackConfig): RuleIssue[] {
-  if (cfg.target !== "kubernetes") return [];
-  return (["paging", "chat", "watchdog"] as const).flatMap((r) => {
-    const url = cfg.alertmanager.receivers[r].url;
-    if (!url) return [];
-    const parsed = new URL(url.reveal());
-    const port = Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
-    if (parsed.protocol === "https:" && port === ALERTMANAGER_EGRESS_PORT) return [];
-    return [
-      {
-        path: ["alertmanager", "receivers", r, "url"],
-        effective: "(secret value)",
-        message: `uses ${parsed.protocol.replace(":", "")} on port ${port}, but Alertmanager may only connect out to TCP ${ALERTMANAGER_EGRESS_PORT} (its NetworkPolicy); use an https:// URL on port 443`,
-      },
-    ];
-  });
-}
-
 export function crossKeyIssues(cfg: StackConfig): RuleIssue[] {
   return [
     ...(cfg.target === "docker" ? hostPortClashes(cfg) : []),
@@ -217,6 +197,5 @@ export function crossKeyIssues(cfg: StackConfig): RuleIssue[] {
     ...backupHeap(cfg),
     ...keepaliveTimeout(cfg),
     ...imageVersions(cfg),
-    ...receiverEgress(cfg),
   ];
 }
