@@ -124,7 +124,7 @@ describe("npm run restore -- --stack prod", () => {
     mkdirSync(path.join(dir, "bin"));
     writeFileSync(path.join(dir, "bin/kubectl"), KUBECTL);
     chmodSync(path.join(dir, "bin/kubectl"), 0o755);
-    const cronJob = describeKubernetesStack(parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 } }), "prod").backup.find((o) => o.kind === "CronJob" && o.metadata.name === "neo4j-restore")!;
+    const cronJob = describeKubernetesStack(parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"] } }), "prod").backup.find((o) => o.kind === "CronJob" && o.metadata.name === "neo4j-restore")!;
     writeFileSync(path.join(dir, "cronjob.neo4j-restore.json"), JSON.stringify(cronJob));
     const env = { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, DIR: dir, CALLS: path.join(dir, "calls"), JOB_RESULT: jobResult };
     const target = { target: "kubernetes", namespace: "mcp", cronJob: "neo4j-restore", statefulSet: "neo4j", bucket: "mcp-superserver-backups-prod", prefix: "neo4j/" };
