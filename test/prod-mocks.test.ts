@@ -183,6 +183,21 @@ describe("workloads", () => {
     for (const probe of ["startupProbe", "livenessProbe"]) expect(spec.containers[0][probe].httpGet).toEqual({ path: "/", port: 11434 });
   });
 
+  it("keeps the Pushgateway's pushed metrics in a file on its own claim, so a restart keeps the backup's last success", () => {
+    const pg = byName(k8sObjects(run, "Deployment"), "pushgateway");
+    const spec = pg.spec.template.spec;
+    expect(spec.containers[0].args).toEqual(["--web.listen-address=:9091", "--persistence.file=/data/pushgateway.data", "--persistence.interval=1m"]);
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: "pushgateway-data", mountPath: "/data" });
+    expect(spec.volumes).toContainEqual({ name: "pushgateway-data", persistentVolumeClaim: { claimName: "pushgateway-data" } });
+    const claim = byName(k8sObjects(run, "PersistentVolumeClaim"), "pushgateway-data");
+    expect(claim.metadata.namespace).toBe(NS);
+    expect(claim.spec).toEqual({ accessModes: ["ReadWriteOnce"], storageClassName: "gp3", resources: { requests: { storage: "1Gi" } } });
+    // A ReadWriteOnce volume cannot be attached to the old and the new pod at once.
+    expect(pg.spec.strategy).toEqual({ type: "Recreate" });
+    // The image's user (nobody, 65534) owns the volume through fsGroup.
+    expect(spec.securityContext).toMatchObject({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, runAsNonRoot: true });
+  });
+
   it("keeps Prometheus alive through a long WAL replay: liveness on /-/healthy, a 15-minute startup", () => {
     const prometheus = byName(k8sObjects(run, "StatefulSet"), "prometheus");
     const c = prometheus.spec.template.spec.containers[0];

@@ -44,6 +44,8 @@ export const POD_SECURITY: Record<Role, PodSecurity> = {
   // USER"); we alert on framebuffer and XID fields only. DCGM writes its log under /tmp.
   "gpu-exporter": { ...exporter, writablePaths: ["/tmp"] },
   "object-store": exporter,
+  // The prom/pushgateway image runs as 65534 (its Dockerfile, `USER 65534`); fsGroup 65534 lets it
+  // write its persistence volume.
   pushgateway: exporter,
   // The backup pod runs the Neo4j image (dump) and the AWS CLI image (upload) as neo4j's user,
   // so the dump can read the data volume.

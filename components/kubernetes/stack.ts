@@ -271,7 +271,8 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     grafana: { workload: grafana, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
     exporters: [
       { workload: blackbox, plan: single },
-      { workload: pushgateway, plan: single },
+      // Its persistence volume is ReadWriteOnce: the old pod must let go of it before the new one starts.
+      { workload: pushgateway, plan: { ...single, strategy: "recreate" } },
       { workload: kubeStateMetrics, plan: { ...single, serviceAccount: KUBE_STATE_METRICS_SERVICE_ACCOUNT } },
       { workload: nodeExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", everyNode: true } },
       { workload: gpuExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", gpuNode: true } },

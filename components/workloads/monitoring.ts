@@ -214,17 +214,37 @@ export function gpuExporterWorkload(cfg: StackConfig): Workload {
   };
 }
 
-/** Pushgateway: holds the metric a short-lived job (the Kubernetes backup) pushes, for Prometheus to scrape. */
+/** Where the Pushgateway keeps what was pushed to it, on its own volume. */
+export const PUSHGATEWAY_DATA_DIR = "/data";
+
+/**
+ * Pushgateway: holds the metric a short-lived job (the Kubernetes backup) pushes, for Prometheus to scrape.
+ * Without `--persistence.file` it keeps pushed metrics only in memory (prometheus/pushgateway
+ * README "Run it", main.go: default "", `--persistence.interval` default 5m), so a restart would
+ * lose the backup's last success until the next run. With it, the file is loaded at start, written
+ * at most once per interval after a push (storage/diskmetricstore.go: a temporary file in the same
+ * directory, then a rename, so the directory must be writable) and once more on SIGTERM. The
+ * prometheus-community chart mounts the same path and suggests the 5m default; 1m narrows what a
+ * crash or node loss right after a push can lose, for one tiny write a minute at most.
+ */
 export function pushgatewayWorkload(cfg: StackConfig): Workload {
-  return smallService({
-    name: SERVICE.pushgateway,
-    role: "pushgateway",
-    image: cfg.prometheus.exporters.pushgateway.image,
-    args: [`--web.listen-address=:${PORT.pushgateway}`],
-    port: PORT.pushgateway,
-    healthPath: "/-/ready",
-    files: [],
-  });
+  return {
+    ...smallService({
+      name: SERVICE.pushgateway,
+      role: "pushgateway",
+      image: cfg.prometheus.exporters.pushgateway.image,
+      args: [
+        `--web.listen-address=:${PORT.pushgateway}`,
+        `--persistence.file=${PUSHGATEWAY_DATA_DIR}/pushgateway.data`,
+        "--persistence.interval=1m",
+      ],
+      port: PORT.pushgateway,
+      healthPath: "/-/ready",
+      files: [],
+    }),
+    // A few pushed groups take kilobytes; 1 GiB is the smallest gp3 volume.
+    volumes: [{ name: "pushgateway-data", mountPath: PUSHGATEWAY_DATA_DIR, sizeBytes: 1024 ** 3 }],
+  };
 }
 
 /**
