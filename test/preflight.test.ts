@@ -75,9 +75,9 @@ describe("colima at its defaults (2 CPUs, 2 GiB)", () => {
     const r = run({ info: ok("colima-default.json"), context: "colima", contextHost: colimaHost, dockerHostEnv: colimaHost });
     expect(r.problems).toEqual([
       "cpu: Docker has 2 CPUs and refuses a container limit above that; ollama.resources.limits.cpu is 4 (ollama). " +
-        "Give Docker 4 CPUs (colima stop && colima start --cpu 4 --memory 7) or lower it: set ollama.resources.limits.cpu: 2 in Pulumi.dev.yaml",
-      "memory: Docker has 1.88 GiB and the stack reserves 6.75 GiB (largest: ollama.resources.requests.memory 3Gi, neo4j.resources.requests.memory 1536Mi, " +
-        "prometheus.resources.requests.memory 512Mi). Give Docker 7 GB (colima stop && colima start --cpu 4 --memory 7) or lower those keys",
+        "Give Docker 4 CPUs (colima stop && colima start --cpu 4 --memory 8) or lower it: set ollama.resources.limits.cpu: 2 in Pulumi.dev.yaml",
+      "memory: Docker has 1.88 GiB and the stack reserves 7 GiB (largest: ollama.resources.requests.memory 3Gi, neo4j.resources.requests.memory 1536Mi, " +
+        "prometheus.resources.requests.memory 512Mi). Give Docker 8 GB (colima stop && colima start --cpu 4 --memory 8) or lower those keys",
     ]);
   });
 });

@@ -79,6 +79,20 @@ export function dockerBudget(cfg: StackConfig, stack = "dev"): DockerBudget {
       gpus: w.gpus,
     })),
   );
+  // Companions (the hub's sidecars) are containers of their own, with their own reservations.
+  const companions = workloads.flatMap((w) =>
+    (w.companions ?? []).flatMap((c) =>
+      replicaNames(w).map((replica) => ({
+        container: `${replica}-${c.name}`,
+        reservedBytes: c.resources.requests.memory,
+        limitBytes: c.resources.limits.memory,
+        cpuLimitMillicores: c.resources.limits.cpu,
+        cpuRequestMillicores: c.resources.requests.cpu,
+        gpus: 0,
+      })),
+    ),
+  );
+  containers.push(...companions);
   const sum = (pick: (c: ContainerDemand) => number) => containers.reduce((total, c) => total + pick(c), 0);
   const ports = workloads.flatMap((w) =>
     w.ports.filter((p) => p.publish !== undefined).map((p) => ({ port: p.publish!, key: portKey(w, p.publish!), service: w.name })),

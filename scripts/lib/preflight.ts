@@ -159,7 +159,8 @@ function size(info: DockerInfo, engine: Engine, budget: DockerBudget, stackFile:
   const problems: string[] = [];
   const hostMillicores = info.ncpu * 1000;
   const needCpus = Math.ceil(budget.largestCpuLimitMillicores / 1000);
-  const needGiB = roundUpGiB(budget.reservedBytes);
+  // A VM of exactly that size reports less to Docker (its kernel keeps some): ask for 1 GiB more.
+  const needGiB = roundUpGiB(budget.reservedBytes) + 1;
   for (const c of budget.containers.filter((x) => x.cpuLimitMillicores > hostMillicores)) {
     const fix = c.section ? ` or lower it: ${setKey(stackFile, `${c.section}.resources.limits.cpu`, String(info.ncpu))}` : "";
     problems.push(
