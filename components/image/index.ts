@@ -68,9 +68,9 @@ export class RegistryImage extends pulumi.ComponentResource {
   /** `<repository>@sha256:...`: the exact image pushed. */
   public readonly ref: pulumi.Output<string>;
 
-  constructor(name: string, args: ImageBuildArgs & { repository: string; provider?: aws.Provider }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ImageBuildArgs & { repository: string }, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-superserver:image:RegistryImage", name, {}, opts);
-    const parent = { parent: this, ...(args.provider ? { provider: args.provider } : {}) };
+    const parent = { parent: this };
     const repo = new aws.ecr.Repository(
       `${name}-repository`,
       {
