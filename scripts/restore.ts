@@ -118,6 +118,9 @@ export function runCommand(write: (t: string) => void, env: NodeJS.ProcessEnv = 
       });
       child.on("error", reject);
       child.on("exit", (code) => resolve({ code: code ?? 1, stdout }));
+      // A command that exits without reading its input closes the pipe (EPIPE): its exit code
+      // says what happened, so the write error is not the restore's to report.
+      child.stdin.on("error", () => undefined);
       child.stdin.end(input ?? "");
     });
 }

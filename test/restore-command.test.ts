@@ -151,3 +151,11 @@ describe("npm run restore -- --stack prod", () => {
     expect(readFileSync(path.join(s.dir, "calls"), "utf8")).not.toContain("exec neo4j-0");
   });
 });
+
+describe("the restore's command runner", () => {
+  it("reports the exit code of a command that exits without reading its input, instead of dying on EPIPE", async () => {
+    const run = runCommand(() => undefined);
+    // 8 MiB is far above a pipe's buffer: the write is still going when `true` exits.
+    for (let i = 0; i < 3; i++) expect(await run("true", [], "x".repeat(8 * 1024 * 1024))).toEqual({ code: 0, stdout: "" });
+  });
+});
