@@ -125,4 +125,3 @@ export const HUB_METRICS_CONTRACTS = { upstream: UPSTREAM_HUB_METRICS, runbook: 
   string,
   HubMetricsContract
 >;
-export type HubMetricsContractName = keyof typeof HUB_METRICS_CONTRACTS;

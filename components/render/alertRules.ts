@@ -286,7 +286,7 @@ const WATCHDOG: AlertRule = {
 };
 
 /** The recorded hub series the alerts and the dashboard read. */
-export function recordingRules(i: AlertRulesInput): RecordingRule[] {
+function recordingRules(i: AlertRulesInput): RecordingRule[] {
   const w = (i.timing ?? RUNBOOK_TIMING).rateWindow;
   return hubRecordingRules({ contract: i.hubContract, job: i.hubJob, window: w }, [i.thresholds.latencyWarningSeconds, i.thresholds.latencyCriticalSeconds]);
 }
