@@ -10,6 +10,7 @@ import { DockerPlatform, type Secrets } from "./docker/platform";
 import { describeDockerStack } from "./docker/stack";
 import { KubernetesPlatform } from "./kubernetes/platform";
 import { containerPort, describeKubernetesStack } from "./kubernetes/stack";
+import { previewRoleAccess } from "./cluster/previewRole";
 import { LocalImage, RegistryImage } from "./image";
 import type { Platform } from "./platform";
 import { RESTORE_CRONJOB } from "./kubernetes/backupJob";
@@ -194,6 +195,13 @@ export class McpSuperserver extends pulumi.ComponentResource {
       },
       parent,
     );
+    if (cfg.cluster.previewRole && cluster.secretsKeyArn) {
+      previewRoleAccess(
+        `${name}-preview-role`,
+        { roleName: cfg.cluster.previewRole, clusterName: cluster.clusterName, bucketName: backup.bucketName, secretsKeyArn: cluster.secretsKeyArn },
+        parent,
+      );
+    }
     const fqdn = (service: string) => `${service}.${k.namespace}.svc.${cfg.kubernetes.clusterDomain}`;
     const lbService = platform.service(k.loadBalancer.workload.name)!;
     const lbHost =
