@@ -173,7 +173,12 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const planned = [k.hub, k.neo4j, k.ollama, k.loadBalancer, k.prometheus, k.alertmanager, k.grafana, ...k.exporters];
     const platform = new KubernetesPlatform(cluster.provider, secrets, Object.fromEntries(planned.map((p) => [p.workload.name, p.plan])));
     const namespaces = platform.apply(`${name}-namespace`, k.namespaces, { parent: this, dependsOn: cluster.ready });
-    const base = [...cluster.ready, ...namespaces, ...platform.apply(`${name}-policy`, k.shared, { parent: this, dependsOn: namespaces })];
+    const base = [
+      ...cluster.ready,
+      ...namespaces,
+      ...platform.apply(`${name}-policy`, k.shared, { parent: this, dependsOn: namespaces }),
+      ...platform.apply(`${name}-node-policy`, k.nodeShared, { parent: this, dependsOn: namespaces }),
+    ];
     // The CPU services do not wait for the GPU node group: only Ollama does, so a GPU quota of 0
     // (common on new accounts) leaves Ollama Pending and deploys everything else.
     const services = this.services(name, k, platform, base, {
