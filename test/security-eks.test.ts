@@ -9,6 +9,7 @@ import { previewRolePolicy } from "../components/cluster/previewPolicy";
 import { accountRootArn, secretsKeyPolicy } from "../components/cluster/secretsKeyPolicy";
 import type { MockRun } from "../scripts/lib/mockEngine";
 import { inputsOf, runProd } from "./helpers/prodRun";
+import { configProblems } from "./support/configProblems";
 
 const KEY_NAME = "mcp-cluster-secrets-key";
 const CLUSTER_ROLE_ARN_PREFIX = "arn:aws:iam::123456789012:role/mcp-cluster-cluster-role";
@@ -151,5 +152,29 @@ describe("the CI preview role's policy", () => {
     ]);
     expect(accountRootArn("arn:aws-us-gov:sts::210987654321:assumed-role/deploy/s")).toBe("arn:aws-us-gov:iam::210987654321:root");
     expect(secretsKeyPolicy("r", "c").Statement.map((x) => x.Sid)).toEqual(["AccountAdministersKey", "ClusterRoleUsesKey"]);
+  });
+});
+
+describe("the security keys against the rest of the cluster config", () => {
+  const base = { target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true } };
+  const created = (cluster: Record<string, unknown>) => configProblems({ ...base, cluster: { endpointAccess: "private", ...cluster } });
+  const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+  it("wants the preview role to have an access entry, with view access only", () => {
+    expect(created({ previewRole: "ci-preview", accessEntries: [{ role: "ci-preview", access: "view" }] })).toEqual([]);
+    expect(created({ previewRole: "ci-preview" })).toEqual([
+      'mcp-superserver:cluster.previewRole: "ci-preview" has no EKS access entry, so a preview cannot read the Kubernetes objects; add { role: ci-preview, access: view } to cluster.accessEntries',
+    ]);
+    expect(created({ previewRole: "ci-preview", accessEntries: [{ role: "ops", access: "admin" }, { role: "ci-preview", access: "edit" }] })).toEqual([
+      'mcp-superserver:cluster.accessEntries[1].access: "edit" gives the preview role (cluster.previewRole) more than it reads; use "view"',
+    ]);
+  });
+
+  it("refuses both keys on an existing cluster", () => {
+    const existing = { mode: "existing", kubeconfig: "k", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/x" };
+    expect(configProblems({ ...base, cluster: { ...existing, previewRole: "ci-preview", secretsEncryption: { keyArn: KEY } } })).toEqual([
+      `mcp-superserver:cluster.secretsEncryption.keyArn: "${KEY}" is only used when cluster.mode is "create" (an existing cluster keeps its own encryption and access); remove it`,
+      'mcp-superserver:cluster.previewRole: "ci-preview" is only used when cluster.mode is "create" (an existing cluster keeps its own encryption and access); remove it',
+    ]);
   });
 });
