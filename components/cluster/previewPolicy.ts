@@ -9,7 +9,8 @@
  * describe and get calls on EKS, EC2, IAM, ECR, S3 bucket settings and the Secrets key. The
  * Kubernetes objects are diffed through the cluster's API with the EKS access entry
  * `cluster.accessEntries` gives this role (AmazonEKSViewPolicy, which leaves Secrets out; EKS User
- * Guide, "Review access policy permissions").
+ * Guide, "Review access policy permissions"); a server-side-apply dry run needs `patch`, so with
+ * view the provider falls back to a client-side diff (pulumi/pulumi-kubernetes#2419).
  *
  * What it cannot avoid: decrypting the stack's own secrets. The engine decrypts the config and the
  * state's secrets to run the program and diff them, so the role must be able to use the Pulumi
