@@ -48,13 +48,23 @@ describe("egress beyond the cluster's pods", () => {
   it("existing cluster: its service range is unknown, so the API stays at any address on 443", () => {
     const k = describeKubernetesStack(prod({ cluster: { mode: "existing", kubeconfig: "k", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/x" } }), "prod");
     expect(addressEgress(k.shared)).toEqual([
-      `backup -> ${PUBLIC} :443`,
+      "backup -> 0.0.0.0/0 :443",
       "backup -> 0.0.0.0/0 :443",
       "kube-state-metrics -> 0.0.0.0/0 :443",
       `ollama -> ${PUBLIC} :443`,
       "prometheus -> 0.0.0.0/0 :443",
     ]);
   });
+});
+
+it("a VPC of one's own: S3 and STS may answer at interface endpoints inside it, so the backup's AWS egress is any address", () => {
+  const k = describeKubernetesStack(prod({ cluster: { endpointAccess: "private", vpc: { id: "vpc-0abc1234", privateSubnetIds: ["subnet-0a", "subnet-0b"] } } }), "prod");
+  expect(addressEgress(k.shared).filter((r) => r.startsWith("backup") || r.startsWith("ollama"))).toEqual([
+    "backup -> 0.0.0.0/0 :443",
+    "backup -> 10.100.0.1/32 :443",
+    "backup -> 172.20.0.1/32 :443",
+    `ollama -> ${PUBLIC} :443`,
+  ]);
 });
 
 describe("the node namespace (node_exporter, the GPU exporter)", () => {

@@ -37,3 +37,14 @@ export const EKS_DEFAULT_KUBERNETES_SERVICE_IPS = ["10.100.0.1", "172.20.0.1"];
 export function kubernetesApiPeers(cfg: StackConfig): Peer[] {
   return cfg.cluster.mode === "create" ? EKS_DEFAULT_KUBERNETES_SERVICE_IPS.map((ip) => ({ cidr: `${ip}/32` })) : [{ cidr: ANY_HOST }];
 }
+
+/**
+ * Where S3 and STS answer: AWS's public ranges in a VPC the stack creates (it makes no interface
+ * endpoints; a gateway endpoint would still route to S3's public addresses). A VPC of one's own
+ * (`cluster.vpc.id`) or an existing cluster may serve them from interface endpoints at private
+ * addresses in the VPC (VPC User Guide, "Access AWS services through AWS PrivateLink"), so there
+ * any address stays allowed.
+ */
+export function awsApiPeer(cfg: StackConfig): Peer {
+  return cfg.cluster.mode === "create" && !cfg.cluster.vpc.id ? PUBLIC_INTERNET : { cidr: ANY_HOST };
+}

@@ -34,7 +34,7 @@ import {
   nginxExporterSidecar,
   prometheusRbac,
 } from "./monitoring";
-import { ANY_HOST, PUBLIC_INTERNET, kubernetesApiPeers } from "./egressPeers";
+import { ANY_HOST, PUBLIC_INTERNET, awsApiPeer, kubernetesApiPeers } from "./egressPeers";
 import { networkPolicies, type Flow, type Peer } from "./networkPolicy";
 import { headlessServiceName } from "./objects";
 import type { WorkloadPlan } from "./plan";
@@ -154,7 +154,7 @@ export function allowedFlows(cfg: StackConfig, nodeNamespace: string, w: FlowWor
     })),
     {
       from: pods(BACKUP_PODS),
-      to: PUBLIC_INTERNET,
+      to: awsApiPeer(cfg),
       port: 443,
       reason: "S3 and STS (IRSA): their regional endpoints' addresses are AWS's public ranges (ip-ranges.json), which change, and a NetworkPolicy cannot name a prefix list",
     },
