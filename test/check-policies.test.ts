@@ -64,9 +64,8 @@ describe("npm run check-policies", () => {
     expect(r.stderr).toContain('memory-limit-request-ratio: maxRatio: "two" is not of type number');
   });
 
-  // The committed prod config publishes nginx on plain HTTP without client credentials: until the
-  // edge's TLS and bearer tokens (issue 14, items 1 and 2) are in Pulumi.prod.yaml, exactly that
-  // Service fails, and nothing else.
+  // The committed prod config publishes nginx on plain HTTP without client credentials: until TLS
+  // at the edge and bearer tokens in nginx are in Pulumi.prod.yaml, exactly that Service fails.
   it("prod: the synthesized Kubernetes stack fails only the internet-facing nginx Service (exit 1)", async () => {
     const r = await checkPolicies("--stack", "prod");
     expect(r.status, r.output).toBe(1);

@@ -24,8 +24,8 @@ const SYSTEM_NODES = "mcp-cluster-system-nodes";
 
 let prod: RecordedResource[];
 beforeAll(async () => {
-  // The nginx Service as the edge's TLS and bearer tokens (issue 14, items 1 and 2) declare it; the
-  // committed Pulumi.prod.yaml has neither yet, which test/policies-security.test.ts asserts.
+  // The nginx Service as TLS at the edge and bearer tokens in nginx declare it; the committed
+  // Pulumi.prod.yaml has neither yet, which test/policies-security.test.ts asserts.
   prod = changed(await prodResources(), "mcp-lb-service-nginx", (i) => {
     i.metadata.annotations = {
       ...i.metadata.annotations,

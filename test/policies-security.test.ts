@@ -34,8 +34,8 @@ const INTERNAL = "or make it internal (service.beta.kubernetes.io/aws-load-balan
 
 describe(`${EDGE}: fixtures from the prod nginx Service`, () => {
   it("refuses an internet-facing Service with neither TLS nor client credentials (the committed Pulumi.prod.yaml today)", async () => {
-    // The committed prod config publishes nginx on plain HTTP with no token check: issue 14's
-    // edge items (TLS, bearer tokens) are what make this pass.
+    // The committed prod config publishes nginx on plain HTTP with no token check: TLS at the
+    // edge and bearer tokens in nginx are what make this pass.
     const r = await checkPolicies(prod, "prod");
     expect(r.violations.filter((v) => v.policy === EDGE).map((v) => `${v.resource} ${v.enforcementLevel}`)).toEqual([`${NGINX} mandatory`]);
     expect(messages(r, EDGE)).toEqual([`Service mcp/nginx is an internet-facing load balancer without TLS or client credentials; give it ${FIX_TLS} and ${FIX_AUTH}, ${INTERNAL}`]);

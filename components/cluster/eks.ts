@@ -130,7 +130,7 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
       encryptionConfig: { provider: { keyArn: secretsKey.keyArn }, resources: ["secrets"] },
     },
     // The API server must be able to use the key from its first Secret: the cluster waits for the
-    // key (and its policy) as it waits for the role's policies (issue 16's rule).
+    // key (and its policy) as it waits for the role's policy attachments (RoleWithPolicies above).
     { ...opts, dependsOn: [...clusterRole.attachments, ...secretsKey.dependsOn] },
   );
   const oidc = new aws.iam.OpenIdConnectProvider(
