@@ -8,7 +8,7 @@
  * TLS: an ACM certificate on the listener (`service.beta.kubernetes.io/aws-load-balancer-ssl-cert`,
  * honoured by both controllers), or every exposed port named `https` (TLS terminated by the pods).
  * Client credentials: the Service declares them with `mcp-superserver/client-auth: bearer`, which
- * the stack sets when nginx requires bearer tokens (the edge's contract, see docs/prod.md).
+ * the stack sets when nginx requires bearer tokens (README, the policy pack table).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 
