@@ -10,6 +10,7 @@ import { DockerPlatform, type Secrets } from "./docker/platform";
 import { describeDockerStack } from "./docker/stack";
 import { KubernetesPlatform } from "./kubernetes/platform";
 import { containerPort, describeKubernetesStack } from "./kubernetes/stack";
+import { previewRoleAccess } from "./cluster/previewRole";
 import { LocalImage, RegistryImage } from "./image";
 import type { Platform } from "./platform";
 import { RESTORE_CRONJOB } from "./kubernetes/backupJob";
@@ -172,7 +173,12 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const planned = [k.hub, k.neo4j, k.ollama, k.loadBalancer, k.prometheus, k.alertmanager, k.grafana, ...k.exporters];
     const platform = new KubernetesPlatform(cluster.provider, secrets, Object.fromEntries(planned.map((p) => [p.workload.name, p.plan])));
     const namespaces = platform.apply(`${name}-namespace`, k.namespaces, { parent: this, dependsOn: cluster.ready });
-    const base = [...cluster.ready, ...namespaces, ...platform.apply(`${name}-policy`, k.shared, { parent: this, dependsOn: namespaces })];
+    const base = [
+      ...cluster.ready,
+      ...namespaces,
+      ...platform.apply(`${name}-policy`, k.shared, { parent: this, dependsOn: namespaces }),
+      ...platform.apply(`${name}-node-policy`, k.nodeShared, { parent: this, dependsOn: namespaces }),
+    ];
     // The CPU services do not wait for the GPU node group: only Ollama does, so a GPU quota of 0
     // (common on new accounts) leaves Ollama Pending and deploys everything else.
     const services = this.services(name, k, platform, base, {
@@ -194,6 +200,13 @@ export class McpSuperserver extends pulumi.ComponentResource {
       },
       parent,
     );
+    if (cfg.cluster.previewRole && cluster.secretsKeyArn) {
+      previewRoleAccess(
+        `${name}-preview-role`,
+        { roleName: cfg.cluster.previewRole, clusterName: cluster.clusterName, bucketName: backup.bucketName, secretsKeyArn: cluster.secretsKeyArn },
+        parent,
+      );
+    }
     const fqdn = (service: string) => `${service}.${k.namespace}.svc.${cfg.kubernetes.clusterDomain}`;
     const lbService = platform.service(k.loadBalancer.workload.name)!;
     const lbHost =

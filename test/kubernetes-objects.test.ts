@@ -56,6 +56,7 @@ describe("workload objects", () => {
     const all = [
       ...k.namespaces,
       ...k.shared,
+      ...k.nodeShared,
       ...k.backup,
       k.backupServiceAccount,
       ...[k.hub, k.neo4j, k.ollama, k.loadBalancer, k.prometheus, k.alertmanager, ...k.exporters].flatMap((p) => workloadObjects(p.workload, p.plan).objects),

@@ -22,11 +22,12 @@ const setEnv = (i: Record<string, any>, key: string, value: string) => {
 };
 
 describe("policy pack on the dev stack (Docker)", () => {
-  it("passes clean under dev.json; only the EKS capacity policy does not apply", async () => {
+  it("passes clean under dev.json; only the EKS capacity and Kubernetes namespace policies do not apply", async () => {
     const report = await checkPolicies(dev, "dev");
     expect(report.violations).toEqual([]);
     expect(report.notApplicable.filter((n) => n.resource === undefined)).toEqual([
       { policy: "node-pool-capacity", resource: undefined, reason: "The stack has no EKS node groups" },
+      { policy: "namespace-default-deny", resource: undefined, reason: "The stack creates no Kubernetes namespace" },
     ]);
   });
 

@@ -32,6 +32,8 @@ describe("policy metadata", () => {
       "images-pinned",
       "hub-high-availability",
       "backup-bucket-protection",
+      "internet-facing-service-secured",
+      "namespace-default-deny",
     ]);
     for (const p of policies) expect(p.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });

@@ -414,7 +414,7 @@ describe("backups", () => {
     expect(trust.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(Object.values(trust.Condition.StringEquals)).toEqual(["system:serviceaccount:mcp:neo4j-backup", "sts.amazonaws.com"]);
     const [bucket] = aws("aws:s3/bucket:Bucket");
-    const statements = JSON.parse(aws("aws:iam/rolePolicy:RolePolicy")[0].policy).Statement;
+    const statements = JSON.parse(inputsOf(run.resources.find((r) => r.name === "mcp-backup-access")!).policy).Statement;
     for (const s of statements) {
       expect(s.Effect).toBe("Allow");
       expect([s.Action].flat().every((a: string) => /^s3:(PutObject|GetObject|GetObjectAttributes|AbortMultipartUpload|ListMultipartUploadParts|DeleteObject|ListBucket)$/.test(a))).toBe(true);

@@ -29,6 +29,8 @@ export class KubernetesCluster extends pulumi.ComponentResource {
   /** The IAM OIDC provider that IRSA roles trust. */
   public readonly oidcProviderArn: pulumi.Output<string>;
   public readonly clusterName: pulumi.Output<string>;
+  /** Create mode: the KMS key of the cluster's Secrets. */
+  public readonly secretsKeyArn?: pulumi.Output<string>;
   /** What workloads must wait for (system node group, add-ons, access entries, storage class). */
   public readonly ready: pulumi.Resource[];
   /** What GPU workloads wait for as well (the GPU node group and the device plugin). */
@@ -59,6 +61,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       const devicePlugin = createObject(name, devicePluginDaemonSet(c.devicePluginImage), this.provider, { ...parent, dependsOn: eks.ready });
       this.oidcProviderArn = eks.oidcProviderArn;
       this.clusterName = eks.cluster.name;
+      this.secretsKeyArn = eks.secretsKeyArn;
       this.ready = [...eks.ready, storageClass];
       this.gpuReady = [...eks.gpuReady, devicePlugin];
     }

@@ -10,12 +10,15 @@ import { GPU_NODE_LABEL, GPU_TAINT, POOL_LABEL } from "../kubernetes/plan";
 import { upgradeSupportType } from "./eksVersions";
 import { assumeRoleByService, irsaTrustPolicy } from "./irsa";
 import { subnetPlan, usableAzs } from "./network";
+import { accountRootArn, clusterKeyUsePolicy, secretsKeyPolicy } from "./secretsKeyPolicy";
 
 const AWS_POLICY = "arn:aws:iam::aws:policy";
 
 export interface EksParts {
   cluster: aws.eks.Cluster;
   oidcProviderArn: pulumi.Output<string>;
+  /** The KMS key that envelope-encrypts the cluster's Secrets. */
+  secretsKeyArn: pulumi.Output<string>;
   /** What Kubernetes objects must wait for: the system node group, the add-ons and the access entries. */
   ready: pulumi.Resource[];
   /** What only GPU work waits for: the GPU node group (a GPU quota of 0 must not hold the rest back). */
@@ -102,6 +105,8 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     ? { vpcId: c.vpc.id, privateSubnetIds: c.vpc.privateSubnetIds ?? [], publicSubnetIds: c.vpc.publicSubnetIds ?? [] }
     : createVpc(name, cfg, opts);
   const clusterRole = roleWithPolicies(`${name}-cluster-role`, "eks.amazonaws.com", ["AmazonEKSClusterPolicy"], opts);
+  const caller = aws.getCallerIdentityOutput({}, opts);
+  const secretsKey = secretsEncryptionKey(name, cfg, clusterRole.role, caller.arn, opts);
   const cluster = new aws.eks.Cluster(
     `${name}-eks`,
     {
@@ -118,8 +123,15 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
       },
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
       enabledClusterLogTypes: ["api", "audit", "authenticator"],
+      // Envelope encryption of Secrets with our key. EKS 1.28+ already envelope-encrypts every API
+      // object with an AWS-owned key (EKS User Guide, "Default envelope encryption for all
+      // Kubernetes API Data"); our key adds a key policy of our own, CloudTrail records of each
+      // use, rotation, and revocation. It cannot be removed from a cluster once set.
+      encryptionConfig: { provider: { keyArn: secretsKey.keyArn }, resources: ["secrets"] },
     },
-    { ...opts, dependsOn: clusterRole.attachments },
+    // The API server must be able to use the key from its first Secret: the cluster waits for the
+    // key (and its policy) as it waits for the role's policy attachments (RoleWithPolicies above).
+    { ...opts, dependsOn: [...clusterRole.attachments, ...secretsKey.dependsOn] },
   );
   const oidc = new aws.iam.OpenIdConnectProvider(
     `${name}-oidc`,
@@ -191,8 +203,40 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     // The hub's HorizontalPodAutoscaler reads CPU from the metrics API.
     addon("metrics-server"),
   ];
-  const access = accessEntries(name, cfg, cluster, opts);
-  return { cluster, oidcProviderArn: oidc.arn, ready: [system, ...addons, ...access], gpuReady: [gpu] };
+  const access = accessEntries(name, cfg, cluster, caller.arn, opts);
+  return { cluster, oidcProviderArn: oidc.arn, secretsKeyArn: secretsKey.keyArn, ready: [system, ...addons, ...access], gpuReady: [gpu] };
+}
+
+interface SecretsKey {
+  keyArn: pulumi.Output<string>;
+  /** What the cluster waits for: the key, or the cluster role's IAM permission on a key of the user's own. */
+  dependsOn: pulumi.Resource[];
+}
+
+/**
+ * The KMS key of the Secrets: the configured one (the cluster role gets its use through IAM, which
+ * that key's policy must allow), or one the stack creates, symmetric, rotated yearly by KMS, whose
+ * policy names the cluster role (secretsKeyPolicy.ts).
+ */
+function secretsEncryptionKey(name: string, cfg: StackConfig, clusterRole: aws.iam.Role, callerArn: pulumi.Output<string>, opts: pulumi.CustomResourceOptions): SecretsKey {
+  const e = cfg.cluster.secretsEncryption;
+  if (e.keyArn) {
+    const use = new aws.iam.RolePolicy(`${name}-cluster-role-secrets-key`, { role: clusterRole.name, policy: JSON.stringify(clusterKeyUsePolicy(e.keyArn)) }, opts);
+    return { keyArn: pulumi.output(e.keyArn), dependsOn: [use] };
+  }
+  const key = new aws.kms.Key(
+    `${name}-secrets-key`,
+    {
+      description: `Envelope encryption of the Kubernetes Secrets of ${name}`,
+      keyUsage: "ENCRYPT_DECRYPT",
+      customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+      enableKeyRotation: true,
+      deletionWindowInDays: e.deletionWindowDays,
+      policy: pulumi.all([callerArn, clusterRole.arn]).apply(([caller, role]) => JSON.stringify(secretsKeyPolicy(accountRootArn(caller), role))),
+    },
+    opts,
+  );
+  return { keyArn: key.arn, dependsOn: [key] };
 }
 
 /** EKS access policies by the config's names (EKS User Guide, "Review access policy permissions"). */
@@ -208,14 +252,13 @@ const ACCESS_POLICIES = {
  * does it (nodejs/eks/cluster/authenticationMode.ts, createAccessEntries: the association depends
  * on its entry). A role given by name is in the stack's own account and partition.
  */
-function accessEntries(name: string, cfg: StackConfig, cluster: aws.eks.Cluster, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+function accessEntries(name: string, cfg: StackConfig, cluster: aws.eks.Cluster, callerArn: pulumi.Output<string>, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
   const entries = cfg.cluster.accessEntries;
   if (!entries.length) return [];
-  const caller = aws.getCallerIdentityOutput({}, opts);
   return entries.flatMap((e, i) => {
     const principalArn = e.principalArn
       ? pulumi.output(e.principalArn)
-      : caller.arn.apply((arn) => `arn:${arn.split(":")[1]}:iam::${arn.split(":")[4]}:role/${e.role}`);
+      : callerArn.apply((arn) => `arn:${arn.split(":")[1]}:iam::${arn.split(":")[4]}:role/${e.role}`);
     const entry = new aws.eks.AccessEntry(`${name}-access-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, opts);
     const association = new aws.eks.AccessPolicyAssociation(
       `${name}-access-${i}-${e.access}`,

@@ -5,6 +5,7 @@
 import { EKS_VERSIONS, supportStatus } from "../cluster/eksVersions";
 import { GPU_INSTANCES } from "../cluster/gpuInstances";
 import { roomForOnePod } from "../cluster/nodeCapacity";
+import { clusterSecurityIssues } from "./clusterSecurity";
 import { NOT_SET } from "./errors";
 import { formatBytes, formatMillicores } from "./quantity";
 import type { RuleIssue } from "./rules";
@@ -189,6 +190,7 @@ export function kubernetesIssues(cfg: StackConfig, today: Date): RuleIssue[] {
     ...hubAutoscaling(cfg),
     ...pagingReceiver(cfg),
     ...clusterAccess(cfg),
+    ...clusterSecurityIssues(cfg),
   ];
   for (const kind of ["cpu", "memory"] as const) {
     const r = cfg.neo4j.resources;

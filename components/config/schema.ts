@@ -8,6 +8,7 @@ import { z } from "zod";
 import { DEFAULT_EKS_VERSION } from "../cluster/eksVersions";
 import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../cluster/gpuInstances";
 import { HUB_MODEL_ROLES, UPSTREAM_HUB_SOURCE, hubModelEnv, type HubModelRole } from "../contracts/hub";
+import { previewRoleSchema, secretsEncryptionSchema } from "./clusterSecurity";
 import { bytes, cron, duration, image, millicores, percent, port, secretText, secretUrl } from "./primitives";
 
 /** The small model Ollama pulls by default and every hub role routes to. */
@@ -452,6 +453,8 @@ export const clusterSchema = z
       )
       .describe("Create mode: EKS access entries, so that more than the cluster's creator can use kubectl (CI previews, operators running the restore commands).")
       .default([]),
+    secretsEncryption: secretsEncryptionSchema,
+    previewRole: previewRoleSchema,
     availabilityZones: z
       .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "is not an availability zone name; use forms like us-east-1a"))
       .length(3)

@@ -16,8 +16,11 @@ import type { Role, Workload } from "../workloads/types";
 import { selectorLabels } from "./objects";
 import type { Json, K8sObject } from "./types";
 
-/** A workload's pods (in the namespace, or another one), or an address range outside the cluster's pods. */
-export type Peer = { workload: Pick<Workload, "name" | "role">; namespace?: string } | { cidr: string };
+/**
+ * A workload's pods (in the stack's namespace unless another is named), or an address range
+ * outside the cluster's pods, less the ranges in `except`.
+ */
+export type Peer = { workload: Pick<Workload, "name" | "role">; namespace?: string } | { cidr: string; except?: string[] };
 
 export interface Flow {
   from: Peer;
@@ -31,45 +34,37 @@ export interface Flow {
 const COMPONENT = "app.kubernetes.io/component";
 export const DNS_PORT = 53;
 
-/** The pods of a workload, selected exactly as its Service selects them. */
-function peerSelector(p: Peer): Json {
-  if ("cidr" in p) return { ipBlock: { cidr: p.cidr } };
+/** The pods of a workload, selected exactly as its Service selects them, from a policy in `policyNamespace`. */
+function peerSelector(p: Peer, policyNamespace: string, home: string): Json {
+  if ("cidr" in p) return { ipBlock: { cidr: p.cidr, ...(p.except ? { except: p.except } : {}) } };
+  const namespace = p.namespace ?? home;
   return {
     podSelector: { matchLabels: selectorLabels(p.workload) },
-    ...(p.namespace ? { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": p.namespace } } } : {}),
+    ...(namespace !== policyNamespace ? { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } } : {}),
   };
 }
 
-const isLocal = (p: Peer, namespace: string): p is { workload: Pick<Workload, "name" | "role">; namespace?: string } =>
-  "workload" in p && (p.namespace === undefined || p.namespace === namespace);
+const isIn = (p: Peer, namespace: string, home: string): p is { workload: Pick<Workload, "name" | "role">; namespace?: string } =>
+  "workload" in p && (p.namespace ?? home) === namespace;
 
-export function networkPolicies(namespace: string, labels: Record<string, string>, flows: Flow[]): K8sObject[] {
+/**
+ * The NetworkPolicies of one namespace from the stack's flows: a default deny, DNS for pods that
+ * open connections, and one policy per role with its allowed ingress and egress. `home` is the
+ * namespace of peers that name none (the stack's own).
+ */
+export function networkPolicies(namespace: string, labels: Record<string, string>, flows: Flow[], home = namespace): K8sObject[] {
   const meta = (name: string) => ({ name, namespace, labels });
-  const roles: Role[] = [...new Set(flows.flatMap((f) => [f.from, f.to]).flatMap((p) => (isLocal(p, namespace) ? [p.workload.role] : [])))].sort();
+  const roleIn = (p: Peer) => (isIn(p, namespace, home) ? p.workload.role : undefined);
+  const roles: Role[] = [...new Set(flows.flatMap((f) => [roleIn(f.from), roleIn(f.to)]).filter((r): r is Role => r !== undefined))].sort();
+  const rule = (peer: Peer, port: number) => ({ peers: [peerSelector(peer, namespace, home)], ports: [{ protocol: "TCP", port }] });
   const policies: K8sObject[] = [
     { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
-    {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "NetworkPolicy",
-      metadata: meta("allow-dns-egress"),
-      spec: {
-        podSelector: {},
-        policyTypes: ["Egress"],
-        egress: [
-          {
-            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-            ports: [
-              { protocol: "UDP", port: DNS_PORT },
-              { protocol: "TCP", port: DNS_PORT },
-            ],
-          },
-        ],
-      },
-    },
   ];
+  // Pods that open no connection (the node namespace's exporters only answer scrapes) resolve no names either.
+  if (flows.some((f) => roleIn(f.from))) policies.push(dnsEgress(meta("allow-dns-egress")));
   for (const role of roles) {
-    const inbound = flows.filter((f) => isLocal(f.to, namespace) && f.to.workload.role === role);
-    const outbound = flows.filter((f) => isLocal(f.from, namespace) && f.from.workload.role === role);
+    const inbound = flows.filter((f) => roleIn(f.to) === role).map((f) => rule(f.from, f.port));
+    const outbound = flows.filter((f) => roleIn(f.from) === role).map((f) => rule(f.to, f.port));
     policies.push({
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
@@ -77,10 +72,31 @@ export function networkPolicies(namespace: string, labels: Record<string, string
       spec: {
         podSelector: { matchLabels: { [COMPONENT]: role } },
         policyTypes: [...(inbound.length ? ["Ingress"] : []), ...(outbound.length ? ["Egress"] : [])],
-        ...(inbound.length ? { ingress: inbound.map((f) => ({ from: [peerSelector(f.from)], ports: [{ protocol: "TCP", port: f.port }] })) } : {}),
-        ...(outbound.length ? { egress: outbound.map((f) => ({ to: [peerSelector(f.to)], ports: [{ protocol: "TCP", port: f.port }] })) } : {}),
+        ...(inbound.length ? { ingress: inbound.map((r) => ({ from: r.peers, ports: r.ports })) } : {}),
+        ...(outbound.length ? { egress: outbound.map((r) => ({ to: r.peers, ports: r.ports })) } : {}),
       },
     });
   }
   return policies;
+}
+
+function dnsEgress(metadata: K8sObject["metadata"]): K8sObject {
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata,
+    spec: {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          ports: [
+            { protocol: "UDP", port: DNS_PORT },
+            { protocol: "TCP", port: DNS_PORT },
+          ],
+        },
+      ],
+    },
+  };
 }

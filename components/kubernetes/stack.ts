@@ -34,7 +34,8 @@ import {
   nginxExporterSidecar,
   prometheusRbac,
 } from "./monitoring";
-import { networkPolicies, type Flow } from "./networkPolicy";
+import { ANY_HOST, PUBLIC_INTERNET, awsApiPeer, kubernetesApiPeers } from "./egressPeers";
+import { networkPolicies, type Flow, type Peer } from "./networkPolicy";
 import { headlessServiceName } from "./objects";
 import type { WorkloadPlan } from "./plan";
 import { containerSecurityContext } from "./security";
@@ -60,6 +61,8 @@ export interface KubernetesStack {
   exporters: Planned[];
   /** Namespace-wide objects: NetworkPolicies and Prometheus' RBAC. */
   shared: K8sObject[];
+  /** The node namespace's NetworkPolicies (a default deny and the scrapes it answers). */
+  nodeShared: K8sObject[];
   backup: K8sObject[];
   backupServiceAccount: K8sObject;
 }
@@ -108,11 +111,16 @@ export function receiverPorts(cfg: StackConfig): number[] {
   return [...new Set(urls.map((u) => u.port))].sort((a, b) => a - b);
 }
 
-/** Every connection the namespace allows; the NetworkPolicies are derived from this list. */
+/**
+ * Every connection the stack's namespaces allow; the NetworkPolicies are derived from this list.
+ * Egress beyond the cluster's pods is as narrow as a NetworkPolicy can say it (egressPeers.ts);
+ * what stays open to every public address on 443 says why in its reason.
+ */
 export function allowedFlows(cfg: StackConfig, nodeNamespace: string, w: FlowWorkloads): Flow[] {
-  const anywhere = { cidr: "0.0.0.0/0" };
+  const anywhere = { cidr: ANY_HOST };
   const pods = (workload: Pick<Workload, "name" | "role">) => ({ workload });
   const to = (workload: Workload, portName: string) => ({ to: pods(workload), port: containerPort(workload, portName) });
+  const toKubernetesApi = (from: Peer, reason: string): Flow[] => kubernetesApiPeers(cfg).map((api) => ({ from, to: api, port: 443, reason }));
   const flows: Flow[] = [
     { from: anywhere, ...to(w.loadBalancer, "http"), reason: "clients through the NLB" },
     { from: pods(w.loadBalancer), ...to(w.hub, "http"), reason: "nginx proxies to the hub pods" },
@@ -126,15 +134,31 @@ export function allowedFlows(cfg: StackConfig, nodeNamespace: string, w: FlowWor
     { from: pods(w.prometheus), ...to(w.kubeStateMetrics, "http"), reason: "pod restarts and crash loops" },
     { from: pods(w.prometheus), to: { workload: w.nodeExporter, namespace: nodeNamespace }, port: containerPort(w.nodeExporter, "http"), reason: "disk space" },
     { from: pods(w.prometheus), to: { workload: w.gpuExporter, namespace: nodeNamespace }, port: containerPort(w.gpuExporter, "http"), reason: "GPU memory and XID errors" },
-    { from: pods(w.prometheus), to: anywhere, port: 443, reason: "Kubernetes API: discovery and kubelet cAdvisor" },
+    ...toKubernetesApi(pods(w.prometheus), "Kubernetes API: discovery and kubelet cAdvisor"),
     { from: pods(w.grafana), ...to(w.prometheus, "http"), reason: "dashboard queries" },
     { from: pods(w.blackbox), ...to(w.neo4j, "bolt"), reason: "Bolt TCP probe" },
     { from: pods(w.blackbox), ...to(w.ollama, "http"), reason: "Ollama HTTP probe" },
     { from: pods(w.blackbox), ...to(w.loadBalancer, "http"), reason: "the client-path probe of the hub through nginx" },
-    { from: pods(w.kubeStateMetrics), to: anywhere, port: 443, reason: "Kubernetes API: watching pods" },
-    { from: pods(w.ollama), to: anywhere, port: 443, reason: "model pulls from the Ollama registry" },
-    ...receiverPorts(cfg).map((port) => ({ from: pods(w.alertmanager), to: anywhere, port, reason: "webhook receivers (the ports of their URLs)" })),
-    { from: pods(BACKUP_PODS), to: anywhere, port: 443, reason: "S3, STS (IRSA) and the Kubernetes API (scaling Neo4j)" },
+    ...toKubernetesApi(pods(w.kubeStateMetrics), "Kubernetes API: watching pods"),
+    {
+      from: pods(w.ollama),
+      to: PUBLIC_INTERNET,
+      port: 443,
+      reason: "model pulls from the Ollama registry (registry.ollama.ai and the CDN it redirects to: host names, no published address ranges)",
+    },
+    ...receiverPorts(cfg).map((port) => ({
+      from: pods(w.alertmanager),
+      to: anywhere,
+      port,
+      reason: "webhook receivers at the ports of their URLs: hosts by name (a paging service's addresses are not fixed), possibly inside the VPC",
+    })),
+    {
+      from: pods(BACKUP_PODS),
+      to: awsApiPeer(cfg),
+      port: 443,
+      reason: "S3 and STS (IRSA): their regional endpoints' addresses are AWS's public ranges (ip-ranges.json), which change, and a NetworkPolicy cannot name a prefix list",
+    },
+    ...toKubernetesApi(pods(BACKUP_PODS), "Kubernetes API: scaling Neo4j and the backup Lease"),
     { from: pods(BACKUP_PODS), ...to(w.pushgateway, "http"), reason: "the backup's last success" },
   ];
   if (cfg.neo4j.edition === "enterprise") {
@@ -223,6 +247,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   });
 
   const flowWorkloads: FlowWorkloads = { hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, blackbox, pushgateway, nodeExporter, kubeStateMetrics, gpuExporter };
+  const flows = allowedFlows(cfg, nodeNamespace, flowWorkloads);
   const lbAnnotations =
     cfg.loadBalancer.serviceType === "LoadBalancer"
       ? {
@@ -278,10 +303,11 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
       { workload: gpuExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", gpuNode: true } },
     ],
     shared: [
-      ...networkPolicies(namespace, partOf, allowedFlows(cfg, nodeNamespace, flowWorkloads)),
+      ...networkPolicies(namespace, partOf, flows),
       ...prometheusRbac(namespace, workloadLabels(prometheus, SERVICE.prometheus)),
       ...kubeStateMetricsRbac(namespace, workloadLabels(kubeStateMetrics, SERVICE.kubeStateMetrics)),
     ],
+    nodeShared: networkPolicies(nodeNamespace, partOf, flows, namespace),
     backup: backupObjects(cfg, {
       namespace,
       storageClass: k.storageClass,

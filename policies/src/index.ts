@@ -3,6 +3,8 @@ import type { Policies } from "@pulumi/policy";
 import { memoryAlertThresholds } from "./alerts";
 import { hubHighAvailability } from "./availability";
 import { backupBucketProtection } from "./bucket";
+import { internetFacingServiceSecured } from "./edgeExposure";
+import { namespaceDefaultDeny } from "./networkIsolation";
 import { nodePoolCapacity } from "./capacity";
 import { gpuTaintOnlyForGpuWorkloads, ollamaGpuPlacement } from "./gpu";
 import { imagesPinned } from "./images";
@@ -24,4 +26,6 @@ export const policies: Policies = [
   imagesPinned,
   hubHighAvailability,
   backupBucketProtection,
+  internetFacingServiceSecured,
+  namespaceDefaultDeny,
 ];

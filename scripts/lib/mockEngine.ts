@@ -152,6 +152,12 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { registryId: MOCK_ACCOUNT, repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${MOCK_REGION}.amazonaws.com/${inputs.name ?? name}` };
     case "aws:s3/bucket:Bucket":
       return { bucket: inputs.bucket ?? name, arn: `arn:aws:s3:::${inputs.bucket ?? name}` };
+    case "aws:kms/key:Key": {
+      // KMS names a key by a UUID it chooses; derived from the name, so a synth is reproducible.
+      const h = createHash("sha256").update(name).digest("hex");
+      const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+      return { keyId, arn: `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT}:key/${keyId}` };
+    }
     default:
       return {};
   }
