@@ -7,14 +7,19 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { GPU_NODE_LABEL, GPU_TAINT, POOL_LABEL } from "../kubernetes/plan";
+import { autoscalerDiscoveryTags } from "./clusterAutoscaler";
 import { upgradeSupportType } from "./eksVersions";
 import { assumeRoleByService, irsaTrustPolicy } from "./irsa";
 import { subnetPlan, usableAzs } from "./network";
 
 const AWS_POLICY = "arn:aws:iam::aws:policy";
 
+/** The EKS cluster's name: known before it exists, so the autoscaler's tags and policy can name it. */
+export const eksClusterName = (stack: string) => `mcp-superserver-${stack}`;
+
 export interface EksParts {
   cluster: aws.eks.Cluster;
+  vpcId: pulumi.Input<string>;
   oidcProviderArn: pulumi.Output<string>;
   /** What Kubernetes objects must wait for: the system node group, the add-ons and the access entries. */
   ready: pulumi.Resource[];
@@ -105,7 +110,7 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
   const cluster = new aws.eks.Cluster(
     `${name}-eks`,
     {
-      name: `mcp-superserver-${stack}`,
+      name: eksClusterName(stack),
       version: c.version,
       // Unset, EKS uses EXTENDED: a cluster silently billed at extended-support prices.
       upgradePolicy: { supportType: upgradeSupportType(c.version, new Date()) },
@@ -142,9 +147,12 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
         scalingConfig: { minSize: sizes.minSize, desiredSize: sizes.desiredSize, maxSize: sizes.maxSize },
         diskSize: sizes.diskSizeGiB,
         updateConfig: { maxUnavailable: 1 },
+        // EKS tags the group's Auto Scaling group with these itself; on the node group they say which autoscaler owns it.
+        tags: c.autoscaler.enabled ? autoscalerDiscoveryTags(eksClusterName(stack)) : {},
         ...args,
       },
-      { ...opts, dependsOn: nodeRole.attachments },
+      // The autoscaler owns the node count once it runs: `pulumi up` must not reset it.
+      { ...opts, dependsOn: nodeRole.attachments, ...(c.autoscaler.enabled ? { ignoreChanges: ["scalingConfig.desiredSize"] } : {}) },
     );
   const system = nodeGroup(
     "system",
@@ -192,7 +200,7 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     addon("metrics-server"),
   ];
   const access = accessEntries(name, cfg, cluster, opts);
-  return { cluster, oidcProviderArn: oidc.arn, ready: [system, ...addons, ...access], gpuReady: [gpu] };
+  return { cluster, vpcId: net.vpcId, oidcProviderArn: oidc.arn, ready: [system, ...addons, ...access], gpuReady: [gpu] };
 }
 
 /** EKS access policies by the config's names (EKS User Guide, "Review access policy permissions"). */

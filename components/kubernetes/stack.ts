@@ -35,6 +35,7 @@ import {
   prometheusRbac,
 } from "./monitoring";
 import { networkPolicies, type Flow } from "./networkPolicy";
+import { nlbAnnotations, nlbServiceSpec } from "./loadBalancerService";
 import { headlessServiceName } from "./objects";
 import type { WorkloadPlan } from "./plan";
 import { containerSecurityContext } from "./security";
@@ -223,14 +224,8 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   });
 
   const flowWorkloads: FlowWorkloads = { hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, blackbox, pushgateway, nodeExporter, kubeStateMetrics, gpuExporter };
-  const lbAnnotations =
-    cfg.loadBalancer.serviceType === "LoadBalancer"
-      ? {
-          "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-          "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
-          ...(cfg.loadBalancer.internal ? { "service.beta.kubernetes.io/aws-load-balancer-internal": "true" } : {}),
-        }
-      : undefined;
+  const nlb = cfg.loadBalancer.serviceType === "LoadBalancer";
+  const lbAnnotations = nlb ? nlbAnnotations(cfg.loadBalancer.internal) : undefined;
   const single = { kind: "Deployment" as const, ...base, service: { type: "ClusterIP" as const } };
 
   return {
@@ -262,7 +257,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
         strategy: "rolling",
         spread: true,
         pdb: { maxUnavailable: 1 },
-        service: { type: cfg.loadBalancer.serviceType, portNames: ["http"], annotations: lbAnnotations },
+        service: { type: cfg.loadBalancer.serviceType, portNames: ["http"], annotations: lbAnnotations, ...(nlb ? { spec: nlbServiceSpec() } : {}) },
         sidecars: [nginxExporterSidecar(cfg.prometheus.exporters.nginx.image, containerSecurityContext(true))],
       },
     },

@@ -25,7 +25,7 @@ export interface RecordedResource {
   id: string;
   outputs: Record<string, unknown>;
   /** Resource options the engine would act on. */
-  options: { retainOnDelete: boolean; dependsOn: string[]; customTimeouts?: pulumi.CustomTimeouts; protect?: boolean };
+  options: { retainOnDelete: boolean; dependsOn: string[]; customTimeouts?: pulumi.CustomTimeouts; protect?: boolean; ignoreChanges?: string[] };
 }
 
 export interface MockRun {
@@ -203,6 +203,7 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
         dependsOn: dependsOn.map((d) => d.__name ?? "?"),
         ...(t.opts.customTimeouts ? { customTimeouts: t.opts.customTimeouts } : {}),
         ...(t.opts.protect ? { protect: true } : {}),
+        ...(t.opts.ignoreChanges?.length ? { ignoreChanges: t.opts.ignoreChanges } : {}),
       });
       return undefined;
     });
