@@ -16,6 +16,8 @@ export interface PodDemand {
   replicas: number;
   /** Hard hostname spread with maxSkew 1. */
   spread: boolean;
+  /** The config keys its requests come from, for messages. */
+  keys?: string;
 }
 
 export interface NodeRoomPerNode {

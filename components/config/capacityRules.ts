@@ -54,6 +54,17 @@ export function systemPoolCapacity(cfg: StackConfig): RuleIssue[] {
   const nodesKey = c.autoscaler.enabled ? "maxSize" : "desiredSize";
   const nodes = c.systemNodes[nodesKey];
   const pods = systemPoolPods(cfg, "capacity");
+  const tooLarge = pods.filter((p) => p.millicores > room.millicores || p.memoryBytes > room.memoryBytes);
+  if (tooLarge.length) {
+    return tooLarge.map((p) => ({
+      path: ["cluster", "systemNodes", "instanceTypes"],
+      effective: JSON.stringify(types),
+      message:
+        `leaves ${formatMillicores(room.millicores)} CPU and ${wholeMiB(room.memoryBytes)} for pods on a node of its smallest type (${type}); ${p.name} requests ` +
+        `${formatMillicores(p.millicores)} CPU and ${wholeMiB(p.memoryBytes)} on one node and could never be scheduled. Use a larger instance type` +
+        (p.keys ? ` or lower ${p.keys}` : ""),
+    }));
+  }
   const result = packPods(pods, room, nodes);
   if (result.fits) return [];
   const hub = pods[0] as PodDemand; // systemPoolPods lists the hub first
@@ -68,7 +79,7 @@ export function systemPoolCapacity(cfg: StackConfig): RuleIssue[] {
         `with the rest of the system pool request ${formatMillicores(result.requested.millicores)} CPU and ${wholeMiB(result.requested.memoryBytes)} in all; ` +
         `cluster.systemNodes.${nodesKey} (${nodes}) ${type} nodes leave ${formatMillicores(room.millicores)} CPU and ${wholeMiB(room.memoryBytes)} each for pods, ` +
         `and no node has room left for ${result.unplaced}. ` +
-        (enough ? `It fits from ${enough} nodes: raise cluster.systemNodes.${nodesKey}, ` : "Raise cluster.systemNodes.") +
+        `${enough ? `It fits from ${enough} nodes: raise` : "Raise"} cluster.systemNodes.${nodesKey}, ` +
         "use a larger instance type, or lower hub.autoscaling.maxReplicas",
     },
   ];

@@ -79,8 +79,11 @@ export function systemPoolPods(cfg: StackConfig, stack: string): PodDemand[] {
     const controller = workloadObjects(workload, plan).objects.find((o) => o.kind === plan.kind)!;
     const r = podRequests((controller.spec as { template: { spec: never } }).template.spec);
     const beside = workload.name === k.neo4j.workload.name ? restore : { millicores: 0, memoryBytes: 0 };
+    const withRestore = beside.millicores > 0 || beside.memoryBytes > 0;
     return {
-      name: beside.millicores || beside.memoryBytes ? `${workload.name} (with the ${RESTORE_CRONJOB} pod on its node)` : workload.name,
+      name: withRestore ? `${workload.name} (with the ${RESTORE_CRONJOB} pod on its node)` : workload.name,
+      ...(withRestore ? { keys: "neo4j.resources.requests and backup.resources.requests (each of the restore pod's two containers)" } : {}),
+      ...(workload.name === k.hub.workload.name ? { keys: "hub.resources.requests" } : {}),
       millicores: r.millicores + beside.millicores,
       memoryBytes: r.memoryBytes + beside.memoryBytes,
       replicas: plan.hpa ? plan.hpa.maxReplicas : workload.replicas,

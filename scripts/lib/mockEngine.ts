@@ -143,6 +143,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       };
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}` };
+    case "aws:iam/policy:Policy":
+      return { name: inputs.name ?? name, arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${inputs.name ?? name}` };
     case "aws:iam/role:Role":
       return { name: inputs.name ?? name, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${inputs.name ?? name}` };
     case "docker-build:index:Image":
