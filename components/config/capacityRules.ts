@@ -4,7 +4,6 @@
  * however far the cluster autoscaler scales. Checked with the node overhead of nodeCapacity.ts and
  * the packing of podPacking.ts, on the pods as rendered (kubernetes/systemPool.ts).
  */
-import { CLUSTER_AUTOSCALER_RELEASES } from "../cluster/autoscalerVersions";
 import { roomForOnePod } from "../cluster/nodeCapacity";
 import { packPods, type PodDemand } from "../cluster/podPacking";
 import { SYSTEM_INSTANCES } from "../cluster/systemInstances";
@@ -14,19 +13,6 @@ import type { RuleIssue } from "./rules";
 import type { StackConfig } from "./schema";
 
 const wholeMiB = (bytes: number) => formatBytes(Math.floor(bytes / 1024 ** 2) * 1024 ** 2);
-
-/** The autoscaler's minor must be the cluster's: a version without a known release is refused. */
-export function autoscalerRelease(cfg: StackConfig): RuleIssue[] {
-  const c = cfg.cluster;
-  if (c.mode !== "create" || !c.autoscaler.enabled || CLUSTER_AUTOSCALER_RELEASES[c.version]) return [];
-  return [
-    {
-      path: ["cluster", "version"],
-      effective: c.version,
-      message: `has no cluster autoscaler release in components/cluster/autoscalerVersions.ts (${Object.keys(CLUSTER_AUTOSCALER_RELEASES).join(", ")}); add the autoscaler's newest 1.${c.version.split(".")[1]}.x there, or set cluster.autoscaler.enabled to false`,
-    },
-  ];
-}
 
 export function systemPoolCapacity(cfg: StackConfig): RuleIssue[] {
   const c = cfg.cluster;

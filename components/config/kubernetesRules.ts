@@ -5,7 +5,7 @@
 import { EKS_VERSIONS, supportStatus } from "../cluster/eksVersions";
 import { GPU_INSTANCES } from "../cluster/gpuInstances";
 import { roomForOnePod } from "../cluster/nodeCapacity";
-import { autoscalerRelease, systemPoolCapacity } from "./capacityRules";
+import { systemPoolCapacity } from "./capacityRules";
 import { NOT_SET } from "./errors";
 import { formatBytes, formatMillicores } from "./quantity";
 import type { RuleIssue } from "./rules";
@@ -190,7 +190,6 @@ export function kubernetesIssues(cfg: StackConfig, today: Date): RuleIssue[] {
     ...hubAutoscaling(cfg),
     ...pagingReceiver(cfg),
     ...clusterAccess(cfg),
-    ...autoscalerRelease(cfg),
   ];
   for (const kind of ["cpu", "memory"] as const) {
     const r = cfg.neo4j.resources;

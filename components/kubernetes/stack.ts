@@ -21,6 +21,7 @@ import { DISK_SELECTOR, JOB, addressesByServiceName, monitoringFiles, type Conta
 import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
+import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE } from "../cluster/clusterAutoscaler";
 import { DEVICE_PLUGIN_NAME } from "../cluster/clusterObjects";
 import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
 import {
@@ -207,6 +208,9 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
       // The backup and restore pods' two containers.
       { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
       ...(cfg.cluster.mode === "create" ? [{ service: DEVICE_PLUGIN_NAME, selector: `namespace="kube-system", container="${DEVICE_PLUGIN_NAME}"` }] : []),
+      ...(cfg.cluster.mode === "create" && cfg.cluster.autoscaler.enabled
+        ? [{ service: CLUSTER_AUTOSCALER, selector: `namespace="${CLUSTER_AUTOSCALER_NAMESPACE}", container="${CLUSTER_AUTOSCALER}"` }]
+        : []),
     ],
     containerLabel: "pod",
     diskSelector: DISK_SELECTOR,
