@@ -129,6 +129,11 @@ describe("the cluster autoscaler on the prod mocks", () => {
     expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
   });
 
+  it("never drains Neo4j's node to save a node, and nothing else is pinned", () => {
+    const pinned = ["Deployment", "StatefulSet"].flatMap((kind) => k8sObjects(run, kind)).filter((o) => o.spec.template.metadata.annotations?.["cluster-autoscaler.kubernetes.io/safe-to-evict"]);
+    expect(pinned.map((o) => [o.metadata.name, o.spec.template.metadata.annotations["cluster-autoscaler.kubernetes.io/safe-to-evict"]])).toEqual([["neo4j", "false"]]);
+  });
+
   it("renders objects that validate against the Kubernetes schema", () => {
     const objects = k8sObjects(run).filter((o) => o.metadata.name === "cluster-autoscaler");
     expect(objects.map((o) => o.kind).sort()).toEqual(["ClusterRole", "ClusterRoleBinding", "Deployment", "Role", "RoleBinding", "ServiceAccount"]);

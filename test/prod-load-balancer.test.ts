@@ -54,6 +54,12 @@ describe("the nginx Service as an NLB of the AWS Load Balancer Controller", () =
     validateObject(svc);
   });
 
+  it("asks the controller for readiness gates on the namespace's pods, so a rollout waits for healthy NLB targets", () => {
+    const ns = byName(k8sObjects(run, "Namespace"), "mcp");
+    expect(ns.metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"]).toBe("enabled");
+    expect(byName(k8sObjects(run, "Namespace"), "mcp-node").metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"]).toBeUndefined();
+  });
+
   it("keeps the NLB inside the VPC with loadBalancer.internal", () => {
     const annotations = nginxService(internal).metadata.annotations;
     expect(annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internal");
@@ -98,6 +104,7 @@ describe("the AWS Load Balancer Controller", () => {
     const vpc = ofType(run, "aws:ec2/vpc:Vpc")[0];
     expect(v).toMatchObject({ clusterName: "mcp-superserver-prod", region: "us-east-1", vpcId: vpc.id, keepTLSSecret: true, enableServiceMutatorWebhook: false });
     expect(v.enableCertManager).toBeUndefined();
+    expect(v.podMutatorWebhookConfig).toEqual({ failurePolicy: "Ignore" });
     expect(inputsOf(ofType(run, "aws:eks/cluster:Cluster")[0]).name).toBe("mcp-superserver-prod");
     expect(v.resources.requests).toEqual({ cpu: "100m", memory: "256Mi" });
     expect(v.nodeSelector).toEqual({ "mcp-superserver/node-pool": "system" });

@@ -52,6 +52,8 @@ export function loadBalancerControllerValues(ctx: ControllerContext): Record<str
     image: { ...c.image },
     serviceAccount: { create: true, name: c.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": ctx.roleArn } },
     enableServiceMutatorWebhook: false,
+    // The pod readiness gates (loadBalancerService.ts) must never block pod creation.
+    podMutatorWebhookConfig: { failurePolicy: "Ignore" },
     keepTLSSecret: true,
     replicaCount: 2,
     podDisruptionBudget: { maxUnavailable: 1 },

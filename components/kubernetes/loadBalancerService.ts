@@ -35,3 +35,12 @@ export function nlbAnnotations(internal: boolean): Record<string, string> {
 export function nlbServiceSpec(): Json {
   return { loadBalancerClass: NLB_LOAD_BALANCER_CLASS, externalTrafficPolicy: "Cluster", allocateLoadBalancerNodePorts: false };
 }
+
+/**
+ * With IP targets a rollout can replace nginx pods faster than the NLB registers the new ones,
+ * leaving only initial or draining targets (docs/deploy/pod_readiness_gate.md). On a namespace
+ * with this label the controller's pod webhook adds a readiness gate to the Service's pods, so a
+ * pod counts as ready only once its target is healthy. The webhook ignores its own failures
+ * (chart: podMutatorWebhookConfig.failurePolicy Ignore): pods are still created while it is down.
+ */
+export const NLB_READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;

@@ -22,6 +22,8 @@ export interface WorkloadPlan {
   service?: { type: "ClusterIP" | "LoadBalancer" | "NodePort"; portNames?: string[]; annotations?: Record<string, string>; spec?: Json };
   headlessService?: boolean;
   sidecars?: Json[];
+  /** Annotations of the pod template (for controllers that read them, such as the cluster autoscaler). */
+  podAnnotations?: Record<string, string>;
   /** A service account whose token is mounted: only for pods that call the Kubernetes API. */
   serviceAccount?: string;
 }

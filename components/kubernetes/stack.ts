@@ -36,7 +36,7 @@ import {
   prometheusRbac,
 } from "./monitoring";
 import { networkPolicies, type Flow } from "./networkPolicy";
-import { nlbAnnotations, nlbServiceSpec } from "./loadBalancerService";
+import { NLB_READINESS_GATE_LABEL, nlbAnnotations, nlbServiceSpec } from "./loadBalancerService";
 import { headlessServiceName } from "./objects";
 import type { WorkloadPlan } from "./plan";
 import { containerSecurityContext } from "./security";
@@ -236,7 +236,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
     namespace,
     nodeNamespace,
     bucket,
-    namespaces: [namespaceObject(namespace, "restricted", partOf), namespaceObject(nodeNamespace, "privileged", partOf)],
+    namespaces: [namespaceObject(namespace, "restricted", { ...partOf, ...(nlb ? NLB_READINESS_GATE_LABEL : {}) }), namespaceObject(nodeNamespace, "privileged", partOf)],
     hub: {
       workload: hub,
       plan: {
@@ -251,7 +251,12 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
         headlessService: true,
       },
     },
-    neo4j: { workload: neo4j, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
+    neo4j: {
+      workload: neo4j,
+      // The cluster autoscaler never drains Neo4j's node to save a node: a move is a stop of the
+      // database and its volume's reattachment (cluster-autoscaler FAQ, "What types of pods can prevent CA from removing a node?").
+      plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" }, podAnnotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" } },
+    },
     ollama: { workload: ollama, plan: { ...base, kind: "Deployment", strategy: "recreate", gpuNode: true, service: { type: "ClusterIP" } } },
     loadBalancer: {
       workload: loadBalancer,
