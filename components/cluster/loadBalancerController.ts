@@ -4,8 +4,10 @@
  * kubernetes-sigs/aws-load-balancer-controller helm/ at tag v3.5.0) by a Helm release, because the
  * chart makes the webhook's TLS certificate: its template generates a CA and a serving
  * certificate (`genCA`) and, with `keepTLSSecret`, reuses the Secret it finds on upgrade
- * (`lookup`), which only a release installed against the live cluster can do. cert-manager, the
- * chart's other option, would be one more controller to run for a certificate valid ten years.
+ * (`lookup`), which only a release installed against the live cluster can do: a tool that renders
+ * the chart itself (helm.v4.Chart, ArgoCD) makes a new secret on every run, which no longer matches
+ * the certificate the running pods loaded (installation.md, "ArgoCD users"). cert-manager, the
+ * chart's other option, would be one more controller to run for a CA valid ten years.
  * Pure: values and the IAM policy.
  */
 import iamPolicy from "./data/aws-load-balancer-controller-iam-policy.json";

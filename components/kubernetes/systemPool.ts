@@ -44,9 +44,10 @@ export function podRequests(spec: { containers: ContainerJson[]; initContainers?
 /**
  * EKS add-on controllers on the system nodes, at their upstream requests: CoreDNS 100m/70Mi
  * (coredns/deployment kubernetes/coredns.yaml.sed), metrics-server 100m/200Mi
- * (kubernetes-sigs/metrics-server manifests), the EBS CSI controller's six containers at
- * 10m/40Mi each (kubernetes-sigs/aws-ebs-csi-driver chart values), the snapshot controller at a
- * 10m/64Mi budget (its manifest sets none); two replicas each, as the EKS add-ons run them.
+ * (kubernetes-sigs/metrics-server manifests), the EBS CSI controller at six containers of
+ * 10m/40Mi (kubernetes-sigs/aws-ebs-csi-driver charts/aws-ebs-csi-driver: `controller.resources`,
+ * which its sidecars default to; two replicas), the snapshot controller at a 10m/64Mi budget (its
+ * manifest sets none); two replicas each, as the EKS add-ons run them.
  */
 const MiB = 1024 ** 2;
 export const EKS_ADDON_PODS: PodDemand[] = [
