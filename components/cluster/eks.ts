@@ -52,7 +52,8 @@ function createVpc(name: string, cfg: StackConfig, opts: pulumi.CustomResourceOp
         cidrBlock: s.cidr,
         availabilityZone: azNames.apply((names) => names[s.az]),
         mapPublicIpOnLaunch: false,
-        // Where the AWS cloud provider puts internet-facing and internal load balancers.
+        // Where the AWS Load Balancer Controller puts internet-facing and internal load balancers
+        // (its subnet discovery by role tag, docs/deploy/subnet_discovery.md).
         tags: tags(`${name}-${kind}-${s.az}`, s.public ? { "kubernetes.io/role/elb": "1" } : { "kubernetes.io/role/internal-elb": "1" }),
       },
       opts,
