@@ -49,6 +49,8 @@ interface ServiceOptions {
   gpu?: pulumi.Resource[];
   /** Whether the hub waits for Ollama (Docker: yes; Kubernetes: no, the GPU group may take long or never come). */
   hubWaitsForOllama?: boolean;
+  /** What the load balancer waits for (Kubernetes: the AWS Load Balancer Controller). */
+  loadBalancerReady?: pulumi.Resource[];
 }
 /** The services of either target's description (Docker: workloads; Kubernetes: planned workloads). */
 type ServiceWorkloads = Record<"hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana", Described> & { exporters: Described[] };
@@ -184,6 +186,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const services = this.services(name, k, platform, base, {
       gpu: cluster.gpuReady,
       hubWaitsForOllama: false,
+      loadBalancerReady: cluster.loadBalancerReady,
       hubImage: this.hubImage(name, k.hub.workload, "kubernetes", args.stack),
     });
     const backup = new S3Backup(
@@ -257,7 +260,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const ollama = new Ollama(`${name}-ollama`, { workload: wl(s.ollama), ...on(...(o.gpu ?? [])) }, parent);
     const hubDeps = o.hubWaitsForOllama === false ? [neo4j] : [neo4j, ollama];
     const hub = new Hub(`${name}-hub`, { workload: wl(s.hub), image: o.hubImage, ...on(...hubDeps) }, parent);
-    new LoadBalancer(`${name}-lb`, { workload: wl(s.loadBalancer), ...on(hub) }, parent);
+    new LoadBalancer(`${name}-lb`, { workload: wl(s.loadBalancer), ...on(hub, ...(o.loadBalancerReady ?? [])) }, parent);
     const alertmanager = new Alertmanager(`${name}-alertmanager`, { workload: wl(s.alertmanager), ...on() }, parent);
     const exporters = s.exporters.map((e) => new Exporter(`${name}-${wl(e).name}`, { workload: wl(e), ...on() }, parent));
     const prometheus = new Prometheus(`${name}-prometheus`, { workload: wl(s.prometheus), ...on(alertmanager, ...exporters) }, parent);

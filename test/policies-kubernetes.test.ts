@@ -215,6 +215,7 @@ describe("policy pack on the prod stack (Kubernetes)", () => {
       "backup (mcp-backup-cronjob-neo4j-backup)",
       "backup (mcp-backup-cronjob-neo4j-restore)",
       "backup (mcp-backup-cronjob-neo4j-verify)",
+      "cluster-autoscaler (mcp-cluster-autoscaler-deployment-cluster-autoscaler)",
     ];
     expect(found.slice(1).sort()).toEqual(offGpu.map((pod) => `${pod}: ${NO_POOL}`).sort());
     const added = await checkPolicies(unknownSystem, "prod", {

@@ -90,7 +90,7 @@ describe(`${ISOLATION}: the prod synth and copies without a default deny`, () =>
     const r = await checkPolicies(prod, "prod");
     expect(r.violations.filter((v) => v.policy === ISOLATION)).toEqual([]);
     expect(r.notApplicable.filter((n) => n.policy === ISOLATION)).toEqual([]);
-    expect(prod.filter((x) => x.type === "kubernetes:core/v1:Namespace").map((x) => (x.inputs as any).metadata.name)).toEqual(["mcp", "mcp-node"]);
+    expect(prod.filter((x) => x.type === "kubernetes:core/v1:Namespace").map((x) => (x.inputs as any).metadata.name).sort()).toEqual(["mcp", "mcp-node"]);
   });
 
   it("names the node namespace when its default deny is gone", async () => {

@@ -21,8 +21,10 @@ describe("existing-cluster mode", () => {
     expect(isSecretMarker(provider.inputs.kubeconfig)).toBe(true);
     expect((provider.inputs.kubeconfig as { value: unknown }).value).toBe(KUBECONFIG);
 
-    // Same workloads in both modes; the created cluster adds only its StorageClass and device plugin.
-    const names = (run: typeof created) => k8sObjects(run).filter((o) => o.metadata.namespace !== "kube-system" && o.kind !== "StorageClass").map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort();
+    // Same workloads in both modes; the created cluster adds only its StorageClass, the device
+    // plugin and the cluster autoscaler (kube-system, and the autoscaler's cluster-wide RBAC).
+    const clusterAddon = (o: any) => o.metadata.namespace === "kube-system" || o.kind === "StorageClass" || o.metadata.name === "cluster-autoscaler";
+    const names = (run: typeof created) => k8sObjects(run).filter((o) => !clusterAddon(o)).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort();
     expect(names(existing)).toEqual(names(created));
 
     const trust = JSON.parse(existing.resources.find((r) => r.type === "aws:iam/role:Role")!.inputs.assumeRolePolicy as string).Statement[0];

@@ -313,7 +313,7 @@ describe("workloads", () => {
     expect(conf).toContain("mcp-hub-headless.mcp.svc.cluster.local:3000");
     const svc = byName(k8sObjects(run, "Service"), "nginx");
     expect(svc.spec.type).toBe("LoadBalancer");
-    expect(svc.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"]).toBe("nlb");
+    expect(svc.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"]).toBe("external");
     // The Service port is nginx's own port: the VPC CNI admits a ClusterIP only on its container port.
     expect(svc.spec.ports).toEqual([{ name: "http", port: 8080, targetPort: 8080, protocol: "TCP" }]);
   });

@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { createObject } from "../kubernetes/platform";
 import { devicePluginDaemonSet, eksKubeconfig, gp3StorageClass, type KubeconfigAuth } from "./clusterObjects";
-import { createEks } from "./eks";
+import { createControllers } from "./controllers";
+import { createEks, eksClusterName } from "./eks";
 
 export interface KubernetesClusterArgs {
   config: StackConfig;
@@ -20,9 +21,10 @@ function awsProviderAuth(): KubeconfigAuth {
 
 /**
  * The cluster the workloads run on, and the Kubernetes provider every Kubernetes resource uses.
- * create: a new EKS cluster with its VPC, node groups and add-ons, plus the gp3 StorageClass and
- * the NVIDIA device plugin. existing: only a provider for the cluster in `cluster.kubeconfig`,
- * which is expected to have `kubernetes.storageClass` and the device plugin already.
+ * create: a new EKS cluster with its VPC, node groups and add-ons, plus the gp3 StorageClass,
+ * the NVIDIA device plugin, the cluster autoscaler and the AWS Load Balancer Controller.
+ * existing: only a provider for the cluster in `cluster.kubeconfig`, which is expected to have
+ * `kubernetes.storageClass`, the device plugin and the AWS Load Balancer Controller already.
  */
 export class KubernetesCluster extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
@@ -35,6 +37,11 @@ export class KubernetesCluster extends pulumi.ComponentResource {
   public readonly ready: pulumi.Resource[];
   /** What GPU workloads wait for as well (the GPU node group and the device plugin). */
   public readonly gpuReady: pulumi.Resource[];
+  /**
+   * What the nginx Service waits for: the AWS Load Balancer Controller serving. On destroy the
+   * Service goes first, so the controller is still there to delete the NLB and lift its finalizer.
+   */
+  public readonly loadBalancerReady: pulumi.Resource[];
 
   constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-superserver:cluster:KubernetesCluster", name, {}, opts);
@@ -46,6 +53,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       this.clusterName = pulumi.output("existing");
       this.ready = [];
       this.gpuReady = [];
+      this.loadBalancerReady = [];
     } else {
       const eks = createEks(name, args.config, args.stack, parent);
       const region = aws.getRegionOutput({}, parent);
@@ -64,6 +72,12 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       this.secretsKeyArn = eks.secretsKeyArn;
       this.ready = [...eks.ready, storageClass];
       this.gpuReady = [...eks.gpuReady, devicePlugin];
+      const controllers = createControllers(
+        name,
+        { config: args.config, clusterName: eksClusterName(args.stack), region: region.region, vpcId: eks.vpcId, oidcProviderArn: eks.oidcProviderArn, provider: this.provider, ready: eks.ready },
+        this,
+      );
+      this.loadBalancerReady = [controllers.loadBalancerController];
     }
     this.registerOutputs({ oidcProviderArn: this.oidcProviderArn, clusterName: this.clusterName });
   }

@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { GPU_NODE_LABEL, GPU_TAINT, POOL_LABEL } from "../kubernetes/plan";
+import { autoscalerDiscoveryTags } from "./clusterAutoscaler";
 import { upgradeSupportType } from "./eksVersions";
 import { assumeRoleByService, irsaTrustPolicy } from "./irsa";
 import { subnetPlan, usableAzs } from "./network";
@@ -14,8 +15,12 @@ import { accountRootArn, clusterKeyUsePolicy, secretsKeyPolicy } from "./secrets
 
 const AWS_POLICY = "arn:aws:iam::aws:policy";
 
+/** The EKS cluster's name: known before it exists, so the autoscaler's tags and policy can name it. */
+export const eksClusterName = (stack: string) => `mcp-superserver-${stack}`;
+
 export interface EksParts {
   cluster: aws.eks.Cluster;
+  vpcId: pulumi.Input<string>;
   oidcProviderArn: pulumi.Output<string>;
   /** The KMS key that envelope-encrypts the cluster's Secrets. */
   secretsKeyArn: pulumi.Output<string>;
@@ -50,7 +55,8 @@ function createVpc(name: string, cfg: StackConfig, opts: pulumi.CustomResourceOp
         cidrBlock: s.cidr,
         availabilityZone: azNames.apply((names) => names[s.az]),
         mapPublicIpOnLaunch: false,
-        // Where the AWS cloud provider puts internet-facing and internal load balancers.
+        // Where the AWS Load Balancer Controller puts internet-facing and internal load balancers
+        // (its subnet discovery by role tag, docs/deploy/subnet_discovery.md).
         tags: tags(`${name}-${kind}-${s.az}`, s.public ? { "kubernetes.io/role/elb": "1" } : { "kubernetes.io/role/internal-elb": "1" }),
       },
       opts,
@@ -110,7 +116,7 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
   const cluster = new aws.eks.Cluster(
     `${name}-eks`,
     {
-      name: `mcp-superserver-${stack}`,
+      name: eksClusterName(stack),
       version: c.version,
       // Unset, EKS uses EXTENDED: a cluster silently billed at extended-support prices.
       upgradePolicy: { supportType: upgradeSupportType(c.version, new Date()) },
@@ -154,9 +160,12 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
         scalingConfig: { minSize: sizes.minSize, desiredSize: sizes.desiredSize, maxSize: sizes.maxSize },
         diskSize: sizes.diskSizeGiB,
         updateConfig: { maxUnavailable: 1 },
+        // EKS tags the group's Auto Scaling group with these itself; on the node group they say which autoscaler owns it.
+        tags: c.autoscaler.enabled ? autoscalerDiscoveryTags(eksClusterName(stack)) : {},
         ...args,
       },
-      { ...opts, dependsOn: nodeRole.attachments },
+      // The autoscaler owns the node count once it runs: `pulumi up` must not reset it.
+      { ...opts, dependsOn: nodeRole.attachments, ...(c.autoscaler.enabled ? { ignoreChanges: ["scalingConfig.desiredSize"] } : {}) },
     );
   const system = nodeGroup(
     "system",
@@ -204,7 +213,7 @@ export function createEks(name: string, cfg: StackConfig, stack: string, opts: p
     addon("metrics-server"),
   ];
   const access = accessEntries(name, cfg, cluster, caller.arn, opts);
-  return { cluster, oidcProviderArn: oidc.arn, secretsKeyArn: secretsKey.keyArn, ready: [system, ...addons, ...access], gpuReady: [gpu] };
+  return { cluster, vpcId: net.vpcId, oidcProviderArn: oidc.arn, secretsKeyArn: secretsKey.keyArn, ready: [system, ...addons, ...access], gpuReady: [gpu] };
 }
 
 interface SecretsKey {

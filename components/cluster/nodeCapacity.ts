@@ -45,8 +45,11 @@ export interface NodeRoom {
   overheadBytes: number;
 }
 
+/** What the overhead depends on: a node's vCPUs, memory and how many pods it may run. */
+export type NodeSize = Pick<GpuInstance, "vcpus" | "memoryGiB" | "maxPods">;
+
 /** Memory and CPU one pod can have on an otherwise empty node of this type. */
-export function roomForOnePod(i: GpuInstance): NodeRoom {
+export function roomForOnePod(i: NodeSize): NodeRoom {
   const nominal = i.memoryGiB * GiB;
   const overheadBytes = Math.ceil(
     nominal * KERNEL_RESERVED_SHARE + kubeReservedMemoryBytes(i.maxPods) + EVICTION_HARD_BYTES + DAEMONSET_BUDGET_BYTES,

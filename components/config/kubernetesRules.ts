@@ -6,6 +6,7 @@ import { EKS_VERSIONS, supportStatus } from "../cluster/eksVersions";
 import { GPU_INSTANCES } from "../cluster/gpuInstances";
 import { roomForOnePod } from "../cluster/nodeCapacity";
 import { clusterSecurityIssues } from "./clusterSecurity";
+import { systemPoolCapacity } from "./capacityRules";
 import { NOT_SET } from "./errors";
 import { formatBytes, formatMillicores } from "./quantity";
 import type { RuleIssue } from "./rules";
@@ -210,5 +211,7 @@ export function kubernetesIssues(cfg: StackConfig, today: Date): RuleIssue[] {
       message: "is too few on Kubernetes: use at least 2 so a node drain or a rollout never takes the entry point away",
     });
   }
+  // The capacity rule renders the stack: only a config without other Kubernetes issues is rendered.
+  if (issues.length === 0) issues.push(...systemPoolCapacity(cfg));
   return issues;
 }

@@ -9,6 +9,7 @@ import { DEFAULT_EKS_VERSION } from "../cluster/eksVersions";
 import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../cluster/gpuInstances";
 import { HUB_MODEL_ROLES, UPSTREAM_HUB_SOURCE, hubModelEnv, type HubModelRole } from "../contracts/hub";
 import { previewRoleSchema, secretsEncryptionSchema } from "./clusterSecurity";
+import { autoscalerSchema } from "./clusterAddonsSchema";
 import { bytes, cron, duration, image, millicores, percent, port, secretText, secretUrl } from "./primitives";
 
 /** The small model Ollama pulls by default and every hub role routes to. */
@@ -488,8 +489,8 @@ export const clusterSchema = z
           .describe("Instance types of the system node group (everything but Ollama; Neo4j needs 8Gi on one node).")
           .default(["m6i.xlarge"]),
         minSize: nodeCount("Fewest nodes", 2),
-        desiredSize: nodeCount("Number of nodes (set on every update: no cluster autoscaler runs)", 3),
-        maxSize: nodeCount("Most nodes", 6),
+        desiredSize: nodeCount("Starting number of nodes (the cluster autoscaler then moves it between minSize and maxSize)", 3),
+        maxSize: nodeCount("Most nodes the autoscaler may run (the hub's autoscaling maximum must fit on them, a config rule checks it)", 6),
         diskSizeGiB: z.number().int().min(20).max(16384).describe("Root volume size of each node, GiB.").default(50),
       })
       .prefault({}),
@@ -505,11 +506,12 @@ export const clusterSchema = z
           .describe("GPU types tried in order when `instanceType` has no capacity in the GPU group's AZ; each must hold Ollama like the first.")
           .default([]),
         minSize: nodeCount("Fewest nodes", 1),
-        desiredSize: nodeCount("Number of nodes (set on every update: no cluster autoscaler runs)", 1),
-        maxSize: nodeCount("Most nodes", 2),
+        desiredSize: nodeCount("Starting number of nodes (the cluster autoscaler then moves it between minSize and maxSize)", 1),
+        maxSize: nodeCount("Most nodes the autoscaler may run", 2),
         diskSizeGiB: z.number().int().min(20).max(16384).describe("Root volume size of each GPU node, GiB (images are large).").default(100),
       })
       .prefault({}),
+    autoscaler: autoscalerSchema,
     devicePluginImage: image("NVIDIA device plugin image, pinned.", "nvcr.io/nvidia/k8s-device-plugin:v0.17.0").default(
       "nvcr.io/nvidia/k8s-device-plugin:v0.17.0",
     ),

@@ -19,9 +19,11 @@ export interface WorkloadPlan {
   /** Run on every node, tainted ones included (node-level daemons such as node_exporter). */
   everyNode?: boolean;
   /** Ports (by name) a Service exposes, and how; a headless Service lists every ready pod. */
-  service?: { type: "ClusterIP" | "LoadBalancer" | "NodePort"; portNames?: string[]; annotations?: Record<string, string> };
+  service?: { type: "ClusterIP" | "LoadBalancer" | "NodePort"; portNames?: string[]; annotations?: Record<string, string>; spec?: Json };
   headlessService?: boolean;
   sidecars?: Json[];
+  /** Annotations of the pod template (for controllers that read them, such as the cluster autoscaler). */
+  podAnnotations?: Record<string, string>;
   /** A service account whose token is mounted: only for pods that call the Kubernetes API. */
   serviceAccount?: string;
 }

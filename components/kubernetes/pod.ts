@@ -157,7 +157,7 @@ export function podTemplate(w: Workload, plan: WorkloadPlan, labels: Record<stri
   const graceSeconds = drainSeconds ?? w.stopGraceSeconds;
   const grace = graceSeconds !== undefined ? { terminationGracePeriodSeconds: graceSeconds } : {};
   return {
-    metadata: { labels, annotations: { "mcp-superserver/config-digest": configDigest(w) } },
+    metadata: { labels, annotations: { ...plan.podAnnotations, "mcp-superserver/config-digest": configDigest(w) } },
     spec: {
       ...(plan.serviceAccount ? { serviceAccountName: plan.serviceAccount } : {}),
       automountServiceAccountToken: plan.serviceAccount !== undefined,

@@ -21,6 +21,7 @@ import { DISK_SELECTOR, JOB, addressesByServiceName, monitoringFiles, type Conta
 import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
+import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE } from "../cluster/clusterAutoscaler";
 import { DEVICE_PLUGIN_NAME } from "../cluster/clusterObjects";
 import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
 import {
@@ -36,6 +37,7 @@ import {
 } from "./monitoring";
 import { ANY_HOST, PUBLIC_INTERNET, awsApiPeer, kubernetesApiPeers } from "./egressPeers";
 import { networkPolicies, type Flow, type Peer } from "./networkPolicy";
+import { NLB_READINESS_GATE_LABEL, nlbAnnotations, nlbServiceSpec } from "./loadBalancerService";
 import { headlessServiceName } from "./objects";
 import type { WorkloadPlan } from "./plan";
 import { containerSecurityContext } from "./security";
@@ -230,6 +232,9 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
       // The backup and restore pods' two containers.
       { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
       ...(cfg.cluster.mode === "create" ? [{ service: DEVICE_PLUGIN_NAME, selector: `namespace="kube-system", container="${DEVICE_PLUGIN_NAME}"` }] : []),
+      ...(cfg.cluster.mode === "create" && cfg.cluster.autoscaler.enabled
+        ? [{ service: CLUSTER_AUTOSCALER, selector: `namespace="${CLUSTER_AUTOSCALER_NAMESPACE}", container="${CLUSTER_AUTOSCALER}"` }]
+        : []),
     ],
     containerLabel: "pod",
     diskSelector: DISK_SELECTOR,
@@ -248,21 +253,15 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
 
   const flowWorkloads: FlowWorkloads = { hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, blackbox, pushgateway, nodeExporter, kubeStateMetrics, gpuExporter };
   const flows = allowedFlows(cfg, nodeNamespace, flowWorkloads);
-  const lbAnnotations =
-    cfg.loadBalancer.serviceType === "LoadBalancer"
-      ? {
-          "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-          "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
-          ...(cfg.loadBalancer.internal ? { "service.beta.kubernetes.io/aws-load-balancer-internal": "true" } : {}),
-        }
-      : undefined;
+  const nlb = cfg.loadBalancer.serviceType === "LoadBalancer";
+  const lbAnnotations = nlb ? nlbAnnotations(cfg.loadBalancer.internal) : undefined;
   const single = { kind: "Deployment" as const, ...base, service: { type: "ClusterIP" as const } };
 
   return {
     namespace,
     nodeNamespace,
     bucket,
-    namespaces: [namespaceObject(namespace, "restricted", partOf), namespaceObject(nodeNamespace, "privileged", partOf)],
+    namespaces: [namespaceObject(namespace, "restricted", { ...partOf, ...(nlb ? NLB_READINESS_GATE_LABEL : {}) }), namespaceObject(nodeNamespace, "privileged", partOf)],
     hub: {
       workload: hub,
       plan: {
@@ -277,7 +276,12 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
         headlessService: true,
       },
     },
-    neo4j: { workload: neo4j, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
+    neo4j: {
+      workload: neo4j,
+      // The cluster autoscaler never drains Neo4j's node to save a node: a move is a stop of the
+      // database and its volume's reattachment (cluster-autoscaler FAQ, "What types of pods can prevent CA from removing a node?").
+      plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" }, podAnnotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" } },
+    },
     ollama: { workload: ollama, plan: { ...base, kind: "Deployment", strategy: "recreate", gpuNode: true, service: { type: "ClusterIP" } } },
     loadBalancer: {
       workload: loadBalancer,
@@ -287,7 +291,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
         strategy: "rolling",
         spread: true,
         pdb: { maxUnavailable: 1 },
-        service: { type: cfg.loadBalancer.serviceType, portNames: ["http"], annotations: lbAnnotations },
+        service: { type: cfg.loadBalancer.serviceType, portNames: ["http"], annotations: lbAnnotations, ...(nlb ? { spec: nlbServiceSpec() } : {}) },
         sidecars: [nginxExporterSidecar(cfg.prometheus.exporters.nginx.image, containerSecurityContext(true))],
       },
     },

@@ -25,7 +25,7 @@ export interface RecordedResource {
   id: string;
   outputs: Record<string, unknown>;
   /** Resource options the engine would act on. */
-  options: { retainOnDelete: boolean; dependsOn: string[]; customTimeouts?: pulumi.CustomTimeouts; protect?: boolean };
+  options: { retainOnDelete: boolean; dependsOn: string[]; customTimeouts?: pulumi.CustomTimeouts; protect?: boolean; ignoreChanges?: string[] };
 }
 
 export interface MockRun {
@@ -143,6 +143,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       };
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}` };
+    case "aws:iam/policy:Policy":
+      return { name: inputs.name ?? name, arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${inputs.name ?? name}` };
     case "aws:iam/role:Role":
       return { name: inputs.name ?? name, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${inputs.name ?? name}` };
     case "docker-build:index:Image":
@@ -209,6 +211,7 @@ export async function runUnderMocks(opts: MockRunOptions): Promise<MockRun> {
         dependsOn: dependsOn.map((d) => d.__name ?? "?"),
         ...(t.opts.customTimeouts ? { customTimeouts: t.opts.customTimeouts } : {}),
         ...(t.opts.protect ? { protect: true } : {}),
+        ...(t.opts.ignoreChanges?.length ? { ignoreChanges: t.opts.ignoreChanges } : {}),
       });
       return undefined;
     });

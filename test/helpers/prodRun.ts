@@ -32,8 +32,14 @@ export function inputsOf(r: RecordedResource): any {
   return unwrapSecrets(r.inputs);
 }
 
+/** A Helm release is a Kubernetes-provider resource, but not an object of the API. */
+export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+
 export function k8sObjects(run: MockRun, kind?: string): any[] {
-  return run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes").map(inputsOf).filter((o) => !kind || o.kind === kind);
+  return run.resources
+    .filter((r) => r.type.startsWith("kubernetes:") && r.type !== HELM_RELEASE)
+    .map(inputsOf)
+    .filter((o) => !kind || o.kind === kind);
 }
 
 export function byName(objects: any[], name: string): any {
