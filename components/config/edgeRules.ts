@@ -1,0 +1,83 @@
+/**
+ * Rules of the load balancer's edge (edgeSchema.ts): an internet-facing prod NLB always has TLS,
+ * plain HTTP is a choice written in the config and only for an internal one; rotation keepers
+ * and source ranges name things that exist.
+ */
+import { octetsOk } from "./crossKeyRules";
+import type { RuleIssue } from "./rules";
+import type { StackConfig } from "./schema";
+
+/** Whether clients reach nginx through an internet-facing NLB (the Kubernetes target's default). */
+export function internetFacing(cfg: StackConfig): boolean {
+  return cfg.target === "kubernetes" && cfg.loadBalancer.serviceType === "LoadBalancer" && !cfg.loadBalancer.internal;
+}
+
+function tls(cfg: StackConfig): RuleIssue[] {
+  if (cfg.target !== "kubernetes") return [];
+  const t = cfg.loadBalancer.tls;
+  if (t.mode === "none") {
+    if (!internetFacing(cfg)) return [];
+    return [
+      {
+        path: ["loadBalancer", "tls", "mode"],
+        effective: t.mode,
+        message:
+          'is plain HTTP on an internet-facing NLB, where tokens and tool calls would cross the internet in clear; use "nlb" with loadBalancer.tls.certificateArn, or set loadBalancer.internal: true (or a serviceType other than LoadBalancer)',
+      },
+    ];
+  }
+  if (cfg.loadBalancer.serviceType === "LoadBalancer" && t.certificateArn === undefined) {
+    return [
+      {
+        path: ["loadBalancer", "tls", "certificateArn"],
+        effective: "(not set)",
+        message:
+          'is required with loadBalancer.tls.mode "nlb" (the default): the ACM certificate the NLB presents, e.g. arn:aws:acm:us-east-1:111122223333:certificate/<id>; plain HTTP needs loadBalancer.tls.mode: none and an internal NLB',
+      },
+    ];
+  }
+  return [];
+}
+
+function rotationNamesClients(cfg: StackConfig): RuleIssue[] {
+  const a = cfg.loadBalancer.auth;
+  return Object.keys(a.rotation)
+    .filter((name) => !a.clients.includes(name))
+    .map((name) => ({
+      path: ["loadBalancer", "auth", "rotation", name],
+      effective: a.rotation[name],
+      message: `names no client of loadBalancer.auth.clients (${a.clients.join(", ")}); rotate one of those, or remove the entry`,
+    }));
+}
+
+function uniqueClients(cfg: StackConfig): RuleIssue[] {
+  const clients = cfg.loadBalancer.auth.clients;
+  return clients
+    .map((name, i) => ({ name, i }))
+    .filter(({ name, i }) => clients.indexOf(name) !== i)
+    .map(({ name, i }) => ({ path: ["loadBalancer", "auth", "clients", i], effective: name, message: "is listed twice; each client has one token, list each name once" }));
+}
+
+function sourceRanges(cfg: StackConfig): RuleIssue[] {
+  const ranges = cfg.loadBalancer.sourceRanges;
+  if (ranges === undefined) return [];
+  const issues: RuleIssue[] = [];
+  if (cfg.target !== "kubernetes" || cfg.loadBalancer.serviceType !== "LoadBalancer") {
+    issues.push({
+      path: ["loadBalancer", "sourceRanges"],
+      effective: JSON.stringify(ranges),
+      message: "applies only to the Kubernetes target with loadBalancer.serviceType LoadBalancer (the NLB); remove it",
+    });
+  }
+  ranges.forEach((range, i) => {
+    const [ip, prefix] = range.split("/");
+    if (!octetsOk(ip) || Number(prefix) > 32) {
+      issues.push({ path: ["loadBalancer", "sourceRanges", i], effective: range, message: "is out of range: each part 0-255, the prefix 0-32, e.g. 203.0.113.0/24" });
+    }
+  });
+  return issues;
+}
+
+export function edgeIssues(cfg: StackConfig): RuleIssue[] {
+  return [...tls(cfg), ...uniqueClients(cfg), ...rotationNamesClients(cfg), ...sourceRanges(cfg)];
+}
