@@ -18,6 +18,7 @@ import { S3Backup } from "./s3Backup";
 import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
 import { RESTORE_SCRIPT_PATH } from "./workloads/backup";
 import { alertmanagerConfig, configuredReceivers } from "./workloads/monitoring";
+import { clientTokensFile } from "./render/nginxAuth";
 import { PORT, SERVICE, type Workload } from "./workloads/types";
 
 export interface McpSuperserverArgs {
@@ -70,6 +71,8 @@ export class McpSuperserver extends pulumi.ComponentResource {
   public readonly restoreTarget: pulumi.Output<RestoreTarget>;
   public readonly neo4jPassword: pulumi.Output<string>;
   public readonly grafanaAdminPassword: pulumi.Output<string>;
+  /** Each client's bearer token by client name (a secret); empty with loadBalancer.auth.enabled: false. */
+  public readonly clientTokens: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: McpSuperserverArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-superserver:index:McpSuperserver", name, {}, opts);
@@ -82,6 +85,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
       cfg.target === "docker" && passphrase !== undefined
         ? pulumi.secret(pulumi.output(passphrase).apply((p) => keptPassword(p, args.stack, "neo4j-password")))
         : password("neo4j-password");
+    this.clientTokens = this.tokens(name, cfg);
     const secrets: Partial<Secrets> = {
       "neo4j-password": neo4jPassword,
       // MinIO's root password: the Docker target's stand-in for S3 (prod uses IRSA, no key).
@@ -94,6 +98,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
           .all(Object.fromEntries(configuredReceivers(cfg).map((r) => [r, pulumi.secret(cfg.alertmanager.receivers[r].url!.reveal())])))
           .apply((urls) => alertmanagerConfig(cfg, urls)),
       ),
+      ...(cfg.loadBalancer.auth.enabled ? { "client-tokens": pulumi.secret(this.clientTokens.apply(clientTokensFile)) } : {}),
     };
     const endpoints = cfg.target === "docker" ? this.onDocker(name, args, secrets) : this.onKubernetes(name, args, secrets);
     this.loadBalancerUrl = endpoints.loadBalancerUrl;
@@ -117,7 +122,25 @@ export class McpSuperserver extends pulumi.ComponentResource {
       restoreTarget: this.restoreTarget,
       neo4jPassword: this.neo4jPassword,
       grafanaAdminPassword: this.grafanaAdminPassword,
+      clientTokens: this.clientTokens,
     });
+  }
+
+  /**
+   * One token per named client: 48 letters and digits (about 285 bits, URL-safe, nothing to
+   * escape in a header or a shell). A new name gets a new token, a removed one is revoked, and a
+   * changed `rotation` text replaces that client's token (a keeper).
+   */
+  private tokens(name: string, cfg: StackConfig): pulumi.Output<Record<string, string>> {
+    const a = cfg.loadBalancer.auth;
+    if (!a.enabled) return pulumi.secret(pulumi.output<Record<string, string>>({}));
+    const token = (client: string) =>
+      new random.RandomPassword(
+        `${name}-client-token-${client}`,
+        { length: 48, special: false, keepers: a.rotation[client] === undefined ? undefined : { rotation: a.rotation[client] } },
+        { parent: this },
+      ).result;
+    return pulumi.secret(pulumi.all(Object.fromEntries(a.clients.map((c) => [c, token(c)]))));
   }
 
   /** Dev: every service in a Docker container on one network, the bucket in MinIO. */

@@ -88,7 +88,12 @@ function services(w: Workload, plan: WorkloadPlan, meta: K8sObject["metadata"]):
       apiVersion: "v1",
       kind: "Service",
       metadata: { ...meta, ...(plan.service.annotations ? { annotations: plan.service.annotations } : {}) },
-      spec: { type: plan.service.type, selector, ports: ports(plan.service.portNames) },
+      spec: {
+        type: plan.service.type,
+        selector,
+        ports: ports(plan.service.portNames),
+        ...(plan.service.loadBalancerSourceRanges ? { loadBalancerSourceRanges: plan.service.loadBalancerSourceRanges } : {}),
+      },
     });
   }
   if (plan.headlessService || plan.kind === "StatefulSet") {

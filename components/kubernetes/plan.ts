@@ -19,7 +19,13 @@ export interface WorkloadPlan {
   /** Run on every node, tainted ones included (node-level daemons such as node_exporter). */
   everyNode?: boolean;
   /** Ports (by name) a Service exposes, and how; a headless Service lists every ready pod. */
-  service?: { type: "ClusterIP" | "LoadBalancer" | "NodePort"; portNames?: string[]; annotations?: Record<string, string> };
+  service?: {
+    type: "ClusterIP" | "LoadBalancer" | "NodePort";
+    portNames?: string[];
+    annotations?: Record<string, string>;
+    /** type LoadBalancer: the client networks the load balancer admits (anywhere when absent). */
+    loadBalancerSourceRanges?: string[];
+  };
   headlessService?: boolean;
   sidecars?: Json[];
   /** A service account whose token is mounted: only for pods that call the Kubernetes API. */

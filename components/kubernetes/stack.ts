@@ -37,6 +37,7 @@ import {
 import { networkPolicies, type Flow } from "./networkPolicy";
 import { headlessServiceName } from "./objects";
 import type { WorkloadPlan } from "./plan";
+import { edgeAnnotations, edgeSourceRanges } from "./edgeTls";
 import { containerSecurityContext } from "./security";
 import type { K8sObject } from "./types";
 
@@ -262,7 +263,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
         strategy: "rolling",
         spread: true,
         pdb: { maxUnavailable: 1 },
-        service: { type: cfg.loadBalancer.serviceType, portNames: ["http"], annotations: lbAnnotations },
+        service: { type: cfg.loadBalancer.serviceType, portNames: ["http"], annotations: { ...lbAnnotations, ...edgeAnnotations(cfg) }, ...edgeSourceRanges(cfg) },
         sidecars: [nginxExporterSidecar(cfg.prometheus.exporters.nginx.image, containerSecurityContext(true))],
       },
     },
