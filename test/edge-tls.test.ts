@@ -14,8 +14,9 @@ import { isSecretMarker, runUnderMocks, PROJECT, type MockRun } from "../scripts
 import { readPulumiConfigFile } from "../scripts/lib/stackConfigFile";
 import { byName, inputsOf, k8sObjects, ROOT, runProd } from "./helpers/prodRun";
 import { configProblems } from "./support/configProblems";
+import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
-const ARN = "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000";
+const ARN = TEST_CERTIFICATE_ARN;
 const OTHER_ARN = "arn:aws:acm:eu-west-1:444455556666:certificate/12345678-90ab-cdef-1234-567890abcdef";
 const prodRaw = (loadBalancer: Record<string, unknown>) => ({
   target: "kubernetes",
