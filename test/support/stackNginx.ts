@@ -7,3 +7,9 @@ export function stackNginxSettings(ports: number[], raw: Record<string, unknown>
   const { listenPort, statusPort, bindAddress, runDir, ...settings } = nginxInput(parseStackConfig(raw), { kind: "static", servers });
   return settings;
 }
+
+/**
+ * The stack's settings without the token check, for the benchmark: it compares proxying (least_conn,
+ * keepalive, HAProxy as the peer, which checks no tokens), and its load would run into the per-client limit.
+ */
+export const WITHOUT_CLIENT_AUTH = { loadBalancer: { auth: { enabled: false } } };
