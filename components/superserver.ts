@@ -19,6 +19,7 @@ import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prom
 import { RESTORE_SCRIPT_PATH } from "./workloads/backup";
 import { alertmanagerConfig, configuredReceivers } from "./workloads/monitoring";
 import { clientTokensFile } from "./render/nginxAuth";
+import { PROBE_CLIENT, probeNeedsToken } from "./config/edgeRules";
 import { PORT, SERVICE, type Workload } from "./workloads/types";
 
 export interface McpSuperserverArgs {
@@ -98,7 +99,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
           .all(Object.fromEntries(configuredReceivers(cfg).map((r) => [r, pulumi.secret(cfg.alertmanager.receivers[r].url!.reveal())])))
           .apply((urls) => alertmanagerConfig(cfg, urls)),
       ),
-      ...(cfg.loadBalancer.auth.enabled ? { "client-tokens": pulumi.secret(this.clientTokens.apply(clientTokensFile)) } : {}),
+      ...this.tokenSecrets(name, cfg),
     };
     const endpoints = cfg.target === "docker" ? this.onDocker(name, args, secrets) : this.onKubernetes(name, args, secrets);
     this.loadBalancerUrl = endpoints.loadBalancerUrl;
@@ -126,6 +127,25 @@ export class McpSuperserver extends pulumi.ComponentResource {
     });
   }
 
+  /** nginx's tokens file, and the probe's own token when /health needs one (PROBE_CLIENT). */
+  private tokenSecrets(name: string, cfg: StackConfig): Partial<Secrets> {
+    if (!cfg.loadBalancer.auth.enabled) return {};
+    if (!probeNeedsToken(cfg)) return { "client-tokens": pulumi.secret(this.clientTokens.apply(clientTokensFile)) };
+    const probe = this.token(name, PROBE_CLIENT, undefined);
+    return {
+      "client-tokens": pulumi.secret(pulumi.all([this.clientTokens, probe]).apply(([tokens, p]) => clientTokensFile({ ...tokens, [PROBE_CLIENT]: p }))),
+      "probe-token": pulumi.secret(probe),
+    };
+  }
+
+  private token(name: string, client: string, rotation: string | undefined): pulumi.Output<string> {
+    return new random.RandomPassword(
+      `${name}-client-token-${client}`,
+      { length: 48, special: false, keepers: rotation === undefined ? undefined : { rotation } },
+      { parent: this },
+    ).result;
+  }
+
   /**
    * One token per named client: 48 letters and digits (about 285 bits, URL-safe, nothing to
    * escape in a header or a shell). A new name gets a new token, a removed one is revoked, and a
@@ -134,13 +154,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
   private tokens(name: string, cfg: StackConfig): pulumi.Output<Record<string, string>> {
     const a = cfg.loadBalancer.auth;
     if (!a.enabled) return pulumi.secret(pulumi.output<Record<string, string>>({}));
-    const token = (client: string) =>
-      new random.RandomPassword(
-        `${name}-client-token-${client}`,
-        { length: 48, special: false, keepers: a.rotation[client] === undefined ? undefined : { rotation: a.rotation[client] } },
-        { parent: this },
-      ).result;
-    return pulumi.secret(pulumi.all(Object.fromEntries(a.clients.map((c) => [c, token(c)]))));
+    return pulumi.secret(pulumi.all(Object.fromEntries(a.clients.map((c) => [c, this.token(name, c, a.rotation[c])]))));
   }
 
   /** Dev: every service in a Docker container on one network, the bucket in MinIO. */

@@ -90,6 +90,7 @@ describe("the edge rules", () => {
     ["a source range that is no CIDR", { tls: { certificateArn: ARN }, sourceRanges: ["203.0.113.7"] }, `${PREFIX}.sourceRanges[0]: "203.0.113.7" is not an IPv4 CIDR; use forms like 203.0.113.0/24`],
     ["source ranges without an NLB", { serviceType: "ClusterIP", sourceRanges: ["203.0.113.0/24"] }, `${PREFIX}.sourceRanges: ["203.0.113.0/24"] applies only to the Kubernetes target with loadBalancer.serviceType LoadBalancer (the NLB); remove it`],
     ["a client name that is no DNS label", { tls: { certificateArn: ARN }, auth: { clients: ["ci", "Claude CLI"] } }, `${PREFIX}.auth.clients[1]: "Claude CLI" is not a client name; use a DNS label: a-z, 0-9 and -, at most 63 characters, e.g. claude-cli`],
+    ["the probe's own client name", { tls: { certificateArn: ARN }, auth: { clients: ["monitoring-probe"] } }, `${PREFIX}.auth.clients[0]: "monitoring-probe" is the name of the monitoring probe's own token; pick another name`],
     ["a client listed twice", { tls: { certificateArn: ARN }, auth: { clients: ["ci", "ci"] } }, `${PREFIX}.auth.clients[1]: "ci" is listed twice; each client has one token, list each name once`],
     ["a rotation of no client", { tls: { certificateArn: ARN }, auth: { clients: ["ci"], rotation: { cli: "2026-12" } } }, `${PREFIX}.auth.rotation.cli: "2026-12" names no client of loadBalancer.auth.clients (ci); rotate one of those, or remove the entry`],
     ["a rate nginx cannot read", { tls: { certificateArn: ARN }, auth: { rate: "20/s" } }, `${PREFIX}.auth.rate: "20/s" is not an nginx rate; use forms like 20r/s or 600r/m`],
@@ -147,6 +148,17 @@ describe("the prod synth (mocks)", () => {
     expect(isSecretMarker(secret.inputs.stringData)).toBe(true);
     const [cli, ci] = tokens.map((t) => (t.outputs as { result: string }).result);
     expect(inputsOf(secret).stringData).toEqual({ "client-tokens": `claude-cli ${cli}\nci ${ci}\n` });
+  });
+
+  it("gives the client-path probe a token of its own, in nginx's file and blackbox's, with healthPublic: false", async () => {
+    const closed = await runProd({ loadBalancer: { replicas: 2, serviceType: "LoadBalancer", tls: { certificateArn: ARN }, auth: { clients: ["ci"], healthPublic: false } } });
+    const secretData = (name: string) => inputsOf(closed.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && inputsOf(r).metadata.name === name)!).stringData;
+    const tokenOf = (name: string) => (closed.resources.find((r) => r.name === name)!.outputs as { result: string }).result;
+    const token = tokenOf("mcp-client-token-monitoring-probe");
+    expect(secretData("blackbox-exporter-secret-files")).toEqual({ "probe-token": token });
+    expect(secretData("nginx-secret-files")["client-tokens"]).toEqual(`ci ${tokenOf("mcp-client-token-ci")}\nmonitoring-probe ${token}\n`);
+    const blackbox = byName(k8sObjects(closed, "ConfigMap"), "blackbox-exporter-files");
+    expect(blackbox.data["blackbox.yml"]).toContain("credentials_file: /etc/blackbox_exporter/probe-token");
   });
 
   it("exports the tokens as a secret output, by client name", async () => {

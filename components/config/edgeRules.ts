@@ -7,6 +7,16 @@ import { octetsOk } from "./crossKeyRules";
 import type { RuleIssue } from "./rules";
 import type { StackConfig } from "./schema";
 
+/**
+ * The client the monitoring probe through nginx is: with `healthPublic: false` its /health/ready
+ * needs a token too, so the probe gets one of its own (not exported, not a name for config).
+ */
+export const PROBE_CLIENT = "monitoring-probe";
+
+export function probeNeedsToken(cfg: StackConfig): boolean {
+  return cfg.loadBalancer.auth.enabled && !cfg.loadBalancer.auth.healthPublic;
+}
+
 /** Whether clients reach nginx through an internet-facing NLB (the Kubernetes target's default). */
 export function internetFacing(cfg: StackConfig): boolean {
   return cfg.target === "kubernetes" && cfg.loadBalancer.serviceType === "LoadBalancer" && !cfg.loadBalancer.internal;
@@ -50,12 +60,16 @@ function rotationNamesClients(cfg: StackConfig): RuleIssue[] {
     }));
 }
 
-function uniqueClients(cfg: StackConfig): RuleIssue[] {
+function clientNames(cfg: StackConfig): RuleIssue[] {
   const clients = cfg.loadBalancer.auth.clients;
   return clients
     .map((name, i) => ({ name, i }))
-    .filter(({ name, i }) => clients.indexOf(name) !== i)
-    .map(({ name, i }) => ({ path: ["loadBalancer", "auth", "clients", i], effective: name, message: "is listed twice; each client has one token, list each name once" }));
+    .flatMap(({ name, i }) => {
+      const path = ["loadBalancer", "auth", "clients", i];
+      if (name === PROBE_CLIENT) return [{ path, effective: name, message: "is the name of the monitoring probe's own token; pick another name" }];
+      if (clients.indexOf(name) !== i) return [{ path, effective: name, message: "is listed twice; each client has one token, list each name once" }];
+      return [];
+    });
 }
 
 function sourceRanges(cfg: StackConfig): RuleIssue[] {
@@ -79,5 +93,5 @@ function sourceRanges(cfg: StackConfig): RuleIssue[] {
 }
 
 export function edgeIssues(cfg: StackConfig): RuleIssue[] {
-  return [...tls(cfg), ...uniqueClients(cfg), ...rotationNamesClients(cfg), ...sourceRanges(cfg)];
+  return [...tls(cfg), ...clientNames(cfg), ...rotationNamesClients(cfg), ...sourceRanges(cfg)];
 }
