@@ -86,7 +86,6 @@ export class McpSuperserver extends pulumi.ComponentResource {
       cfg.target === "docker" && passphrase !== undefined
         ? pulumi.secret(pulumi.output(passphrase).apply((p) => keptPassword(p, args.stack, "neo4j-password")))
         : password("neo4j-password");
-    this.clientTokens = this.tokens(name, cfg);
     const secrets: Partial<Secrets> = {
       "neo4j-password": neo4jPassword,
       // MinIO's root password: the Docker target's stand-in for S3 (prod uses IRSA, no key).
@@ -99,8 +98,9 @@ export class McpSuperserver extends pulumi.ComponentResource {
           .all(Object.fromEntries(configuredReceivers(cfg).map((r) => [r, pulumi.secret(cfg.alertmanager.receivers[r].url!.reveal())])))
           .apply((urls) => alertmanagerConfig(cfg, urls)),
       ),
-      ...this.tokenSecrets(name, cfg),
     };
+    this.clientTokens = this.tokens(name, cfg);
+    Object.assign(secrets, this.tokenSecrets(name, cfg));
     const endpoints = cfg.target === "docker" ? this.onDocker(name, args, secrets) : this.onKubernetes(name, args, secrets);
     this.loadBalancerUrl = endpoints.loadBalancerUrl;
     this.healthUrl = endpoints.loadBalancerUrl.apply((url) => `${url}/health`);
