@@ -60,6 +60,15 @@ describe("the nginx Service's edge annotations", () => {
     expect(open["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toBe(ARN);
   });
 
+  it("tells the hubs the scheme clients use: https behind the NLB's TLS, http without it", () => {
+    const conf = (loadBalancer: Record<string, unknown>) => {
+      const k = describeKubernetesStack(parseStackConfig(prodRaw(loadBalancer)), "prod");
+      return k.loadBalancer.workload.files.find((f) => f.name === "nginx.conf")!.content;
+    };
+    expect(conf({ tls: { certificateArn: ARN } })).toContain("proxy_set_header X-Forwarded-Proto https;");
+    expect(conf({ internal: true, tls: { mode: "none" } })).toContain("proxy_set_header X-Forwarded-Proto $scheme;");
+  });
+
   it("mounts the tokens file into nginx as a secret file, never as environment", () => {
     const k = describeKubernetesStack(parseStackConfig(prodRaw({ tls: { certificateArn: ARN } })), "prod");
     expect(k.loadBalancer.workload.secretFiles).toEqual([{ name: "client-tokens", mountPath: "/etc/nginx/client-tokens", secret: "client-tokens" }]);

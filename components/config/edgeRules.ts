@@ -17,6 +17,12 @@ export function probeNeedsToken(cfg: StackConfig): boolean {
   return cfg.loadBalancer.auth.enabled && !cfg.loadBalancer.auth.healthPublic;
 }
 
+/** Whether the NLB in front of nginx terminates TLS (Kubernetes target, mode nlb with a certificate). */
+export function edgeTerminatesTls(cfg: StackConfig): boolean {
+  const lb = cfg.loadBalancer;
+  return cfg.target === "kubernetes" && lb.serviceType === "LoadBalancer" && lb.tls.mode === "nlb" && lb.tls.certificateArn !== undefined;
+}
+
 /** Whether clients reach nginx through an internet-facing NLB (the Kubernetes target's default). */
 export function internetFacing(cfg: StackConfig): boolean {
   return cfg.target === "kubernetes" && cfg.loadBalancer.serviceType === "LoadBalancer" && !cfg.loadBalancer.internal;

@@ -10,6 +10,7 @@
  * ports with TLS listeners, "*" when absent: we name ours), `aws-load-balancer-ssl-negotiation-policy`
  * (the ELB security policy; the controller's default ELBSecurityPolicy-2016-08 still accepts TLS 1.0).
  */
+import { edgeTerminatesTls } from "../config/edgeRules";
 import type { StackConfig } from "../config/schema";
 import { PORT } from "../workloads/types";
 
@@ -26,7 +27,7 @@ export const CLIENT_AUTH_ANNOTATION = "mcp-superserver/client-auth";
 export function edgeAnnotations(cfg: StackConfig): Record<string, string> {
   const lb = cfg.loadBalancer;
   const tls: Record<string, string> =
-    lb.serviceType === "LoadBalancer" && lb.tls.mode === "nlb" && lb.tls.certificateArn !== undefined
+    edgeTerminatesTls(cfg) && lb.tls.certificateArn !== undefined
       ? { [TLS_ANNOTATION.certificate]: lb.tls.certificateArn, [TLS_ANNOTATION.ports]: String(PORT.nginxHttp), [TLS_ANNOTATION.policy]: lb.tls.policy }
       : {};
   return { ...tls, ...(lb.auth.enabled ? { [CLIENT_AUTH_ANNOTATION]: "bearer" } : {}) };

@@ -35,6 +35,8 @@ export interface NginxInput {
   runDir: string;
   /** Bearer tokens and a rate limit per client (nginxAuth.ts); no check without it. */
   auth?: NginxAuth;
+  /** The scheme clients use when a load balancer in front terminates TLS (nginx itself sees http). */
+  clientScheme?: "https";
 }
 
 /** The JSON bodies nginx itself answers with when it cannot give the client a hub's answer. */
@@ -64,7 +66,7 @@ function proxySettings(i: NginxInput): string[] {
     "proxy_set_header Host $host;",
     "proxy_set_header X-Real-IP $remote_addr;",
     "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-    "proxy_set_header X-Forwarded-Proto $scheme;",
+    `proxy_set_header X-Forwarded-Proto ${i.clientScheme ?? "$scheme"};`,
     "proxy_set_header X-Request-ID $mcp_request_id;",
     "# The upstream hub sets X-Request-ID itself (src/middleware/request-logger.js): hide its copy,",
     "# so a client gets one header, nginx's, also on nginx's own error answers.",

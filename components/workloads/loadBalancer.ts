@@ -3,6 +3,7 @@ import { renderNginxConf, type NginxInput, type NginxServer, type NginxUpstreams
 import { AUTH_JS_FILE, authScript, type NginxAuth } from "../render/nginxAuth";
 import { SESSION_JS_FILE, SESSION_KEY_ENV, sessionScript } from "../render/nginxSession";
 import { UPSTREAM_NAME } from "../render/nginxUpstream";
+import { edgeTerminatesTls } from "../config/edgeRules";
 import { httpCheck, resourceSpec } from "./common";
 import { PORT, SERVICE, type Workload } from "./types";
 
@@ -59,6 +60,8 @@ export function nginxInput(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_
     clientMaxBodySize: lb.clientMaxBodySize,
     runDir,
     ...(auth ? { auth } : {}),
+    // TLS ends at the NLB (kubernetes/edgeTls.ts): the hubs are told the scheme the client used.
+    ...(edgeTerminatesTls(cfg) ? { clientScheme: "https" as const } : {}),
   };
 }
 
