@@ -55,7 +55,7 @@ describe("the nginx Service's edge annotations", () => {
     const plain = nginxService({ internal: true, tls: { mode: "none" } }).metadata.annotations;
     expect(Object.keys(plain).filter((k) => k.includes("ssl"))).toEqual([]);
     expect(plain["mcp-superserver/client-auth"]).toBe("bearer");
-    const open = nginxService({ tls: { certificateArn: ARN }, auth: { enabled: false } }).metadata.annotations;
+    const open = nginxService({ internal: true, tls: { certificateArn: ARN }, auth: { enabled: false } }).metadata.annotations;
     expect(open["mcp-superserver/client-auth"]).toBeUndefined();
     expect(open["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toBe(ARN);
   });
@@ -89,6 +89,11 @@ describe("the edge rules", () => {
       { tls: { mode: "none" } },
       `${PREFIX}.tls.mode: "none" is plain HTTP on an internet-facing NLB, where tokens and tool calls would cross the internet in clear; use "nlb" with loadBalancer.tls.certificateArn, or set loadBalancer.internal: true (or a serviceType other than LoadBalancer)`,
     ],
+    [
+      "no client tokens on an internet-facing NLB",
+      { tls: { certificateArn: ARN }, auth: { enabled: false } },
+      `${PREFIX}.auth.enabled: false is not allowed on an internet-facing NLB: the hub has no authentication of its own, so anyone who finds the address could drive every MCP tool; keep true, or set loadBalancer.internal: true`,
+    ],
     ["a certificate that is not an ACM ARN", { tls: { certificateArn: "arn:aws:iam::111122223333:server-certificate/mcp" } }, `${PREFIX}.tls.certificateArn: "arn:aws:iam::111122223333:server-certificate/mcp" is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id>`],
     [
       "a policy that still accepts TLS 1.0",
@@ -111,6 +116,7 @@ describe("the edge rules", () => {
     ["an internal NLB on plain HTTP, said explicitly", { internal: true, tls: { mode: "none" } }],
     ["a ClusterIP Service on plain HTTP", { serviceType: "ClusterIP", tls: { mode: "none" } }],
     ["a NodePort Service without a certificate", { serviceType: "NodePort" }],
+    ["an internal NLB without client tokens", { internal: true, tls: { mode: "none" }, auth: { enabled: false } }],
     ["an internet-facing NLB with a certificate", { tls: { certificateArn: ARN }, sourceRanges: ["0.0.0.0/0"] }],
   ])("accepts %s", (_, loadBalancer) => {
     expect(configProblems(prodRaw(loadBalancer))).toEqual([]);

@@ -55,6 +55,18 @@ function tls(cfg: StackConfig): RuleIssue[] {
   return [];
 }
 
+/** The hub has no authentication of its own (issue: "the hub itself has no authentication"): on the internet nginx's check is all there is. */
+function authOnTheInternet(cfg: StackConfig): RuleIssue[] {
+  if (!internetFacing(cfg) || cfg.loadBalancer.auth.enabled) return [];
+  return [
+    {
+      path: ["loadBalancer", "auth", "enabled"],
+      effective: "false",
+      message: "is not allowed on an internet-facing NLB: the hub has no authentication of its own, so anyone who finds the address could drive every MCP tool; keep true, or set loadBalancer.internal: true",
+    },
+  ];
+}
+
 function rotationNamesClients(cfg: StackConfig): RuleIssue[] {
   const a = cfg.loadBalancer.auth;
   return Object.keys(a.rotation)
@@ -99,5 +111,5 @@ function sourceRanges(cfg: StackConfig): RuleIssue[] {
 }
 
 export function edgeIssues(cfg: StackConfig): RuleIssue[] {
-  return [...tls(cfg), ...clientNames(cfg), ...rotationNamesClients(cfg), ...sourceRanges(cfg)];
+  return [...tls(cfg), ...authOnTheInternet(cfg), ...clientNames(cfg), ...rotationNamesClients(cfg), ...sourceRanges(cfg)];
 }
