@@ -27,3 +27,5 @@ export const backupBucket = stack.backupBucket;
 export const restoreTarget = stack.restoreTarget;
 export const neo4jPassword = stack.neo4jPassword;
 export const grafanaAdminPassword = stack.grafanaAdminPassword;
+/** `pulumi stack output --show-secrets clientTokens`: each client's bearer token (README, "Connecting a client"). */
+export const clientTokens = stack.clientTokens;

@@ -16,7 +16,7 @@ import { NginxProcess } from "../test/support/nginxProcess";
 import type { StubHubOptions } from "../test/support/stubHub";
 import { startHubProcesses } from "./lib/hubProcesses";
 import type { Measurement } from "./lib/measure";
-import { stackNginxSettings } from "../test/support/stackNginx";
+import { stackNginxSettings, WITHOUT_CLIENT_AUTH } from "../test/support/stackNginx";
 import { peerComparison, peerTables } from "./lib/peer";
 import { CONNECTIONS, DURATION_MS, ROUNDS, sideBySide, type Row } from "./lib/sideBySide";
 
@@ -31,7 +31,7 @@ function roundRobin(conf: string): string {
 }
 
 async function startNginx(ports: number[], overrides: { keepalive?: number } = {}, edit?: (conf: string) => string) {
-  return NginxProcess.start({ ...stackNginxSettings(ports), ...overrides }, edit);
+  return NginxProcess.start({ ...stackNginxSettings(ports, WITHOUT_CLIENT_AUTH), ...overrides }, edit);
 }
 
 /** Runs `compare` against hubs in their own processes and nginx instances started for it, then stops them all. */

@@ -19,6 +19,8 @@ import { S3Backup } from "./s3Backup";
 import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
 import { RESTORE_SCRIPT_PATH } from "./workloads/backup";
 import { alertmanagerConfig, configuredReceivers } from "./workloads/monitoring";
+import { clientTokensFile } from "./render/nginxAuth";
+import { PROBE_CLIENT, probeNeedsToken } from "./config/edgeRules";
 import { PORT, SERVICE, type Workload } from "./workloads/types";
 
 export interface McpSuperserverArgs {
@@ -73,6 +75,8 @@ export class McpSuperserver extends pulumi.ComponentResource {
   public readonly restoreTarget: pulumi.Output<RestoreTarget>;
   public readonly neo4jPassword: pulumi.Output<string>;
   public readonly grafanaAdminPassword: pulumi.Output<string>;
+  /** Each client's bearer token by client name (a secret); empty with loadBalancer.auth.enabled: false. */
+  public readonly clientTokens: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: McpSuperserverArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-superserver:index:McpSuperserver", name, {}, opts);
@@ -98,6 +102,8 @@ export class McpSuperserver extends pulumi.ComponentResource {
           .apply((urls) => alertmanagerConfig(cfg, urls)),
       ),
     };
+    this.clientTokens = this.tokens(name, cfg);
+    Object.assign(secrets, this.tokenSecrets(name, cfg));
     const endpoints = cfg.target === "docker" ? this.onDocker(name, args, secrets) : this.onKubernetes(name, args, secrets);
     this.loadBalancerUrl = endpoints.loadBalancerUrl;
     this.healthUrl = endpoints.loadBalancerUrl.apply((url) => `${url}/health`);
@@ -120,7 +126,38 @@ export class McpSuperserver extends pulumi.ComponentResource {
       restoreTarget: this.restoreTarget,
       neo4jPassword: this.neo4jPassword,
       grafanaAdminPassword: this.grafanaAdminPassword,
+      clientTokens: this.clientTokens,
     });
+  }
+
+  /** nginx's tokens file, and the probe's own token when /health needs one (PROBE_CLIENT). */
+  private tokenSecrets(name: string, cfg: StackConfig): Partial<Secrets> {
+    if (!cfg.loadBalancer.auth.enabled) return {};
+    if (!probeNeedsToken(cfg)) return { "client-tokens": pulumi.secret(this.clientTokens.apply(clientTokensFile)) };
+    const probe = this.token(name, PROBE_CLIENT, undefined);
+    return {
+      "client-tokens": pulumi.secret(pulumi.all([this.clientTokens, probe]).apply(([tokens, p]) => clientTokensFile({ ...tokens, [PROBE_CLIENT]: p }))),
+      "probe-token": pulumi.secret(probe),
+    };
+  }
+
+  private token(name: string, client: string, rotation: string | undefined): pulumi.Output<string> {
+    return new random.RandomPassword(
+      `${name}-client-token-${client}`,
+      { length: 48, special: false, keepers: rotation === undefined ? undefined : { rotation } },
+      { parent: this },
+    ).result;
+  }
+
+  /**
+   * One token per named client: 48 letters and digits (about 285 bits, URL-safe, nothing to
+   * escape in a header or a shell). A new name gets a new token, a removed one is revoked, and a
+   * changed `rotation` text replaces that client's token (a keeper).
+   */
+  private tokens(name: string, cfg: StackConfig): pulumi.Output<Record<string, string>> {
+    const a = cfg.loadBalancer.auth;
+    if (!a.enabled) return pulumi.secret(pulumi.output<Record<string, string>>({}));
+    return pulumi.secret(pulumi.all(Object.fromEntries(a.clients.map((c) => [c, this.token(name, c, a.rotation[c])]))));
   }
 
   /** Dev: every service in a Docker container on one network, the bucket in MinIO. */

@@ -6,11 +6,12 @@ import { usableAzs } from "../components/cluster/network";
 import { kubeReservedMemoryBytes, kubeReservedMillicores, roomForOnePod } from "../components/cluster/nodeCapacity";
 import { parseStackConfig } from "../components/config/parse";
 import { configProblems } from "./support/configProblems";
+import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
 const GiB = 1024 ** 3;
 const prod = (extra: Record<string, unknown> = {}) => ({
   target: "kubernetes",
-  loadBalancer: { replicas: 2 },
+  loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } },
   alertmanager: { pagingDisabled: true },
   ...extra,
   cluster: { apiAllowedCidrs: ["203.0.113.0/24"], ...(extra.cluster as object) },
@@ -90,7 +91,7 @@ describe("Kubernetes config rules", () => {
 });
 
 describe("paging on the Kubernetes target", () => {
-  const bare = { target: "kubernetes", loadBalancer: { replicas: 2 }, cluster: { endpointAccess: "private" } };
+  const bare = { target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, cluster: { endpointAccess: "private" } };
   it("refuses a stack that pages nobody unless the config says so", () => {
     expect(problems(bare)).toEqual([
       "mcp-superserver:alertmanager.receivers.paging.url: (not set) is required on the Kubernetes target: without it every critical alert is dropped. " +
@@ -109,7 +110,7 @@ describe("paging on the Kubernetes target", () => {
 });
 
 describe("access to the cluster's API", () => {
-  const base = { target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true } };
+  const base = { target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, alertmanager: { pagingDisabled: true } };
   it("has no open default: a public endpoint needs its networks, a private one none", () => {
     expect(problems(base)).toEqual([
       'mcp-superserver:cluster.apiAllowedCidrs: (not set) is required with a public API endpoint: list the networks Pulumi, CI and operators reach the API from (e.g. ["203.0.113.0/24"]), or set cluster.endpointAccess to "private"',
@@ -158,7 +159,7 @@ describe("availability zones and GPU placement", () => {
   });
 });
 
-const versioned = (version?: string) => ({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"], ...(version ? { version } : {}) } });
+const versioned = (version?: string) => ({ target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"], ...(version ? { version } : {}) } });
 const DEC_1_2026 = new Date("2026-12-01T12:00:00Z");
 
 describe("EKS version lifecycle (EKS release calendar)", () => {

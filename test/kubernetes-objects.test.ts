@@ -14,8 +14,9 @@ import { ollamaWorkload } from "../components/workloads/ollama";
 import { prometheusWorkload } from "../components/workloads/monitoring";
 import { allowed } from "./helpers/networkPolicy";
 import { validateObject } from "./helpers/kubernetesSchema";
+import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
-const cfg = parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"] } });
+const cfg = parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"] } });
 const plan = (extra: Partial<WorkloadPlan>): WorkloadPlan => ({ namespace: "ns", kind: "Deployment", storageClass: "gp3", ...extra });
 
 describe("workload objects", () => {

@@ -10,7 +10,7 @@ import { parseStackConfig } from "../components/config";
 import { durationSeconds } from "../components/config/primitives";
 import { httpRequest, runLoad, toolCall } from "./support/httpClient";
 import { McpHubProcess, startMcpHubs, type McpHubOptions } from "./support/mcpHubs";
-import { NginxProcess } from "./support/nginxProcess";
+import { bearer, NginxProcess } from "./support/nginxProcess";
 import { stackNginxSettings } from "./support/stackNginx";
 
 const defaults = parseStackConfig({}).loadBalancer;
@@ -89,7 +89,7 @@ describe("a sick replica under the default settings", () => {
       method: "initialize",
       params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "lb-test", version: "1.0.0" } },
     });
-    const headers = { accept: "application/json, text/event-stream" };
+    const headers = { accept: "application/json, text/event-stream", ...bearer() };
     const statuses = [];
     for (let k = 0; k < 30; k++) statuses.push((await httpRequest(`${lb.url}/mcp`, { method: "POST", body: initialize, headers })).status);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
@@ -131,7 +131,7 @@ describe("a sick replica under the default settings", () => {
     const results = await runLoad(
       200,
       CONCURRENCY,
-      (k) => toolCall(lb.url, `kill-${k}`, { timeoutMs: 30_000 }).catch(() => ({ status: 0, headers: {}, body: "" })),
+      (k) => toolCall(lb.url, `kill-${k}`, { timeoutMs: 30_000, headers: bearer() }).catch(() => ({ status: 0, headers: {}, body: "" })),
       (_, k) => {
         if (!killed && k >= 50) {
           killed = true;

@@ -9,7 +9,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { startMcpHubs, type McpHubProcess } from "./support/mcpHubs";
-import { NginxProcess } from "./support/nginxProcess";
+import { bearer, NginxProcess } from "./support/nginxProcess";
 import { stackNginxSettings } from "./support/stackNginx";
 
 let hubs: McpHubProcess[] = [];
@@ -33,7 +33,8 @@ async function startLb(count = 3): Promise<NginxProcess> {
 
 async function connect(url: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: "lb-test", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`));
+  // The stack checks client tokens: the SDK's client sends one as every MCP client does.
+  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: bearer() } });
   await client.connect(transport);
   clients.push(client);
   return { client, transport };
@@ -48,7 +49,7 @@ const replicaOf = async (client: Client) => {
 async function rawPost(url: string, sessionId: string, message: object = { jsonrpc: "2.0", id: 1, method: "tools/list" }) {
   const res = await fetch(`${url}/mcp`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": sessionId },
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": sessionId, ...bearer() },
     body: JSON.stringify(message),
   });
   return { status: res.status, body: await res.text() };

@@ -8,8 +8,9 @@ import { describeKubernetesStack } from "../components/kubernetes/stack";
 import type { MockRun } from "../scripts/lib/mockEngine";
 import { allowed, type PodRef } from "./helpers/networkPolicy";
 import { k8sObjects, podLabels, runProd } from "./helpers/prodRun";
+import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
-const prod = (extra: Record<string, unknown> = {}) => parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, cluster: { endpointAccess: "private" }, alertmanager: { pagingDisabled: true }, ...extra });
+const prod = (extra: Record<string, unknown> = {}) => parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, cluster: { endpointAccess: "private" }, alertmanager: { pagingDisabled: true }, ...extra });
 
 /** "role -> cidr (except ...) :port" for every ipBlock egress rule of the namespace's policies. */
 function addressEgress(policies: any[]): string[] {

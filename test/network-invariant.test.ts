@@ -8,8 +8,9 @@ import { parseStackConfig } from "../components/config/parse";
 import { workloadObjects } from "../components/kubernetes/objects";
 import { allowedFlows, describeKubernetesStack, receiverPorts, type KubernetesStack } from "../components/kubernetes/stack";
 import { admittedClusterIps, type ServiceObject } from "./helpers/vpcCniServices";
+import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
-const prod = (extra: Record<string, unknown> = {}) => parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, cluster: { endpointAccess: "private" }, ...extra });
+const prod = (extra: Record<string, unknown> = {}) => parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, cluster: { endpointAccess: "private" }, ...extra });
 const CONFIGS = {
   default: prod({ alertmanager: { pagingDisabled: true } }),
   enterprise: prod({

@@ -24,15 +24,7 @@ const SYSTEM_NODES = "mcp-cluster-system-nodes";
 
 let prod: RecordedResource[];
 beforeAll(async () => {
-  // The nginx Service as TLS at the edge and bearer tokens in nginx declare it; the committed
-  // Pulumi.prod.yaml has neither yet, which test/policies-security.test.ts asserts.
-  prod = changed(await prodResources(), "mcp-lb-service-nginx", (i) => {
-    i.metadata.annotations = {
-      ...i.metadata.annotations,
-      "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
-      "mcp-superserver/client-auth": "bearer",
-    };
-  });
+  prod = await prodResources();
 });
 
 const container = (inputs: Record<string, any>, path = ["spec", "template"]) =>

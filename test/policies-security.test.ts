@@ -20,8 +20,15 @@ beforeAll(async () => {
   prod = await prodResources();
 });
 
-const withAnnotations = (annotations: Record<string, string>, edit: (i: Record<string, any>) => void = () => {}) =>
+/** The prod nginx Service without what declares TLS and client credentials (plain HTTP, no token check). */
+const bare = () =>
   changed(prod, NGINX, (i) => {
+    const { "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": _cert, "mcp-superserver/client-auth": _auth, ...rest } = i.metadata.annotations;
+    i.metadata.annotations = rest;
+  });
+
+const withAnnotations = (annotations: Record<string, string>, edit: (i: Record<string, any>) => void = () => {}) =>
+  changed(bare(), NGINX, (i) => {
     i.metadata.annotations = { ...i.metadata.annotations, ...annotations };
     edit(i);
   });
@@ -33,10 +40,12 @@ const FIX_AUTH = "client credentials (bearer tokens in nginx, declared by mcp-su
 const INTERNAL = "or make it internal (service.beta.kubernetes.io/aws-load-balancer-scheme: internal)";
 
 describe(`${EDGE}: fixtures from the prod nginx Service`, () => {
-  it("refuses an internet-facing Service with neither TLS nor client credentials (the committed Pulumi.prod.yaml today)", async () => {
-    // The committed prod config publishes nginx on plain HTTP with no token check: TLS at the
-    // edge and bearer tokens in nginx are what make this pass.
-    const r = await checkPolicies(prod, "prod");
+  it("passes the committed prod synth (TLS at the NLB, bearer tokens in nginx)", async () => {
+    expect(await edge(prod)).toEqual([]);
+  });
+
+  it("refuses an internet-facing Service with neither TLS nor client credentials", async () => {
+    const r = await checkPolicies(bare(), "prod");
     expect(r.violations.filter((v) => v.policy === EDGE).map((v) => `${v.resource} ${v.enforcementLevel}`)).toEqual([`${NGINX} mandatory`]);
     expect(messages(r, EDGE)).toEqual([`Service mcp/nginx is an internet-facing load balancer without TLS or client credentials; give it ${FIX_TLS} and ${FIX_AUTH}, ${INTERNAL}`]);
   });

@@ -8,12 +8,13 @@ import type { MockRun } from "../scripts/lib/mockEngine";
 import { validateObject } from "./helpers/kubernetesSchema";
 import { byName, inputsOf, k8sObjects, runProd } from "./helpers/prodRun";
 import { configProblems } from "./support/configProblems";
+import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 const prod = (extra: Record<string, any> = {}) => ({
   target: "kubernetes",
-  loadBalancer: { replicas: 2 },
+  loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } },
   alertmanager: { pagingDisabled: true },
   ...extra,
   cluster: { apiAllowedCidrs: ["203.0.113.0/24"], ...extra.cluster },

@@ -5,13 +5,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRun } from "../scripts/lib/mockEngine";
 import { validateObject } from "./helpers/kubernetesSchema";
 import { HELM_RELEASE, ROOT, byName, inputsOf, k8sObjects, runProd } from "./helpers/prodRun";
+import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
 let run: MockRun;
 let internal: MockRun;
 
 beforeAll(async () => {
   run = await runProd();
-  internal = await runProd({ loadBalancer: { replicas: 2, serviceType: "LoadBalancer", internal: true } });
+  internal = await runProd({ loadBalancer: { replicas: 2, serviceType: "LoadBalancer", internal: true, tls: { certificateArn: TEST_CERTIFICATE_ARN } } });
 });
 
 const ofType = (r: MockRun, type: string) => r.resources.filter((x) => x.type === type);
@@ -43,6 +44,10 @@ describe("the nginx Service as an NLB of the AWS Load Balancer Controller", () =
       "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
       "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=true",
       "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+      "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000",
+      "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "8080",
+      "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      "mcp-superserver/client-auth": "bearer",
     });
     expect(svc.spec).toMatchObject({
       type: "LoadBalancer",

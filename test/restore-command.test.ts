@@ -14,6 +14,7 @@ import { describeKubernetesStack } from "../components/kubernetes/stack";
 import { renderDockerRestoreScript } from "../components/render/backupScript";
 import { parseRestoreArgs, restore, runCommand, type RestoreDeps } from "../scripts/restore";
 import { standInSandbox } from "./support/backupStandIns";
+import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -124,7 +125,7 @@ describe("npm run restore -- --stack prod", () => {
     mkdirSync(path.join(dir, "bin"));
     writeFileSync(path.join(dir, "bin/kubectl"), KUBECTL);
     chmodSync(path.join(dir, "bin/kubectl"), 0o755);
-    const cronJob = describeKubernetesStack(parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"] } }), "prod").backup.find((o) => o.kind === "CronJob" && o.metadata.name === "neo4j-restore")!;
+    const cronJob = describeKubernetesStack(parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"] } }), "prod").backup.find((o) => o.kind === "CronJob" && o.metadata.name === "neo4j-restore")!;
     writeFileSync(path.join(dir, "cronjob.neo4j-restore.json"), JSON.stringify(cronJob));
     const env = { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, DIR: dir, CALLS: path.join(dir, "calls"), JOB_RESULT: jobResult };
     const target = { target: "kubernetes", namespace: "mcp", cronJob: "neo4j-restore", statefulSet: "neo4j", bucket: "mcp-superserver-backups-prod", prefix: "neo4j/" };

@@ -10,6 +10,7 @@ import { accountRootArn, secretsKeyPolicy } from "../components/cluster/secretsK
 import type { MockRun } from "../scripts/lib/mockEngine";
 import { inputsOf, runProd } from "./helpers/prodRun";
 import { configProblems } from "./support/configProblems";
+import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
 const KEY_NAME = "mcp-cluster-secrets-key";
 const CLUSTER_ROLE_ARN_PREFIX = "arn:aws:iam::123456789012:role/mcp-cluster-cluster-role";
@@ -156,7 +157,7 @@ describe("the CI preview role's policy", () => {
 });
 
 describe("the security keys against the rest of the cluster config", () => {
-  const base = { target: "kubernetes", loadBalancer: { replicas: 2 }, alertmanager: { pagingDisabled: true } };
+  const base = { target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, alertmanager: { pagingDisabled: true } };
   const created = (cluster: Record<string, unknown>) => configProblems({ ...base, cluster: { endpointAccess: "private", ...cluster } });
   const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 

@@ -45,6 +45,7 @@ describe("synth --stack dev", () => {
         "alert-rules.yml",
         "alertmanager.yml",
         "blackbox.yml",
+        "client-tokens",
         "crontab",
         "mcp-backup",
         "mcp-backup-scheduler",
@@ -53,6 +54,7 @@ describe("synth --stack dev", () => {
         "mcp-superserver-datasources.yml",
         "mcp-superserver-overview.json",
         "mcp-verify",
+        "mcp_auth.js",
         "mcp_session.js",
         "nginx.conf",
         "prometheus.yml",
@@ -79,8 +81,8 @@ describe("synth --stack dev", () => {
   });
 
   it("no generated secret appears in plain text in anything it wrote", () => {
-    // Neo4j, object store and Grafana admin passwords, nginx's session-signing key.
-    expect(generatedSecrets).toHaveLength(4);
+    // Neo4j, object store and Grafana admin passwords, nginx's session-signing key, the "operator" client's token.
+    expect(generatedSecrets).toHaveLength(5);
     const written = [path.join(out, "resources.json"), ...readdirSync(path.join(out, "files")).map((f) => path.join(out, "files", f))];
     for (const file of written) {
       const text = readFileSync(file, "utf8");

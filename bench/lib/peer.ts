@@ -10,7 +10,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { httpRequest, runLoad, toolCall } from "../../test/support/httpClient";
 import { startMcpHubs, type McpHubOptions, type McpHubProcess } from "../../test/support/mcpHubs";
 import { NginxProcess } from "../../test/support/nginxProcess";
-import { stackNginxSettings } from "../../test/support/stackNginx";
+import { stackNginxSettings, WITHOUT_CLIENT_AUTH } from "../../test/support/stackNginx";
 import { HaproxyProcess } from "./haproxy";
 import type { Measurement } from "./measure";
 import { sideBySide } from "./sideBySide";
@@ -19,7 +19,7 @@ type Lb = { url: string; stop(): Promise<void> };
 type Edit = (conf: string) => string;
 
 async function startBoth(ports: number[], edit?: Edit): Promise<{ nginx: Lb; haproxy: Lb }> {
-  const settings = stackNginxSettings(ports);
+  const settings = stackNginxSettings(ports, WITHOUT_CLIENT_AUTH);
   return { nginx: await NginxProcess.start(settings, edit), haproxy: await HaproxyProcess.start({ ...settings, bindAddress: "127.0.0.1" }, ports) };
 }
 

@@ -40,7 +40,7 @@ function hostPortClashes(cfg: StackConfig): RuleIssue[] {
   return issues;
 }
 
-const octetsOk = (ip: string) => ip.split(".").every((o) => Number(o) <= 255 && String(Number(o)) === o);
+export const octetsOk = (ip: string) => ip.split(".").every((o) => Number(o) <= 255 && String(Number(o)) === o);
 
 function addresses(cfg: StackConfig): RuleIssue[] {
   const issues: RuleIssue[] = [];

@@ -4,6 +4,7 @@
  */
 import { hubIssues } from "./hubRules";
 import { crossKeyIssues } from "./crossKeyRules";
+import { edgeIssues } from "./edgeRules";
 import { kubernetesIssues } from "./kubernetesRules";
 import { formatBytes, formatMillicores } from "./quantity";
 import type { Resources, StackConfig } from "./schema";
@@ -134,5 +135,6 @@ export function crossFieldIssues(cfg: StackConfig, today: Date): RuleIssue[] {
     ...targetFit(cfg, today),
     ...hubIssues(cfg),
     ...crossKeyIssues(cfg),
+    ...edgeIssues(cfg),
   ];
 }

@@ -10,6 +10,7 @@ import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../cluster/gpuIns
 import { HUB_MODEL_ROLES, UPSTREAM_HUB_SOURCE, hubModelEnv, type HubModelRole } from "../contracts/hub";
 import { previewRoleSchema, secretsEncryptionSchema } from "./clusterSecurity";
 import { autoscalerSchema } from "./clusterAddonsSchema";
+import { clientAuthSchema, edgeTlsSchema, sourceRangesSchema } from "./edgeSchema";
 import { bytes, cron, duration, image, millicores, percent, port, secretText, secretUrl } from "./primitives";
 
 /** The small model Ollama pulls by default and every hub role routes to. */
@@ -165,6 +166,9 @@ export const loadBalancerSchema = z
       .describe("Kubernetes: type of the Service clients reach nginx through (LoadBalancer: an AWS NLB).")
       .default("LoadBalancer"),
     internal: z.boolean().describe("Kubernetes: make the NLB internal to the VPC instead of internet-facing.").default(false),
+    tls: edgeTlsSchema.describe("TLS at the edge (Kubernetes target: the NLB terminates it)."),
+    auth: clientAuthSchema.describe("Client credentials: bearer tokens nginx checks, and a rate limit per client."),
+    sourceRanges: sourceRangesSchema,
     workerConnections: z.number().int().min(64).max(65536).describe("nginx worker_connections.").default(4096),
     keepalive: z
       .number()

@@ -40,6 +40,7 @@ import { networkPolicies, type Flow, type Peer } from "./networkPolicy";
 import { NLB_READINESS_GATE_LABEL, nlbAnnotations, nlbServiceSpec } from "./loadBalancerService";
 import { headlessServiceName } from "./objects";
 import type { WorkloadPlan } from "./plan";
+import { edgeAnnotations, edgeSourceRanges } from "./edgeTls";
 import { containerSecurityContext } from "./security";
 import type { K8sObject } from "./types";
 
@@ -291,7 +292,12 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
         strategy: "rolling",
         spread: true,
         pdb: { maxUnavailable: 1 },
-        service: { type: cfg.loadBalancer.serviceType, portNames: ["http"], annotations: lbAnnotations, ...(nlb ? { spec: nlbServiceSpec() } : {}) },
+        service: {
+          type: cfg.loadBalancer.serviceType,
+          portNames: ["http"],
+          annotations: { ...lbAnnotations, ...edgeAnnotations(cfg) },
+          spec: { ...(nlb ? nlbServiceSpec() : {}), ...edgeSourceRanges(cfg) },
+        },
         sidecars: [nginxExporterSidecar(cfg.prometheus.exporters.nginx.image, containerSecurityContext(true))],
       },
     },

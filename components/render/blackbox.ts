@@ -53,8 +53,13 @@ function binary(bytes: Buffer): Scalar {
   return s;
 }
 
-export function renderBlackboxConfig(ollamaModels: string[]): string {
+/**
+ * `probeTokenFile`: the client-path probe through nginx sends this file's token as a bearer
+ * (blackbox's http prober takes Prometheus' HTTP client settings, `authorization.credentials_file`).
+ */
+export function renderBlackboxConfig(ollamaModels: string[], probeTokenFile?: string): string {
   const http = { valid_status_codes: [200], method: "GET", preferred_ip_protocol: "ip4" };
+  const bearer = probeTokenFile ? { authorization: { type: "Bearer", credentials_file: probeTokenFile } } : {};
   const config = {
     modules: {
       [BLACKBOX_MODULE.bolt]: {
@@ -65,7 +70,7 @@ export function renderBlackboxConfig(ollamaModels: string[]): string {
           query_response: [{ send: binary(Buffer.concat([BOLT_PREAMBLE, BOLT_GOODBYE])) }, { expect: BOLT_ANSWER_REGEX }],
         },
       },
-      [BLACKBOX_MODULE.http]: { prober: "http", timeout: "5s", http },
+      [BLACKBOX_MODULE.http]: { prober: "http", timeout: "5s", http: { ...http, ...bearer } },
       [BLACKBOX_MODULE.ollamaModels]: {
         prober: "http",
         timeout: "5s",

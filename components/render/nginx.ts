@@ -5,6 +5,7 @@
 import { durationSeconds } from "../config/primitives";
 import { HEALTH_UPSTREAM_NAME, nextUpstreamTries, resolverLines, upstreamBlock, UPSTREAM_NAME } from "./nginxUpstream";
 import type { NginxUpstreams } from "./nginxUpstream";
+import { AUTH_ERROR_PAGES, authErrorHeaders, CLIENT_VAR, authHttpLines, authServerLines, type NginxAuth } from "./nginxAuth";
 import { HUB_SESSION_VAR, ROUTE_VAR, SESSION_NOT_FOUND_BODY, sessionHttpLines, sessionMainLines } from "./nginxSession";
 
 export type { NginxServer, NginxUpstreams } from "./nginxUpstream";
@@ -32,6 +33,10 @@ export interface NginxInput {
   clientMaxBodySize: string;
   /** Where nginx keeps its pid and temp files; a writable path for a read-only root filesystem. */
   runDir: string;
+  /** Bearer tokens and a rate limit per client (nginxAuth.ts); no check without it. */
+  auth?: NginxAuth;
+  /** The scheme clients use when a load balancer in front terminates TLS (nginx itself sees http). */
+  clientScheme?: "https";
 }
 
 /** The JSON bodies nginx itself answers with when it cannot give the client a hub's answer. */
@@ -61,7 +66,7 @@ function proxySettings(i: NginxInput): string[] {
     "proxy_set_header Host $host;",
     "proxy_set_header X-Real-IP $remote_addr;",
     "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-    "proxy_set_header X-Forwarded-Proto $scheme;",
+    `proxy_set_header X-Forwarded-Proto ${i.clientScheme ?? "$scheme"};`,
     "proxy_set_header X-Request-ID $mcp_request_id;",
     "# The upstream hub sets X-Request-ID itself (src/middleware/request-logger.js): hide its copy,",
     "# so a client gets one header, nginx's, also on nginx's own error answers.",
@@ -95,19 +100,22 @@ const SESSION_GONE = [
   ...block(`if (${HUB_SESSION_VAR} != "")`, [`return 404 '${SESSION_NOT_FOUND_BODY}';`]),
 ];
 
-/** nginx's own 502/504/413 in JSON; a 502 for a session means its replica is gone (404, re-initialize). */
-function errorPages(): string[] {
+/** nginx's own 502/504/413 (and 401/429 with auth) in JSON; a 502 for a session means its replica is gone (404, re-initialize). */
+function errorPages(i: NginxInput): string[] {
+  const own = i.auth ? authErrorHeaders(i.auth) : {};
+  const headers = (status: number) => (own[status] ? [...own[status], "add_header X-Request-ID $mcp_request_id always;"] : []);
   const page = (p: (typeof ERROR_PAGES)[number]) => [
     `error_page ${p.status} = @error_${p.status};`,
     ...block(`location @error_${p.status}`, [
       "default_type application/json;",
+      ...headers(p.status),
       ...(p.status === 502 ? SESSION_GONE : []),
       `return ${p.status} '${JSON.stringify({ error: p.error, message: p.message }).slice(0, -1)},"request_id":"$mcp_request_id"}';`,
     ]),
   ];
   return [
     "# `=`: the status is the one the named location returns (404 for a session whose replica is gone).",
-    ...ERROR_PAGES.flatMap(page),
+    ...[...ERROR_PAGES, ...(i.auth ? AUTH_ERROR_PAGES : [])].flatMap(page),
     "# An MCP initialize (see the map) goes to its own named location, with its own timeouts.",
     "error_page 418 = @mcp_session_start;",
     "# The JSON pages apply in the named locations too.",
@@ -136,6 +144,9 @@ function sessionStartMap(): string[] {
   ];
 }
 
+/** With auth: a request without a known client's token gets 401 here, before anything is proxied. */
+const requireClient = (i: NginxInput) => (i.auth ? block(`if (${CLIENT_VAR} = "")`, ["return 401;"]) : []);
+
 /** The MCP location: requests without a session by least_conn, with one to the replica that made it. */
 function mcpLocation(i: NginxInput): string[] {
   const start = block("location @mcp_session_start", [
@@ -149,6 +160,7 @@ function mcpLocation(i: NginxInput): string[] {
   return [
     ...block("location /", [
       "default_type application/json;",
+      ...requireClient(i),
       ...block("if ($mcp_session_start)", ["return 418;"]),
       "# A session id nginx did not sign (forged, tampered, another key): 404 as for an unknown",
       "# session, and nothing is proxied anywhere.",
@@ -161,11 +173,12 @@ function mcpLocation(i: NginxInput): string[] {
 }
 
 function proxyServer(i: NginxInput): string[] {
-  const health = shortRoute(i, i.healthTimeout);
+  const health = [...(i.auth?.healthPublic === false ? requireClient(i) : []), ...shortRoute(i, i.healthTimeout)];
   return block("server", [
     listen(i, i.listenPort),
     `client_max_body_size ${i.clientMaxBodySize};`,
     ...proxySettings(i),
+    ...(i.auth ? authServerLines(i.auth) : []),
     "",
     ...mcpLocation(i),
     "",
@@ -184,7 +197,7 @@ function proxyServer(i: NginxInput): string[] {
     "",
     "# When nginx cannot give the hub's answer, say why in JSON instead of nginx's HTML page.",
     "# A hub's own error responses pass through untouched (proxy_intercept_errors stays off).",
-    ...errorPages(),
+    ...errorPages(i),
   ]);
 }
 
@@ -200,8 +213,9 @@ function statusServer(i: NginxInput): string[] {
   ];
 }
 
-const ACCESS_LOG_FORMAT = [
-  `'{"time":"$time_iso8601","request_id":"$mcp_request_id","remote_addr":"$remote_addr",'`,
+/** The client's name with auth (never its token: the Authorization header is not logged). */
+const accessLogFormat = (i: NginxInput) => [
+  `'{"time":"$time_iso8601","request_id":"$mcp_request_id","remote_addr":"$remote_addr",${i.auth ? `"client":"${CLIENT_VAR}",` : ""}'`,
   `'"method":"$request_method","uri":"$request_uri","status":$status,"bytes_sent":$body_bytes_sent,'`,
   `'"request_time":$request_time,"upstream_addr":"$upstream_addr","upstream_status":"$upstream_status",'`,
   `'"upstream_connect_time":"$upstream_connect_time","upstream_response_time":"$upstream_response_time"}';`,
@@ -235,11 +249,12 @@ export function renderNginxConf(i: NginxInput): string {
       "# One JSON object per request, with the hub that served it and how long each step took",
       "# (a retried request lists every hub it tried).",
       "log_format mcp_json escape=json",
-      ...indent(ACCESS_LOG_FORMAT),
+      ...indent(accessLogFormat(i)),
       "access_log /dev/stdout mcp_json;",
       "",
       ...sessionHttpLines(),
       ...sessionStartMap(),
+      ...(i.auth ? authHttpLines(i.auth) : []),
       "",
       ...resolverLines(i.upstreams),
       ...upstreamBlock(i.upstreams, i),

@@ -47,6 +47,16 @@ export const HUB_SESSION_VAR = "$mcp_hub_session";
 /** The JSON-RPC answer the SDK's server gives for an unknown session, which makes clients re-initialize. */
 export const SESSION_NOT_FOUND_BODY = JSON.stringify({ jsonrpc: "2.0", error: { code: -32001, message: "Session not found" }, id: null });
 
+/** njs: two strings of the same length compared in a time independent of where they differ. */
+export const CONSTANT_TIME_SAME = `// Same length, compared in time independent of where they differ.
+function same(a, b) {
+    if (a.length !== b.length) return false;
+    var diff = 0;
+    for (var i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+    return diff === 0;
+}
+`;
+
 /**
  * njs 0.7 (Debian 12) and 0.8 (official image): ES5 plus a few ES6 forms, so plain `var` and
  * functions. `pool` is the upstream name a request without a session goes to.
@@ -67,14 +77,7 @@ function mac(owner, id) {
     return crypto.createHmac('sha256', key()).update(owner + '.' + id).digest('base64url').slice(0, MAC_CHARS);
 }
 
-// Same length, compared in time independent of where they differ.
-function same(a, b) {
-    if (a.length !== b.length) return false;
-    var diff = 0;
-    for (var i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-    return diff === 0;
-}
-
+${CONSTANT_TIME_SAME}
 // "10.0.1.5:3000" -> "0a0001050bb8"; anything but IPv4:port -> "".
 function encodeOwner(addr) {
     var m = /^(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+):(\\d+)$/.exec(addr);

@@ -1,7 +1,9 @@
 import type { StackConfig } from "../config/schema";
 import { renderNginxConf, type NginxInput, type NginxServer, type NginxUpstreams } from "../render/nginx";
+import { AUTH_JS_FILE, authScript, type NginxAuth } from "../render/nginxAuth";
 import { SESSION_JS_FILE, SESSION_KEY_ENV, sessionScript } from "../render/nginxSession";
 import { UPSTREAM_NAME } from "../render/nginxUpstream";
+import { edgeTerminatesTls } from "../config/edgeRules";
 import { httpCheck, resourceSpec } from "./common";
 import { PORT, SERVICE, type Workload } from "./types";
 
@@ -28,9 +30,18 @@ function nginxUpstreams(cfg: StackConfig, hubs: HubUpstreams): NginxUpstreams {
 /** nginx's pid and temp files: /tmp is writable even with a read-only root filesystem. */
 export const NGINX_RUN_DIR = "/tmp";
 
+/** Where nginx reads the clients' tokens: a secret file, never nginx.conf or the environment. */
+export const CLIENT_TOKENS_PATH = "/etc/nginx/client-tokens";
+
+function nginxAuth(cfg: StackConfig): NginxAuth | undefined {
+  const a = cfg.loadBalancer.auth;
+  return a.enabled ? { tokensFile: CLIENT_TOKENS_PATH, rate: a.rate, burst: a.burst, healthPublic: a.healthPublic } : undefined;
+}
+
 /** The renderer's inputs for this stack: the load-balancer section of the config, in nginx terms. */
 export function nginxInput(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_RUN_DIR): NginxInput {
   const lb = cfg.loadBalancer;
+  const auth = nginxAuth(cfg);
   return {
     listenPort: PORT.nginxHttp,
     statusPort: PORT.nginxStatus,
@@ -48,6 +59,9 @@ export function nginxInput(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_
     sessionStartTimeout: lb.sessionStartTimeout,
     clientMaxBodySize: lb.clientMaxBodySize,
     runDir,
+    ...(auth ? { auth } : {}),
+    // TLS ends at the NLB (kubernetes/edgeTls.ts): the hubs are told the scheme the client used.
+    ...(edgeTerminatesTls(cfg) ? { clientScheme: "https" as const } : {}),
   };
 }
 
@@ -76,8 +90,9 @@ export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Work
       { name: "nginx.conf", mountPath: "/etc/nginx/nginx.conf", content: nginxConf(cfg, hubs) },
       // js_import resolves a relative path against nginx.conf's directory.
       { name: SESSION_JS_FILE, mountPath: `/etc/nginx/${SESSION_JS_FILE}`, content: sessionScript(UPSTREAM_NAME) },
+      ...(lb.auth.enabled ? [{ name: AUTH_JS_FILE, mountPath: `/etc/nginx/${AUTH_JS_FILE}`, content: authScript() }] : []),
     ],
-    secretFiles: [],
+    secretFiles: lb.auth.enabled ? [{ name: "client-tokens", mountPath: CLIENT_TOKENS_PATH, secret: "client-tokens" }] : [],
     gpus: 0,
   };
 }

@@ -2,6 +2,7 @@ import type { StackConfig } from "../config/schema";
 import { HUB_METRICS_CONTRACTS } from "../contracts/hub";
 import { renderAlertRules, type AlertRulesInput } from "../render/alertRules";
 import { renderAlertmanagerConfig, type ReceiverName } from "../render/alertmanager";
+import { probeNeedsToken } from "../config/edgeRules";
 import { renderBlackboxConfig } from "../render/blackbox";
 import { nginxExporterArgs } from "../render/nginxExporter";
 import { renderPrometheusConfig, type PrometheusInput } from "../render/prometheus";
@@ -123,7 +124,7 @@ const EXPORTER_RESOURCES = {
 };
 
 /** A small stateless exporter-like service: one port, an HTTP health path, no secrets. */
-function smallService(w: Pick<Workload, "name" | "role" | "args" | "files"> & { image: string; port: number; healthPath: string }): Workload {
+function smallService(w: Pick<Workload, "name" | "role" | "args" | "files"> & Partial<Pick<Workload, "secretFiles">> & { image: string; port: number; healthPath: string }): Workload {
   return {
     name: w.name,
     role: w.role,
@@ -137,12 +138,13 @@ function smallService(w: Pick<Workload, "name" | "role" | "args" | "files"> & { 
     healthCheck: httpCheck(w.port, w.healthPath),
     volumes: [],
     files: w.files,
-    secretFiles: [],
+    secretFiles: w.secretFiles ?? [],
     gpus: 0,
   };
 }
 
 export function blackboxWorkload(cfg: StackConfig): Workload {
+  const probe = probeNeedsToken(cfg);
   return smallService({
     name: SERVICE.blackbox,
     role: "blackbox-exporter",
@@ -150,9 +152,13 @@ export function blackboxWorkload(cfg: StackConfig): Workload {
     args: ["--config.file=/etc/blackbox_exporter/blackbox.yml"],
     port: PORT.blackbox,
     healthPath: "/-/healthy",
-    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig(cfg.ollama.models) }],
+    files: [{ name: "blackbox.yml", mountPath: "/etc/blackbox_exporter/blackbox.yml", content: renderBlackboxConfig(cfg.ollama.models, probe ? PROBE_TOKEN_PATH : undefined) }],
+    secretFiles: probe ? [{ name: "probe-token", mountPath: PROBE_TOKEN_PATH, secret: "probe-token" }] : [],
   });
 }
+
+/** The client-path probe's token (a client of its own, PROBE_CLIENT), when /health needs one. */
+const PROBE_TOKEN_PATH = "/etc/blackbox_exporter/probe-token";
 
 /**
  * nginx-prometheus-exporter on Docker: its own container reading nginx's stub_status port over

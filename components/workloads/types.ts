@@ -104,7 +104,11 @@ export type SecretName =
   | "alertmanager-config"
   | "grafana-admin-password"
   /** The key nginx signs MCP session ids with (components/render/nginxSession.ts). */
-  | "mcp-session-key";
+  | "mcp-session-key"
+  /** The clients' bearer tokens nginx checks, one `<client> <token>` a line (components/render/nginxAuth.ts). */
+  | "client-tokens"
+  /** The token the client-path probe sends through nginx when /health needs one (PROBE_CLIENT). */
+  | "probe-token";
 
 /** A secret written to a file in the container (Alertmanager reads webhook URLs from files). */
 export interface SecretFileSpec {

@@ -5,6 +5,7 @@
  */
 import { existsSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { AUTH_JS_FILE, authScript } from "../../components/render/nginxAuth";
 import { SESSION_JS_FILE, sessionScript } from "../../components/render/nginxSession";
 import { UPSTREAM_NAME } from "../../components/render/nginxUpstream";
 
@@ -13,10 +14,17 @@ const MODULES_DIR = "/usr/lib/nginx/modules";
 /** A signing key for tests only (the stack generates one as a Pulumi secret). */
 export const TEST_SESSION_KEY = "test-only-session-key-0123456789";
 
+/** Client tokens for tests only (the stack generates one per client as a Pulumi secret), 48 URL-safe characters like the stack's. */
+export const TEST_CLIENT_TOKENS: Record<string, string> = {
+  "client-a": "testAAAAtokenAAAAforAAAAclientAAAAaAAAA0123456789",
+  "client-b": "testBBBBtokenBBBBforBBBBclientBBBBbBBBB0123456789",
+};
+
 export function prepareNginxPrefix(dir: string): void {
   if (!existsSync(join(MODULES_DIR, "ngx_http_js_module.so"))) throw new Error(`njs module missing in ${MODULES_DIR} (libnginx-mod-http-js)`);
   symlinkSync(MODULES_DIR, join(dir, "modules"));
   writeFileSync(join(dir, SESSION_JS_FILE), sessionScript(UPSTREAM_NAME));
+  writeFileSync(join(dir, AUTH_JS_FILE), authScript());
 }
 
 /**

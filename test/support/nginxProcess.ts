@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { renderNginxConf, type NginxInput } from "../../components/render/nginx";
 import { SESSION_KEY_ENV } from "../../components/render/nginxSession";
 import { httpRequest } from "./httpClient";
-import { prepareNginxPrefix, TEST_SESSION_KEY } from "./nginxPrefix";
+import { clientTokensFile } from "../../components/render/nginxAuth";
+import { prepareNginxPrefix, TEST_CLIENT_TOKENS, TEST_SESSION_KEY } from "./nginxPrefix";
 
 /** Inputs a test leaves to the defaults: ports, bind address and run dir are filled in per run. */
 export type NginxOverrides = Partial<Omit<NginxInput, "listenPort" | "statusPort" | "bindAddress" | "runDir">> &
@@ -35,6 +36,13 @@ export const TEST_NGINX_DEFAULTS: Omit<NginxInput, "listenPort" | "statusPort" |
 
 /** nginx logs requests to /dev/stdout, which it cannot open on a pipe (a socket): a file takes its place. */
 const ACCESS_LOG = "access.log";
+/** With auth, the tokens file (TEST_CLIENT_TOKENS) in the run dir takes the place of the stack's secret file. */
+const CLIENT_TOKENS = "client-tokens";
+
+/** The header a client sends its test token in. */
+export function bearer(client = Object.keys(TEST_CLIENT_TOKENS)[0]): Record<string, string> {
+  return { Authorization: `Bearer ${TEST_CLIENT_TOKENS[client]}` };
+}
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -70,7 +78,9 @@ export class NginxProcess {
       listenPort: await freePort(),
       statusPort: await freePort(),
       runDir: dir,
+      ...(overrides.auth ? { auth: { ...overrides.auth, tokensFile: join(dir, CLIENT_TOKENS) } } : {}),
     };
+    if (input.auth) writeFileSync(join(dir, CLIENT_TOKENS), clientTokensFile(TEST_CLIENT_TOKENS));
     writeFileSync(join(dir, "nginx.conf"), edit(renderNginxConf(input)));
     prepareNginxPrefix(dir);
     const accessLog = openSync(join(dir, ACCESS_LOG), "w");
