@@ -122,7 +122,10 @@ describe("neo4j", () => {
 
   it("authenticates with the generated password and keeps data on a named volume", () => {
     const c = container(run, "mcp-neo4j");
-    expect(envOf(c).NEO4J_AUTH).toBe(`neo4j/${run.generatedSecrets[0]}`);
+    // From a file only the neo4j user (7474) reads, never from the container's env.
+    expect(envOf(c).NEO4J_AUTH).toBeUndefined();
+    expect(envOf(c).NEO4J_AUTH_FILE).toBe("/run/secrets/neo4j-auth");
+    expect(c.uploads).toContainEqual({ file: "/run/secrets/neo4j-auth", content: `neo4j/${run.generatedSecrets[0]}`, permissions: "0400", owner: "7474", group: "7474" });
     expect(c.volumes).toEqual([{ volumeName: "mcp-neo4j-data", containerPath: "/data" }]);
     expect(c.healthcheck.startPeriod).toBe("90s");
   });

@@ -46,6 +46,7 @@ describe("synth --stack dev", () => {
         "alertmanager.yml",
         "blackbox.yml",
         "crontab",
+        "grafana-admin-password",
         "mcp-backup",
         "mcp-backup-scheduler",
         "mcp-restore",
@@ -54,7 +55,9 @@ describe("synth --stack dev", () => {
         "mcp-superserver-overview.json",
         "mcp-verify",
         "mcp_session.js",
+        "neo4j-auth",
         "nginx.conf",
+        "object-store-password",
         "prometheus.yml",
       ],
     );

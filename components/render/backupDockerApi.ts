@@ -29,9 +29,12 @@ admin_run() {
   docker run --rm --name "$ADMIN_CONTAINER" --user 0:0 --entrypoint neo4j-admin --env "HEAP_SIZE=$ADMIN_HEAP" \\
     --volume "$volume:/data" --volume "$WORK_VOLUME:$WORK_DIR" "$NEO4J_IMAGE" "$@"
 }
-# POST /containers/{neo4j}/exec: cypher-shell inside the live Neo4j with its own NEO4J_AUTH (no password passes through here).
+# POST /containers/{neo4j}/exec: cypher-shell inside the live Neo4j, as its neo4j user (the owner of
+# its NEO4J_AUTH_FILE), with the password from that file in NEO4J_PASSWORD, which cypher-shell reads
+# (Neo4j Operations Manual, "Cypher Shell": --password, environment variable NEO4J_PASSWORD): no
+# password passes through here, none shows in a process list.
 neo4j_query() {
-  docker exec "$NEO4J_CONTAINER" sh -c 'cypher-shell -u neo4j -p "\${NEO4J_AUTH#neo4j/}" --format plain "$0"' "$1"
+  docker exec --user neo4j "$NEO4J_CONTAINER" sh -c 'NEO4J_PASSWORD="$(sed "s|^neo4j/||" "$NEO4J_AUTH_FILE")" cypher-shell -u neo4j --format plain "$0"' "$1"
 }
 # The drill's scratch Neo4j: POST /volumes/create, a container without network or auth on that volume, exec, then DELETE both.
 scratch_create() { docker volume create "$SCRATCH_VOLUME" >/dev/null; }

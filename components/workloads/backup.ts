@@ -2,6 +2,7 @@ import type { StackConfig } from "../config/schema";
 import { type DockerScratch, renderDockerBackupScript, renderDockerRestoreScript, renderDockerVerifyScript, renderSchedulerEntrypoint } from "../render/backupScript";
 import { resourceSpec } from "./common";
 import { neo4jMemoryValue } from "./neo4j";
+import { secretAsFile } from "./secretFiles";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
 
 const BACKUP_WORK_VOLUME = "backup-work";
@@ -21,6 +22,15 @@ const NEO4J_STOP_SECONDS = 60;
 export const OBJECT_STORE_REGION = "us-east-1";
 export const OBJECT_STORE_USER = "mcp-backup";
 
+/**
+ * MinIO reads MINIO_ROOT_PASSWORD_FILE itself: an absolute path, or a name under /run/secrets
+ * (minio/minio cmd/common-main.go `readFromSecret`, `loadEnvVarsFromFiles`, at the pinned
+ * RELEASE.2024-11-07T00-52-20Z). A file that does not exist is ignored without a word, and MinIO
+ * falls back to its default credentials: the path here is the one the adapters mount (tested).
+ * The user name is no secret and stays in MINIO_ROOT_USER.
+ */
+const OBJECT_STORE_PASSWORD = secretAsFile("MINIO_ROOT_PASSWORD_FILE", "object-store-password", "object-store-password");
+
 /** MinIO: the S3-compatible store that stands in for S3 on the Docker target. */
 export function objectStoreWorkload(cfg: StackConfig): Workload {
   const b = cfg.backup;
@@ -31,8 +41,8 @@ export function objectStoreWorkload(cfg: StackConfig): Workload {
     replicas: 1,
     args: ["server", "/data"],
     ports: [{ name: "s3", port: PORT.objectStore, publish: b.objectStorePort }],
-    env: { MINIO_ROOT_USER: OBJECT_STORE_USER, MINIO_REGION: OBJECT_STORE_REGION },
-    secretEnv: { MINIO_ROOT_PASSWORD: { secret: "object-store-password" } },
+    env: { MINIO_ROOT_USER: OBJECT_STORE_USER, MINIO_REGION: OBJECT_STORE_REGION, ...OBJECT_STORE_PASSWORD.env },
+    secretEnv: {},
     resources: {
       limits: { cpu: 500, memory: 512 * 1024 ** 2 },
       requests: { cpu: 100, memory: 256 * 1024 ** 2 },
@@ -48,7 +58,7 @@ export function objectStoreWorkload(cfg: StackConfig): Workload {
     },
     volumes: [{ name: "backup-objects", mountPath: "/data", sizeBytes: b.storage }],
     files: [],
-    secretFiles: [],
+    secretFiles: [OBJECT_STORE_PASSWORD.file],
     gpus: 0,
   };
 }

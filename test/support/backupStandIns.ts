@@ -39,6 +39,9 @@ export function standInSandbox(root: string, neo4jContainer: string, nodes: numb
   writeFileSync(path.join(store, "graph"), Array.from({ length: nodes }, (_, i) => `node-${i}\n`).join(""));
   writeFileSync(path.join(store, "server.lock"), "");
   writeFileSync(path.join(state, neo4jContainer), "running\n");
+  // The live Neo4j container's NEO4J_AUTH_FILE, which `docker exec` into it sees.
+  const auth = path.join(root, "neo4j-auth");
+  writeFileSync(auth, "neo4j/stand-in-password");
   const calls = path.join(root, "calls.log");
   return {
     root,
@@ -56,6 +59,7 @@ export function standInSandbox(root: string, neo4jContainer: string, nodes: numb
       DOCKER_STANDIN_STATE: state,
       DOCKER_STANDIN_NEO4J: neo4jContainer,
       DOCKER_STANDIN_NEO4J_VOLUME: "mcp-neo4j-data",
+      NEO4J_AUTH_FILE: auth,
     },
   };
 }
