@@ -49,11 +49,14 @@ scratch_remove() {
 }
 # DELETE /containers/{admin}?force=1: a dump or load cut short must release the store first.
 admin_remove() { docker rm --force "$ADMIN_CONTAINER" >/dev/null 2>&1 || true; }
-# docker run --rm of the AWS CLI on the stack network (MinIO), the work volume mounted.
+# docker run --rm --interactive of the AWS CLI on the stack network (MinIO), the work volume mounted.
+# The secret key goes in on its stdin and into aws's own environment, never into the container's
+# config (\`docker inspect\`): sh -c reads it, then execs aws, which takes it from AWS_SECRET_ACCESS_KEY.
 aws_run() {
   set -- --endpoint-url "$S3_ENDPOINT" "$@"
   [ -n "$S3_ENDPOINT" ] || shift 2
-  docker run --rm --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR" \\
-    --env AWS_ACCESS_KEY_ID --env AWS_SECRET_ACCESS_KEY --env AWS_DEFAULT_REGION "$TOOLS_IMAGE" "$@"
+  docker run --rm --interactive --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR" \\
+    --env AWS_ACCESS_KEY_ID --env AWS_DEFAULT_REGION --entrypoint sh "$TOOLS_IMAGE" \\
+    -c 'AWS_SECRET_ACCESS_KEY=$(cat) && export AWS_SECRET_ACCESS_KEY && exec aws "$@"' aws "$@" < "$S3_SECRET_KEY_FILE"
 }
 # --- end of Docker Engine calls ---`;

@@ -93,6 +93,8 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
     network: ctx.network,
     toolsImage: b.toolsImage,
     endpoint: `http://${SERVICE.objectStore}:${PORT.objectStore}`,
+    // The scripts are ours: they read the key from the file, MinIO's own, mounted here too.
+    secretKeyFile: OBJECT_STORE_PASSWORD.file.mountPath,
     bucket: ctx.bucket,
     prefix: b.prefix,
     jvmHeap: neo4jMemoryValue(b.jvmHeap),
@@ -114,7 +116,7 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
     command: [ENTRYPOINT_PATH],
     ports: [],
     env: { AWS_ACCESS_KEY_ID: OBJECT_STORE_USER, AWS_DEFAULT_REGION: OBJECT_STORE_REGION },
-    secretEnv: { AWS_SECRET_ACCESS_KEY: { secret: "object-store-password" } },
+    secretEnv: {},
     resources: resourceSpec(b.resources),
     volumes: [
       { name: BACKUP_WORK_VOLUME, mountPath: WORK_DIR, sizeBytes: b.storage },
@@ -137,7 +139,7 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
         content: `${b.schedule} ${BACKUP_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n${b.verifySchedule} ${VERIFY_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n`,
       },
     ],
-    secretFiles: [],
+    secretFiles: [OBJECT_STORE_PASSWORD.file],
     gpus: 0,
     host: { mounts: [{ hostPath: "/var/run/docker.sock", mountPath: "/var/run/docker.sock", readOnly: false }] },
     // Time for a stopped backup to remove its dump container and start Neo4j (docker rm + start).

@@ -21,6 +21,9 @@ export interface StandInSandbox {
   /** One directory per bucket. */
   s3: string;
   calls: string;
+  /** The object store's secret key in a file, as the Docker backup job gets it; the store accepts it when `AWS_STANDIN_SECRET_KEY` is set to it. */
+  secretKeyFile: string;
+  secretKey: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -43,7 +46,12 @@ export function standInSandbox(root: string, neo4jContainer: string, nodes: numb
   const auth = path.join(root, "neo4j-auth");
   writeFileSync(auth, "neo4j/stand-in-password");
   const calls = path.join(root, "calls.log");
+  const secretKey = "stand-in-store-secret-key";
+  const secretKeyFile = path.join(root, "object-store-password");
+  writeFileSync(secretKeyFile, secretKey);
   return {
+    secretKeyFile,
+    secretKey,
     root,
     bin,
     store,
