@@ -9,8 +9,8 @@ import { k8sObjects, runProd } from "./helpers/prodRun";
 import { CONTAINER, declareStack, ofType } from "./support/devStack";
 
 /** The README's "Secrets in environment variables" list: container (Docker) or pod container (Kubernetes), and variable. */
-const ENV_ONLY_DOCKER = ["mcp-hub-1 NEO4J_PASSWORD", "mcp-hub-2 NEO4J_PASSWORD", "mcp-hub-3 NEO4J_PASSWORD", "mcp-nginx MCP_SESSION_KEY"];
-const ENV_ONLY_KUBERNETES = ["mcp-hub/hub NEO4J_PASSWORD", "nginx/load-balancer MCP_SESSION_KEY"];
+const ENV_ONLY_DOCKER = ["mcp-hub-1 NEO4J_PASSWORD", "mcp-hub-2 NEO4J_PASSWORD", "mcp-hub-3 NEO4J_PASSWORD"];
+const ENV_ONLY_KUBERNETES = ["mcp-hub/hub NEO4J_PASSWORD"];
 
 const FILE_VARIABLE = /^[A-Z0-9_]+_FILE$/;
 
@@ -22,7 +22,7 @@ describe("on Docker", () => {
     run = await declareStack({ target: "docker", ollama: { gpu: { enabled: false } }, alertmanager: { receivers: { paging: { url: "https://pager.example.com/hook/A" } } } });
     containers = ofType(run, CONTAINER).map((r) => unwrapSecrets(r.inputs));
   });
-  const envOf = (c: any) => (c.envs ?? []).map((e: string) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] as const);
+  const envOf = (c: any): [string, string][] => (c.envs ?? []).map((e: string) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]);
   const secrets = () => [...run.generatedSecrets, "https://pager.example.com/hook/A"];
 
   it("no container's env holds a secret but the README's env-only ones", () => {
@@ -38,6 +38,7 @@ describe("on Docker", () => {
       "mcp-grafana /run/secrets/grafana-admin-password 0400 472:0",
       "mcp-minio /run/secrets/object-store-password 0400 0:0",
       "mcp-neo4j /run/secrets/neo4j-auth 0400 7474:7474",
+      "mcp-nginx /run/secrets/mcp-session-key 0400 101:101",
     ]);
   });
 
@@ -81,13 +82,14 @@ describe("on Kubernetes", () => {
       "alertmanager alertmanager-secret-files 440 fsGroup=65534",
       "grafana grafana-secret-files 440 fsGroup=472",
       "neo4j neo4j-secret-files 440 fsGroup=7474",
+      "nginx nginx-secret-files 440 fsGroup=101",
     ]);
     for (const { fsGroup, runAsGroup } of volumes) expect(runAsGroup).toBe(fsGroup);
     const mounts = pods.flatMap(({ spec }) => {
       const secretVolumes = new Set((spec.volumes ?? []).filter((v: any) => v.secret).map((v: any) => v.name));
       return containersOf(spec).flatMap((c) => (c.volumeMounts ?? []).filter((m: any) => secretVolumes.has(m.name)));
     });
-    expect(mounts.length).toBe(3);
+    expect(mounts.length).toBe(4);
     for (const m of mounts) expect(m.readOnly).toBe(true);
   });
 

@@ -50,6 +50,7 @@ describe("synth --stack dev", () => {
         "mcp-backup",
         "mcp-backup-scheduler",
         "mcp-restore",
+        "mcp-session-key",
         "mcp-superserver-dashboards.yml",
         "mcp-superserver-datasources.yml",
         "mcp-superserver-overview.json",

@@ -23,6 +23,9 @@ const SECRET_READER: Partial<Record<Role, { uid: number; gid: number }>> = {
   alertmanager: { uid: 65534, gid: 65534 },
   "object-store": { uid: 0, gid: 0 },
   backup: { uid: 0, gid: 0 },
+  // nginx's workers, which run the njs script, are the image's nginx user (nginxinc/docker-nginx
+  // Dockerfile: `adduser -u 101`, nginx built with --user=nginx); the master (root) reads no secret.
+  "load-balancer": { uid: 101, gid: 101 },
 };
 
 export function dockerSecretUpload(role: Role, f: SecretFileSpec) {

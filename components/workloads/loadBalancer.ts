@@ -1,8 +1,9 @@
 import type { StackConfig } from "../config/schema";
 import { renderNginxConf, type NginxInput, type NginxServer, type NginxUpstreams } from "../render/nginx";
-import { SESSION_JS_FILE, SESSION_KEY_ENV, sessionScript } from "../render/nginxSession";
+import { SESSION_JS_FILE, SESSION_KEY_FILE, sessionScript } from "../render/nginxSession";
 import { UPSTREAM_NAME } from "../render/nginxUpstream";
 import { httpCheck, resourceSpec } from "./common";
+import { SECRETS_DIR } from "./secretFiles";
 import { PORT, SERVICE, type Workload } from "./types";
 
 /**
@@ -55,6 +56,9 @@ export function nginxConf(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_R
   return renderNginxConf(nginxInput(cfg, hubs, runDir));
 }
 
+/** The session-signing key, a file the njs script reads (nginx's workers run as the image's nginx user). */
+const SESSION_KEY = { name: SESSION_KEY_FILE, mountPath: `${SECRETS_DIR}/${SESSION_KEY_FILE}`, secret: "mcp-session-key" } as const;
+
 /** The nginx load balancer in front of the hub replicas: least_conn for new sessions, affinity for the rest. */
 export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Workload {
   const lb = cfg.loadBalancer;
@@ -68,16 +72,16 @@ export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Work
       { name: "status", port: PORT.nginxStatus },
     ],
     env: {},
-    secretEnv: { [SESSION_KEY_ENV]: { secret: "mcp-session-key" } },
+    secretEnv: {},
     resources: resourceSpec(lb.resources),
     healthCheck: httpCheck(PORT.nginxStatus, "/healthz"),
     volumes: [],
     files: [
       { name: "nginx.conf", mountPath: "/etc/nginx/nginx.conf", content: nginxConf(cfg, hubs) },
       // js_import resolves a relative path against nginx.conf's directory.
-      { name: SESSION_JS_FILE, mountPath: `/etc/nginx/${SESSION_JS_FILE}`, content: sessionScript(UPSTREAM_NAME) },
+      { name: SESSION_JS_FILE, mountPath: `/etc/nginx/${SESSION_JS_FILE}`, content: sessionScript(UPSTREAM_NAME, SESSION_KEY.mountPath) },
     ],
-    secretFiles: [],
+    secretFiles: [SESSION_KEY],
     gpus: 0,
   };
 }
