@@ -32,6 +32,7 @@ beforeEach(() => {
     network: "mcp-superserver-dev",
     toolsImage: "amazon/aws-cli:2.22.0",
     endpoint: "http://minio:9000",
+    secretKeyFile: sb.secretKeyFile,
     bucket: BUCKET,
     prefix: "neo4j/",
     jvmHeap: "1g",
@@ -50,7 +51,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...sb.env, ...extra });
+// The store takes only the key the job reads from its secret file.
+const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...sb.env, AWS_STANDIN_SECRET_KEY: sb.secretKey, ...extra });
 const neo4jState = () => readFileSync(path.join(sb.state, NEO4J), "utf8").trim();
 const calls = () => (existsSync(sb.calls) ? readFileSync(sb.calls, "utf8").trim().split("\n") : []);
 const uploaded = () => readdirSync(path.join(sb.s3, BUCKET, "neo4j"), { recursive: true }).map(String).filter((f) => f.endsWith(".dump"));
@@ -110,6 +112,17 @@ describe("Docker backup script", () => {
     expect(metric("mcp_backup.prom", "mcp_backup_last_success_timestamp_seconds")).toBeUndefined();
     expect(runBackup().status).toBe(0);
     expect(uploaded()).toHaveLength(1);
+  });
+
+  it("hands the AWS CLI the store's key from its secret file, on stdin: another key is refused by the store", () => {
+    writeFileSync(sb.secretKeyFile, "not-the-store-key");
+    const r = runBackup();
+    expect(r.status).not.toBe(0);
+    expect(r.log).toContain("SignatureDoesNotMatch");
+    const awsRuns = calls().filter((c) => c.startsWith("docker run") && c.includes(" s3 "));
+    expect(awsRuns.length).toBeGreaterThan(0);
+    for (const c of awsRuns) expect(c).toMatch(/^docker run --rm --interactive .*--entrypoint sh /);
+    expect(calls().join("\n")).not.toMatch(/--env AWS_SECRET_ACCESS_KEY|not-the-store-key/);
   });
 
   it("starts Neo4j again and records nothing when the upload fails", () => {

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../components/config/parse";
 import { runUnderMocks, type MockRun } from "../scripts/lib/mockEngine";
-import { container, envOf, named, ofType } from "./support/devStack";
+import { container, envOf, named, ofType, uploadOf } from "./support/devStack";
 
 const dev = parseStackConfig({ target: "docker", ollama: { gpu: { enabled: false } } });
 
@@ -22,7 +22,7 @@ async function upFromEmptyState(passphrase: string | undefined): Promise<MockRun
 }
 
 const RANDOM = "random:index/randomPassword:RandomPassword";
-const neo4jAuth = (run: MockRun) => envOf(container(run, "mcp-neo4j")).NEO4J_AUTH;
+const neo4jAuth = (run: MockRun) => uploadOf(container(run, "mcp-neo4j"), "/run/secrets/neo4j-auth");
 const hubPasswords = (run: MockRun) => ["mcp-hub-1", "mcp-hub-2", "mcp-hub-3"].map((h) => envOf(container(run, h)).NEO4J_PASSWORD);
 
 let first: MockRun;

@@ -122,7 +122,10 @@ describe("neo4j", () => {
 
   it("authenticates with the generated password and keeps data on a named volume", () => {
     const c = container(run, "mcp-neo4j");
-    expect(envOf(c).NEO4J_AUTH).toBe(`neo4j/${run.generatedSecrets[0]}`);
+    // From a file only the neo4j user (7474) reads, never from the container's env.
+    expect(envOf(c).NEO4J_AUTH).toBeUndefined();
+    expect(envOf(c).NEO4J_AUTH_FILE).toBe("/run/secrets/neo4j-auth");
+    expect(c.uploads).toContainEqual({ file: "/run/secrets/neo4j-auth", content: `neo4j/${run.generatedSecrets[0]}`, permissions: "0400", owner: "7474", group: "7474" });
     expect(c.volumes).toEqual([{ volumeName: "mcp-neo4j-data", containerPath: "/data" }]);
     expect(c.healthcheck.startPeriod).toBe("90s");
   });
@@ -227,7 +230,10 @@ describe("backup bucket and nightly job", () => {
     const c = container(weekly, "mcp-backup");
     expect(uploadOf(c, "/etc/crontabs/root")).toMatch(/^30 3 \* \* 0 \/usr\/local\/bin\/mcp-backup /);
     expect(c.mounts).toContainEqual({ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: false });
-    expect(envOf(c).AWS_SECRET_ACCESS_KEY).toBe(weekly.generatedSecrets[1]);
+    // The secret key is a root-only file the job's scripts read, not part of the container's env.
+    expect(envOf(c).AWS_SECRET_ACCESS_KEY).toBeUndefined();
+    expect(c.uploads).toContainEqual({ file: "/run/secrets/object-store-password", content: weekly.generatedSecrets[1], permissions: "0400", owner: "0", group: "0" });
+    expect(uploadOf(c, "/usr/local/bin/mcp-backup")).toContain("S3_SECRET_KEY_FILE='/run/secrets/object-store-password'");
     expect(uploadOf(c, "/usr/local/bin/mcp-backup")).toContain("BUCKET='mcp-superserver-backups-dev'");
   });
 });

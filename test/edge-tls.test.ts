@@ -71,8 +71,11 @@ describe("the nginx Service's edge annotations", () => {
 
   it("mounts the tokens file into nginx as a secret file, never as environment", () => {
     const k = describeKubernetesStack(parseStackConfig(prodRaw({ tls: { certificateArn: ARN } })), "prod");
-    expect(k.loadBalancer.workload.secretFiles).toEqual([{ name: "client-tokens", mountPath: "/etc/nginx/client-tokens", secret: "client-tokens" }]);
-    expect(Object.values(k.loadBalancer.workload.secretEnv).map((r) => r.secret)).toEqual(["mcp-session-key"]);
+    expect(k.loadBalancer.workload.secretFiles).toEqual([
+      { name: "mcp-session-key", mountPath: "/run/secrets/mcp-session-key", secret: "mcp-session-key" },
+      { name: "client-tokens", mountPath: "/run/secrets/client-tokens", secret: "client-tokens" },
+    ]);
+    expect(k.loadBalancer.workload.secretEnv).toEqual({});
   });
 });
 
@@ -162,7 +165,8 @@ describe("the prod synth (mocks)", () => {
     // The whole Secret's data is a Pulumi secret on the wire.
     expect(isSecretMarker(secret.inputs.stringData)).toBe(true);
     const [cli, ci] = tokens.map((t) => (t.outputs as { result: string }).result);
-    expect(inputsOf(secret).stringData).toEqual({ "client-tokens": `claude-cli ${cli}\nci ${ci}\n` });
+    expect(Object.keys(inputsOf(secret).stringData).sort()).toEqual(["client-tokens", "mcp-session-key"]);
+    expect(inputsOf(secret).stringData["client-tokens"]).toBe(`claude-cli ${cli}\nci ${ci}\n`);
   });
 
   it("gives the client-path probe a token of its own, in nginx's file and blackbox's, with healthPublic: false", async () => {
@@ -173,7 +177,7 @@ describe("the prod synth (mocks)", () => {
     expect(secretData("blackbox-exporter-secret-files")).toEqual({ "probe-token": token });
     expect(secretData("nginx-secret-files")["client-tokens"]).toEqual(`ci ${tokenOf("mcp-client-token-ci")}\nmonitoring-probe ${token}\n`);
     const blackbox = byName(k8sObjects(closed, "ConfigMap"), "blackbox-exporter-files");
-    expect(blackbox.data["blackbox.yml"]).toContain("credentials_file: /etc/blackbox_exporter/probe-token");
+    expect(blackbox.data["blackbox.yml"]).toContain("credentials_file: /run/secrets/probe-token");
   });
 
   it("exports the tokens as a secret output, by client name", async () => {

@@ -36,9 +36,12 @@ describe("workload objects", () => {
     expect(sts.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual(["neo4j-data"]);
     expect(sts.spec.template.spec.volumes.some((v: any) => v.persistentVolumeClaim)).toBe(false);
     for (const o of [...ollama.objects, ...neo4j.objects]) validateObject(o);
-    // The password reaches Neo4j by reference to a Secret the platform fills, never as a value.
-    expect(neo4j.secrets).toEqual([expect.objectContaining({ entries: { NEO4J_AUTH: { secret: "neo4j-password", prefix: "neo4j/" } } })]);
-    expect(sts.spec.template.spec.containers[0].env).toContainEqual({ name: "NEO4J_AUTH", valueFrom: { secretKeyRef: { name: "neo4j-env", key: "NEO4J_AUTH" } } });
+    // The password reaches Neo4j as a file of a Secret the platform fills, never as a value or an env variable.
+    expect(neo4j.secrets).toEqual([expect.objectContaining({ entries: { "neo4j-auth": { secret: "neo4j-password", prefix: "neo4j/" } } })]);
+    const main = sts.spec.template.spec.containers[0];
+    expect(main.env).toContainEqual({ name: "NEO4J_AUTH_FILE", value: "/run/secrets/neo4j-auth" });
+    expect(main.env.filter((e: any) => e.valueFrom)).toEqual([]);
+    expect(main.volumeMounts).toContainEqual({ name: "secret-files", mountPath: "/run/secrets/neo4j-auth", subPath: "neo4j-auth", readOnly: true });
   });
 
   it("changes the pod template digest when a mounted file changes, so the pods roll", () => {

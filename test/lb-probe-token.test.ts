@@ -49,7 +49,7 @@ afterAll(async () => {
 
 describe("the client-path probe with /health behind tokens", () => {
   it("passes blackbox_exporter --config.check with its credentials file", () => {
-    const r = blackboxCheckConfig(renderBlackboxConfig(MODELS, "/etc/blackbox_exporter/probe-token"));
+    const r = blackboxCheckConfig(renderBlackboxConfig(MODELS, "/run/secrets/probe-token"));
     expect(r.status, r.output).toBe(0);
   });
 

@@ -43,12 +43,14 @@ describe("npm run restore -- --stack dev", () => {
   function sandbox() {
     const dir = tmp();
     const sb = standInSandbox(dir, "mcp-neo4j", 5);
+    // The store takes only the key the job reads from its secret file.
+    sb.env.AWS_STANDIN_SECRET_KEY = sb.secretKey;
     for (const d of ["work", "metrics", "s3/mcp-superserver-backups-dev"]) mkdirSync(path.join(dir, d), { recursive: true });
     writeFileSync(path.join(sb.state, "mcp-backup"), "running\n");
     const script = path.join(dir, "mcp-restore");
     writeFileSync(script, renderDockerRestoreScript({
       neo4jContainer: "mcp-neo4j", neo4jImage: "neo4j:5.26.0-community", neo4jDataVolume: "mcp-neo4j-data", workVolume: "mcp-backup-work",
-      workDir: path.join(dir, "work"), network: "mcp-superserver-dev", toolsImage: "amazon/aws-cli:2.22.0", endpoint: "http://minio:9000",
+      workDir: path.join(dir, "work"), network: "mcp-superserver-dev", toolsImage: "amazon/aws-cli:2.22.0", endpoint: "http://minio:9000", secretKeyFile: sb.secretKeyFile,
       bucket: "mcp-superserver-backups-dev", prefix: "neo4j/", jvmHeap: "1g", metricsDir: path.join(dir, "metrics"),
       lockContainer: "mcp-neo4j-maintenance-lock", adminContainer: "mcp-neo4j-admin", neo4jStopSeconds: 60, stopWindowSeconds: 1800,
       keepLast: 7, retentionDays: 30, pidFile: path.join(dir, "pid"),

@@ -3,15 +3,11 @@
  * `mcp-superserver:<full.key>: <value given> <what is wrong and what is allowed>`.
  */
 import type { z } from "zod";
+import { isSecretConfigPath } from "./secretPaths";
+
+export { isSecretConfigPath };
 
 export const NAMESPACE = "mcp-superserver";
-
-/** Keys whose values are secrets: never echoed back in a message, always passed on as Pulumi secrets. */
-const SECRET_PATH = /^(alertmanager\.receivers\.[^.]+\.url|cluster\.kubeconfig)$/;
-
-export function isSecretConfigPath(dotted: string): boolean {
-  return SECRET_PATH.test(dotted);
-}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -5,6 +5,7 @@
 import { ConfigError, formatIssue, fullKey } from "./errors";
 import { crossFieldIssues } from "./rules";
 import { stackConfigSchema, type StackConfig } from "./schema";
+import { plainSecretProblems, type ConfigSecrecy } from "./secretConfig";
 
 function ruleProblems(raw: Record<string, unknown>, cfg: StackConfig, today: Date): string[] {
   return crossFieldIssues(cfg, today).flatMap((p) =>
@@ -27,8 +28,13 @@ function without(raw: Record<string, unknown>, issues: readonly { path: Property
   return copy;
 }
 
-/** `today` (the run's date by default) places the EKS version in its support calendar. */
-export function parseStackConfig(raw: Record<string, unknown>, today: Date = new Date()): StackConfig {
+/**
+ * `today` (the run's date by default) places the EKS version in its support calendar. `secrecy`,
+ * what Pulumi says is secret, refuses secret keys given in plain text (secretConfig.ts); without
+ * it (unit tests of the schema and the rules) secrecy is not checked.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, today: Date = new Date(), secrecy?: ConfigSecrecy): StackConfig {
+  const plainSecrets = secrecy ? plainSecretProblems(raw, secrecy) : [];
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.flatMap((issue) => formatIssue(stackConfigSchema, raw, issue));
@@ -36,9 +42,9 @@ export function parseStackConfig(raw: Record<string, unknown>, today: Date = new
     // config, each bad value replaced by its default, and report what they find about other keys.
     const rest = stackConfigSchema.safeParse(without(raw, result.error.issues as { path: PropertyKey[]; keys?: string[] }[]));
     const more = rest.success ? ruleProblems(raw, rest.data, today).filter((p) => !problems.some((q) => q.split(":")[1] === p.split(":")[1])) : [];
-    throw new ConfigError([...problems, ...more]);
+    throw new ConfigError([...problems, ...more, ...plainSecrets]);
   }
-  const problems = ruleProblems(raw, result.data, today);
+  const problems = [...ruleProblems(raw, result.data, today), ...plainSecrets];
   if (problems.length) throw new ConfigError(problems);
   return result.data;
 }

@@ -138,21 +138,41 @@ const parsesAsHttpUrl = (text: string) => {
   }
 };
 
+/**
+ * The schemas built by secretUrl and secretText: whatever key holds one is a secret key (never
+ * echoed, refused in plain text; secretPaths.ts finds them). A zod method returns a copy, so the
+ * mark is set on the finished schema, and `.optional()` or `.default()` around it keep it inside.
+ */
+const SECRET_SCHEMAS = new WeakSet<object>();
+
+export function isSecretSchema(schema: object): boolean {
+  return SECRET_SCHEMAS.has(schema);
+}
+
+function markSecret<T extends z.ZodType>(schema: T): T {
+  SECRET_SCHEMAS.add(schema);
+  return schema;
+}
+
 /** An http(s) URL that is secret (webhook URLs carry tokens). */
 export const secretUrl = (description: string) =>
-  z
-    .string()
-    .describe(`${description} Secret: set it with \`pulumi config set --secret --path\`.`)
-    .refine(parsesAsHttpUrl, { message: "is not an http(s) URL" })
-    .transform((text) => new SecretUrl(text));
+  markSecret(
+    z
+      .string()
+      .describe(`${description} Secret: set it with \`pulumi config set --secret --path\`.`)
+      .refine(parsesAsHttpUrl, { message: "is not an http(s) URL" })
+      .transform((text) => new SecretUrl(text)),
+  );
 
-/** Secret text (a kubeconfig): never printed, passed on only as a Pulumi secret. */
+/** Secret text (a kubeconfig, a token): never printed, passed on only as a Pulumi secret. */
 export const secretText = (description: string) =>
-  z
-    .string()
-    .min(1)
-    .describe(`${description} Secret: set it with \`pulumi config set --secret --path\`.`)
-    .transform((text) => new SecretValue(text));
+  markSecret(
+    z
+      .string()
+      .min(1)
+      .describe(`${description} Secret: set it with \`pulumi config set --secret --path\`.`)
+      .transform((text) => new SecretValue(text)),
+  );
 
 export const port = (description: string, fallback: number) =>
   z.number().int().min(1).max(65535).describe(description).default(fallback);

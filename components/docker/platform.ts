@@ -4,6 +4,7 @@ import type { DeployOptions, DeployedWorkload, Platform } from "../platform";
 import type { SecretFileSpec, SecretName, SecretRef, Workload } from "../workloads/types";
 import { replicaNames } from "../workloads/types";
 import { dockerCompanionSpec, dockerContainerSpec, type DockerSettings } from "./container";
+import { dockerSecretUpload } from "./secretFiles";
 
 export type Secrets = Record<SecretName, pulumi.Output<string>>;
 
@@ -32,8 +33,8 @@ export class DockerPlatform implements Platform {
     return pulumi.interpolate`${key}=${ref.prefix ?? ""}${this.secret(ref.secret)}`;
   }
 
-  private secretUpload(f: SecretFileSpec) {
-    return { file: f.mountPath, content: this.secret(f.secret), executable: false };
+  private secretUpload(w: Workload, f: SecretFileSpec) {
+    return { ...dockerSecretUpload(w.role, f), content: pulumi.interpolate`${f.prefix ?? ""}${this.secret(f.secret)}` };
   }
 
   /** A built image comes from the caller; a pinned one is pulled and kept on destroy. */
@@ -62,7 +63,7 @@ export class DockerPlatform implements Platform {
           ...plain,
           image,
           envs,
-          uploads: [...plain.uploads, ...w.secretFiles.map((f) => this.secretUpload(f))],
+          uploads: [...plain.uploads, ...w.secretFiles.map((f) => this.secretUpload(w, f))],
           networksAdvanced: [{ name: this.network.name, aliases }],
           mustRun: true,
           wait: opts.waitHealthy ?? false,

@@ -118,7 +118,7 @@ export function workloadObjects(w: Workload, plan: WorkloadPlan): WorkloadObject
   }
   if (Object.keys(w.secretEnv).length) secrets.push({ metadata: meta(envSecretName(w)), entries: { ...w.secretEnv } });
   if (w.secretFiles.length) {
-    secrets.push({ metadata: meta(filesSecretName(w)), entries: Object.fromEntries(w.secretFiles.map((f) => [f.name, { secret: f.secret }])) });
+    secrets.push({ metadata: meta(filesSecretName(w)), entries: Object.fromEntries(w.secretFiles.map((f) => [f.name, { secret: f.secret, ...(f.prefix ? { prefix: f.prefix } : {}) }])) });
   }
   if (plan.kind === "Deployment") {
     for (const v of w.volumes) {

@@ -54,6 +54,15 @@ export function containerResources(w: Pick<Workload, "resources" | "gpus">): Jso
   };
 }
 
+/**
+ * Secret files are root-owned with the pod's fsGroup as their group; the kubelet adds group read to
+ * every file of a volume it gives an fsGroup (kubernetes/kubernetes pkg/volume/volume_linux.go,
+ * `changeFilePermission`: `roMask` 0440 on a read-only volume), so 0400 would end up 0440 anyway.
+ * Every role runs as its fsGroup (security.ts): its process reads them through that group, no
+ * other user does.
+ */
+export const SECRET_FILE_MODE = 0o440;
+
 const scratchName = (i: number) => `scratch-${i}`;
 
 /** Directories written on an emptyDir: what the role's read-only root filesystem needs, and the workload's own scratch. */
@@ -80,7 +89,7 @@ function podVolumes(w: Workload, plan: WorkloadPlan): Json[] {
     // A StatefulSet's volumes come from its claim templates.
     ...(plan.kind === "StatefulSet" ? [] : w.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: claimName(v.name) } }))),
     ...(w.files.length ? [{ name: "files", configMap: { name: filesConfigMapName(w), defaultMode: executable ? 0o555 : 0o444 } }] : []),
-    ...(w.secretFiles.length ? [{ name: "secret-files", secret: { secretName: filesSecretName(w), defaultMode: 0o440 } }] : []),
+    ...(w.secretFiles.length ? [{ name: "secret-files", secret: { secretName: filesSecretName(w), defaultMode: SECRET_FILE_MODE } }] : []),
     ...(w.host?.mounts ?? []).map((m, i) => ({ name: hostName(i), hostPath: { path: m.hostPath, type: "Directory" } })),
     ...scratchPaths(w).map((_, i) => ({ name: scratchName(i), emptyDir: { sizeLimit: "2Gi" } })),
   ];

@@ -29,9 +29,12 @@ admin_run() {
   docker run --rm --name "$ADMIN_CONTAINER" --user 0:0 --entrypoint neo4j-admin --env "HEAP_SIZE=$ADMIN_HEAP" \\
     --volume "$volume:/data" --volume "$WORK_VOLUME:$WORK_DIR" "$NEO4J_IMAGE" "$@"
 }
-# POST /containers/{neo4j}/exec: cypher-shell inside the live Neo4j with its own NEO4J_AUTH (no password passes through here).
+# POST /containers/{neo4j}/exec: cypher-shell inside the live Neo4j, as its neo4j user (the owner of
+# its NEO4J_AUTH_FILE), with the password from that file in NEO4J_PASSWORD, which cypher-shell reads
+# (Neo4j Operations Manual, "Cypher Shell": --password, environment variable NEO4J_PASSWORD): no
+# password passes through here, none shows in a process list.
 neo4j_query() {
-  docker exec "$NEO4J_CONTAINER" sh -c 'cypher-shell -u neo4j -p "\${NEO4J_AUTH#neo4j/}" --format plain "$0"' "$1"
+  docker exec --user neo4j "$NEO4J_CONTAINER" sh -c 'NEO4J_PASSWORD="$(sed "s|^neo4j/||" "$NEO4J_AUTH_FILE")" cypher-shell -u neo4j --format plain "$0"' "$1"
 }
 # The drill's scratch Neo4j: POST /volumes/create, a container without network or auth on that volume, exec, then DELETE both.
 scratch_create() { docker volume create "$SCRATCH_VOLUME" >/dev/null; }
@@ -46,11 +49,14 @@ scratch_remove() {
 }
 # DELETE /containers/{admin}?force=1: a dump or load cut short must release the store first.
 admin_remove() { docker rm --force "$ADMIN_CONTAINER" >/dev/null 2>&1 || true; }
-# docker run --rm of the AWS CLI on the stack network (MinIO), the work volume mounted.
+# docker run --rm --interactive of the AWS CLI on the stack network (MinIO), the work volume mounted.
+# The secret key goes in on its stdin and into aws's own environment, never into the container's
+# config (\`docker inspect\`): sh -c reads it, then execs aws, which takes it from AWS_SECRET_ACCESS_KEY.
 aws_run() {
   set -- --endpoint-url "$S3_ENDPOINT" "$@"
   [ -n "$S3_ENDPOINT" ] || shift 2
-  docker run --rm --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR" \\
-    --env AWS_ACCESS_KEY_ID --env AWS_SECRET_ACCESS_KEY --env AWS_DEFAULT_REGION "$TOOLS_IMAGE" "$@"
+  docker run --rm --interactive --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR" \\
+    --env AWS_ACCESS_KEY_ID --env AWS_DEFAULT_REGION --entrypoint sh "$TOOLS_IMAGE" \\
+    -c 'AWS_SECRET_ACCESS_KEY=$(cat) && export AWS_SECRET_ACCESS_KEY && exec aws "$@"' aws "$@" < "$S3_SECRET_KEY_FILE"
 }
 # --- end of Docker Engine calls ---`;

@@ -25,6 +25,8 @@ export interface DockerBackupInput {
   toolsImage: string;
   /** S3 endpoint for an S3-compatible store (MinIO); empty for AWS S3. */
   endpoint: string;
+  /** File holding the store's secret access key, read by the job and handed to the AWS CLI on its stdin. */
+  secretKeyFile: string;
   bucket: string;
   prefix: string;
   /** neo4j-admin heap, in Neo4j's notation (e.g. 1g). */
@@ -58,6 +60,7 @@ export function dockerScriptVars(i: Omit<DockerBackupInput, "stopWindowSeconds" 
     NETWORK: i.network,
     TOOLS_IMAGE: i.toolsImage,
     S3_ENDPOINT: i.endpoint,
+    S3_SECRET_KEY_FILE: i.secretKeyFile,
     BUCKET: i.bucket,
     PREFIX: i.prefix,
     ADMIN_HEAP: i.jvmHeap,

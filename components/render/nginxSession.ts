@@ -29,8 +29,8 @@
 /** The file nginx imports (`js_import`), next to nginx.conf. */
 export const SESSION_JS_FILE = "mcp_session.js";
 
-/** Environment variable carrying the signing key to nginx's workers (`env` keeps it for them). */
-export const SESSION_KEY_ENV = "MCP_SESSION_KEY";
+/** Name of the secret file holding the signing key, which the script reads (njs `fs`). */
+export const SESSION_KEY_FILE = "mcp-session-key";
 
 /**
  * Path of the njs module in the official nginx image, relative to its prefix /etc/nginx (the
@@ -61,15 +61,18 @@ function same(a, b) {
  * njs 0.7 (Debian 12) and 0.8 (official image): ES5 plus a few ES6 forms, so plain `var` and
  * functions. `pool` is the upstream name a request without a session goes to.
  */
-export function sessionScript(pool: string): string {
+export function sessionScript(pool: string, keyPath: string): string {
   return `// Rendered by mcp-superserver-infra: MCP session affinity (see nginxSession.ts for the design).
 var crypto = require('crypto');
+var fs = require('fs');
 var MAC_CHARS = 22;
 var OWNER = /^[0-9a-f]{12}$/;
 
+// From a read-only secret file, not the environment (njs fs.readFileSync, njs >= 0.3): a request's
+// VM keeps nothing, so each signed request reads it.
 function key() {
-    var k = process.env.${SESSION_KEY_ENV};
-    if (!k || k.length < 16) throw new Error('${SESSION_KEY_ENV} is missing or shorter than 16 characters');
+    var k = fs.readFileSync(${JSON.stringify(keyPath)}, 'utf8');
+    if (k.length < 16) throw new Error('the session key in ${keyPath} is shorter than 16 characters');
     return k;
 }
 
@@ -137,13 +140,11 @@ export default { route: route, hubSession: hubSession, signSession: signSession 
 `;
 }
 
-/** Main-context lines: load njs and keep the key in the workers' environment. */
+/** Main-context lines: load njs. */
 export function sessionMainLines(): string[] {
   return [
     "# njs, for MCP session affinity (shipped in the official image and Debian's libnginx-mod-http-js).",
     `load_module ${NJS_MODULE};`,
-    "# nginx clears its workers' environment; keep the session-signing key (a Pulumi secret).",
-    `env ${SESSION_KEY_ENV};`,
   ];
 }
 

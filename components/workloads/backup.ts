@@ -2,6 +2,7 @@ import type { StackConfig } from "../config/schema";
 import { type DockerScratch, renderDockerBackupScript, renderDockerRestoreScript, renderDockerVerifyScript, renderSchedulerEntrypoint } from "../render/backupScript";
 import { resourceSpec } from "./common";
 import { neo4jMemoryValue } from "./neo4j";
+import { secretAsFile } from "./secretFiles";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
 
 const BACKUP_WORK_VOLUME = "backup-work";
@@ -21,6 +22,15 @@ const NEO4J_STOP_SECONDS = 60;
 export const OBJECT_STORE_REGION = "us-east-1";
 export const OBJECT_STORE_USER = "mcp-backup";
 
+/**
+ * MinIO reads MINIO_ROOT_PASSWORD_FILE itself: an absolute path, or a name under /run/secrets
+ * (minio/minio cmd/common-main.go `readFromSecret`, `loadEnvVarsFromFiles`, at the pinned
+ * RELEASE.2024-11-07T00-52-20Z). A file that does not exist is ignored without a word, and MinIO
+ * falls back to its default credentials: the path here is the one the adapters mount (tested).
+ * The user name is no secret and stays in MINIO_ROOT_USER.
+ */
+const OBJECT_STORE_PASSWORD = secretAsFile("MINIO_ROOT_PASSWORD_FILE", "object-store-password", "object-store-password");
+
 /** MinIO: the S3-compatible store that stands in for S3 on the Docker target. */
 export function objectStoreWorkload(cfg: StackConfig): Workload {
   const b = cfg.backup;
@@ -31,8 +41,8 @@ export function objectStoreWorkload(cfg: StackConfig): Workload {
     replicas: 1,
     args: ["server", "/data"],
     ports: [{ name: "s3", port: PORT.objectStore, publish: b.objectStorePort }],
-    env: { MINIO_ROOT_USER: OBJECT_STORE_USER, MINIO_REGION: OBJECT_STORE_REGION },
-    secretEnv: { MINIO_ROOT_PASSWORD: { secret: "object-store-password" } },
+    env: { MINIO_ROOT_USER: OBJECT_STORE_USER, MINIO_REGION: OBJECT_STORE_REGION, ...OBJECT_STORE_PASSWORD.env },
+    secretEnv: {},
     resources: {
       limits: { cpu: 500, memory: 512 * 1024 ** 2 },
       requests: { cpu: 100, memory: 256 * 1024 ** 2 },
@@ -48,7 +58,7 @@ export function objectStoreWorkload(cfg: StackConfig): Workload {
     },
     volumes: [{ name: "backup-objects", mountPath: "/data", sizeBytes: b.storage }],
     files: [],
-    secretFiles: [],
+    secretFiles: [OBJECT_STORE_PASSWORD.file],
     gpus: 0,
   };
 }
@@ -83,6 +93,8 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
     network: ctx.network,
     toolsImage: b.toolsImage,
     endpoint: `http://${SERVICE.objectStore}:${PORT.objectStore}`,
+    // The scripts are ours: they read the key from the file, MinIO's own, mounted here too.
+    secretKeyFile: OBJECT_STORE_PASSWORD.file.mountPath,
     bucket: ctx.bucket,
     prefix: b.prefix,
     jvmHeap: neo4jMemoryValue(b.jvmHeap),
@@ -104,7 +116,7 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
     command: [ENTRYPOINT_PATH],
     ports: [],
     env: { AWS_ACCESS_KEY_ID: OBJECT_STORE_USER, AWS_DEFAULT_REGION: OBJECT_STORE_REGION },
-    secretEnv: { AWS_SECRET_ACCESS_KEY: { secret: "object-store-password" } },
+    secretEnv: {},
     resources: resourceSpec(b.resources),
     volumes: [
       { name: BACKUP_WORK_VOLUME, mountPath: WORK_DIR, sizeBytes: b.storage },
@@ -127,7 +139,7 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
         content: `${b.schedule} ${BACKUP_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n${b.verifySchedule} ${VERIFY_SCRIPT_PATH} > /proc/1/fd/1 2>&1\n`,
       },
     ],
-    secretFiles: [],
+    secretFiles: [OBJECT_STORE_PASSWORD.file],
     gpus: 0,
     host: { mounts: [{ hostPath: "/var/run/docker.sock", mountPath: "/var/run/docker.sock", readOnly: false }] },
     // Time for a stopped backup to remove its dump container and start Neo4j (docker rm + start).

@@ -7,6 +7,7 @@ import { renderGrafanaDashboard, type DashboardInput } from "../render/grafanaDa
 import { DATASOURCE_UID, renderGrafanaDashboardProvider, renderGrafanaDatasources } from "../render/grafanaProvisioning";
 import { httpCheck, resourceSpec } from "./common";
 import { JOB } from "./monitoringTargets";
+import { secretAsFile } from "./secretFiles";
 import { PORT, SERVICE, type Workload } from "./types";
 
 const PROVISIONING = "/etc/grafana/provisioning";
@@ -17,6 +18,13 @@ export interface GrafanaInput {
   prometheusUrl: string;
   dashboard: Omit<DashboardInput, "datasourceUid" | "thresholds">;
 }
+
+/**
+ * The image's run.sh exports every `GF_*__FILE` variable's file content as the variable without
+ * the suffix (grafana/grafana packaging/docker/run.sh; Grafana docs, "Configure a Grafana Docker
+ * image" > "Configure Grafana with Docker Secrets").
+ */
+const ADMIN_PASSWORD = secretAsFile("GF_SECURITY_ADMIN_PASSWORD__FILE", "grafana-admin-password", "grafana-admin-password");
 
 export function grafanaWorkload(cfg: StackConfig, input: GrafanaInput): Workload {
   const g = cfg.grafana;
@@ -33,8 +41,9 @@ export function grafanaWorkload(cfg: StackConfig, input: GrafanaInput): Workload
       GF_AUTH_ANONYMOUS_ENABLED: "false",
       GF_ANALYTICS_REPORTING_ENABLED: "false",
       GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+      ...ADMIN_PASSWORD.env,
     },
-    secretEnv: { GF_SECURITY_ADMIN_PASSWORD: { secret: "grafana-admin-password" } },
+    secretEnv: {},
     resources: resourceSpec(g.resources),
     healthCheck: httpCheck(PORT.grafana, "/api/health", { startPeriodSeconds: 30 }),
     volumes: [{ name: "grafana-data", mountPath: "/var/lib/grafana", sizeBytes: g.storage }],
@@ -47,7 +56,7 @@ export function grafanaWorkload(cfg: StackConfig, input: GrafanaInput): Workload
       },
       { name: "mcp-superserver-overview.json", mountPath: `${GRAFANA_DASHBOARDS_DIR}/mcp-superserver-overview.json`, content: dashboard },
     ],
-    secretFiles: [],
+    secretFiles: [ADMIN_PASSWORD.file],
     gpus: 0,
   };
 }

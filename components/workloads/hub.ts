@@ -66,6 +66,8 @@ export function hubWorkload(cfg: StackConfig): Workload {
       [HUB_ENV.vaultPath]: HUB_VAULT_PATH,
       ...Object.fromEntries(HUB_MODEL_ROLES.map((role) => [hubModelEnv(role), hub.models[role]])),
     },
+    // Env only: the upstream hub reads `process.env.NEO4J_PASSWORD` and no file (Docker/mcp-hub/
+    // src/services/neo4j-client.js); listed in the README's env-only secrets.
     secretEnv: { [HUB_ENV.neo4jPassword]: { secret: "neo4j-password" } },
     resources: resourceSpec(hub.resources),
     healthCheck: {

@@ -1,10 +1,11 @@
 import type { StackConfig } from "../config/schema";
 import { renderNginxConf, type NginxInput, type NginxServer, type NginxUpstreams } from "../render/nginx";
 import { AUTH_JS_FILE, authScript, type NginxAuth } from "../render/nginxAuth";
-import { SESSION_JS_FILE, SESSION_KEY_ENV, sessionScript } from "../render/nginxSession";
+import { SESSION_JS_FILE, SESSION_KEY_FILE, sessionScript } from "../render/nginxSession";
 import { UPSTREAM_NAME } from "../render/nginxUpstream";
 import { edgeTerminatesTls } from "../config/edgeRules";
 import { httpCheck, resourceSpec } from "./common";
+import { SECRETS_DIR } from "./secretFiles";
 import { PORT, SERVICE, type Workload } from "./types";
 
 /**
@@ -31,7 +32,7 @@ function nginxUpstreams(cfg: StackConfig, hubs: HubUpstreams): NginxUpstreams {
 export const NGINX_RUN_DIR = "/tmp";
 
 /** Where nginx reads the clients' tokens: a secret file, never nginx.conf or the environment. */
-export const CLIENT_TOKENS_PATH = "/etc/nginx/client-tokens";
+export const CLIENT_TOKENS_PATH = `${SECRETS_DIR}/client-tokens`;
 
 function nginxAuth(cfg: StackConfig): NginxAuth | undefined {
   const a = cfg.loadBalancer.auth;
@@ -69,6 +70,9 @@ export function nginxConf(cfg: StackConfig, hubs: HubUpstreams, runDir = NGINX_R
   return renderNginxConf(nginxInput(cfg, hubs, runDir));
 }
 
+/** The session-signing key, a file the njs script reads (nginx's workers run as the image's nginx user). */
+const SESSION_KEY = { name: SESSION_KEY_FILE, mountPath: `${SECRETS_DIR}/${SESSION_KEY_FILE}`, secret: "mcp-session-key" } as const;
+
 /** The nginx load balancer in front of the hub replicas: least_conn for new sessions, affinity for the rest. */
 export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Workload {
   const lb = cfg.loadBalancer;
@@ -82,17 +86,17 @@ export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Work
       { name: "status", port: PORT.nginxStatus },
     ],
     env: {},
-    secretEnv: { [SESSION_KEY_ENV]: { secret: "mcp-session-key" } },
+    secretEnv: {},
     resources: resourceSpec(lb.resources),
     healthCheck: httpCheck(PORT.nginxStatus, "/healthz"),
     volumes: [],
     files: [
       { name: "nginx.conf", mountPath: "/etc/nginx/nginx.conf", content: nginxConf(cfg, hubs) },
       // js_import resolves a relative path against nginx.conf's directory.
-      { name: SESSION_JS_FILE, mountPath: `/etc/nginx/${SESSION_JS_FILE}`, content: sessionScript(UPSTREAM_NAME) },
+      { name: SESSION_JS_FILE, mountPath: `/etc/nginx/${SESSION_JS_FILE}`, content: sessionScript(UPSTREAM_NAME, SESSION_KEY.mountPath) },
       ...(lb.auth.enabled ? [{ name: AUTH_JS_FILE, mountPath: `/etc/nginx/${AUTH_JS_FILE}`, content: authScript() }] : []),
     ],
-    secretFiles: lb.auth.enabled ? [{ name: "client-tokens", mountPath: CLIENT_TOKENS_PATH, secret: "client-tokens" }] : [],
+    secretFiles: [SESSION_KEY, ...(lb.auth.enabled ? [{ name: "client-tokens", mountPath: CLIENT_TOKENS_PATH, secret: "client-tokens" as const }] : [])],
     gpus: 0,
   };
 }

@@ -8,6 +8,7 @@ import { nginxExporterArgs } from "../render/nginxExporter";
 import { renderPrometheusConfig, type PrometheusInput } from "../render/prometheus";
 import { httpCheck, resourceSpec } from "./common";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
+import { SECRETS_DIR } from "./secretFiles";
 
 export const PROMETHEUS_CONFIG_PATH = "/etc/prometheus/prometheus.yml";
 export const ALERT_RULES_PATH = "/etc/prometheus/rules/alert-rules.yml";
@@ -158,7 +159,7 @@ export function blackboxWorkload(cfg: StackConfig): Workload {
 }
 
 /** The client-path probe's token (a client of its own, PROBE_CLIENT), when /health needs one. */
-const PROBE_TOKEN_PATH = "/etc/blackbox_exporter/probe-token";
+const PROBE_TOKEN_PATH = `${SECRETS_DIR}/probe-token`;
 
 /**
  * nginx-prometheus-exporter on Docker: its own container reading nginx's stub_status port over

@@ -1,5 +1,6 @@
 import type { StackConfig } from "../config/schema";
 import { resourceSpec } from "./common";
+import { secretAsFile } from "./secretFiles";
 import { PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
 
 const KiB = 1024;
@@ -57,6 +58,14 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
     settings["server.metrics.prometheus.endpoint"] = `0.0.0.0:${PORT.neo4jMetrics}`;
   }
   const env = Object.fromEntries(Object.entries(settings).map(([k, v]) => [neo4jSettingEnv(k), v]));
+  /**
+   * The image's entrypoint reads every `NEO4J_*_FILE` into the variable without the suffix before
+   * anything else, and stops when the file is not readable by the neo4j user (neo4j/docker-neo4j,
+   * docker-image-src/5/coredb/docker-entrypoint.sh, "EXTRACT SECRETS FROM FILES"; added in
+   * September 2024, docker-neo4j#509, before the 5.26.0 image the stack pins).
+   */
+  const auth = secretAsFile("NEO4J_AUTH_FILE", "neo4j-auth", "neo4j-password", "neo4j/");
+  Object.assign(env, auth.env);
   if (neo4j.edition === "enterprise") {
     env.NEO4J_ACCEPT_LICENSE_AGREEMENT = "yes";
     // Online backups are served on localhost only by default; the backup job runs in another pod.
@@ -74,7 +83,7 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
       ...(neo4jMetricsEnabled(cfg) ? [{ name: "metrics", port: PORT.neo4jMetrics }] : []),
     ],
     env,
-    secretEnv: { NEO4J_AUTH: { secret: "neo4j-password", prefix: "neo4j/" } },
+    secretEnv: {},
     resources: resourceSpec(neo4j.resources),
     healthCheck: {
       probe: { tcp: { port: PORT.neo4jBolt } },
@@ -89,7 +98,7 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
     stopGraceSeconds: NEO4J_STOP_GRACE_SECONDS,
     volumes: [{ name: "neo4j-data", mountPath: "/data", sizeBytes: neo4j.storage }],
     files: [],
-    secretFiles: [],
+    secretFiles: [auth.file],
     gpus: 0,
   };
 }

@@ -110,11 +110,16 @@ export type SecretName =
   /** The token the client-path probe sends through nginx when /health needs one (PROBE_CLIENT). */
   | "probe-token";
 
-/** A secret written to a file in the container (Alertmanager reads webhook URLs from files). */
+/**
+ * A secret written to a file in the container, read-only and readable by the image's user only
+ * (modes: components/docker/secretFiles.ts, components/kubernetes/pod.ts).
+ */
 export interface SecretFileSpec {
   name: string;
   mountPath: string;
   secret: SecretName;
+  /** Text before the secret in the file, e.g. "neo4j/" for NEO4J_AUTH_FILE. */
+  prefix?: string;
 }
 
 /** Host access some exporters need (Docker target only). */

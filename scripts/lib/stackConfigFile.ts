@@ -1,18 +1,22 @@
 /**
  * Reads a `Pulumi.<stack>.yaml` file into the string map Pulumi hands a program. Offline there
  * is no key to decrypt `secure:` values, and the synth must not hold real secrets anyway: every
- * value at a secret key is replaced by a placeholder that names the key.
+ * `secure:` value is replaced by a placeholder that names its path, and a key holding one is
+ * reported secret, as the engine reports it (components/config/secretConfig.ts). A secret key
+ * given in plain text stays as it is, and the config check refuses it.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { YAMLParseError, parse } from "yaml";
-import { isSecretConfigPath } from "../../components/config/errors";
 import { parseStackConfig, rawConfigFromPulumi } from "../../components/config/parse";
 import type { StackConfig } from "../../components/config/schema";
+import type { ConfigSecrecy } from "../../components/config/secretConfig";
 
 export interface PulumiConfigMap {
   config: Record<string, string>;
   secretKeys: string[];
+  /** What the config check needs to know of the file: its name and `config:` map (secretConfig.ts). */
+  secrecy: Required<ConfigSecrecy>;
 }
 
 export function secretPlaceholder(key: string): string {
@@ -20,11 +24,9 @@ export function secretPlaceholder(key: string): string {
 }
 
 function replaceSecrets(value: unknown, path: string[], found: { any: boolean }): unknown {
-  const dotted = path.join(".");
-  const isSecure = typeof value === "object" && value !== null && "secure" in value;
-  if (isSecure || (path.length > 0 && isSecretConfigPath(dotted) && value !== undefined)) {
+  if (typeof value === "object" && value !== null && "secure" in value) {
     found.any = true;
-    return secretPlaceholder(dotted);
+    return secretPlaceholder(path.join("."));
   }
   if (Array.isArray(value)) return value.map((v, i) => replaceSecrets(v, [...path, String(i)], found));
   if (value && typeof value === "object") {
@@ -72,7 +74,7 @@ export function pulumiConfigFromYaml(text: string, project: string, file = "stac
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
     if (found.any) secretKeys.push(key);
   }
-  return { config, secretKeys };
+  return { config, secretKeys, secrecy: { secretKeys: new Set(secretKeys), stackFile: { name: path.basename(file), config: doc.config ?? {} } } };
 }
 
 export function readPulumiConfigFile(file: string, project: string): PulumiConfigMap {
@@ -86,5 +88,6 @@ export function readPulumiConfigFile(file: string, project: string): PulumiConfi
 
 /** The typed config of a stack file, as the program would see it (secret values as placeholders). */
 export function readStackConfig(file: string, project: string): StackConfig {
-  return parseStackConfig(rawConfigFromPulumi(readPulumiConfigFile(file, project).config));
+  const { config, secrecy } = readPulumiConfigFile(file, project);
+  return parseStackConfig(rawConfigFromPulumi(config), new Date(), secrecy);
 }

@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, isSecretMarker, redactSecrets, runUnderMocks, secretConfigValues, type MockRun } from "./mockEngine";
+import { ConfigError } from "../../components/config/errors";
+import { parseStackConfig, rawConfigFromPulumi } from "../../components/config/parse";
 import { readPulumiConfigFile } from "./stackConfigFile";
 
 export interface SynthEntry {
@@ -24,8 +26,11 @@ export async function synthesize(opts: { stack: string; configFile: string }): P
     throw new Error("synthesize() runs index.ts, which declares its resources only once per process: run one synth per process");
   }
   programLoaded = true;
-  const { config, secretKeys } = readPulumiConfigFile(opts.configFile, PROJECT);
+  const { config, secretKeys, secrecy } = readPulumiConfigFile(opts.configFile, PROJECT);
   try {
+    // The program checks secrecy against Pulumi.<stack>.yaml, where `pulumi` looks; the synth's
+    // file may be another one (--config): check the config against that file first.
+    parseStackConfig(rawConfigFromPulumi(config), new Date(), secrecy);
     const run = await runUnderMocks({
       stack: opts.stack,
       config,
@@ -42,7 +47,7 @@ export async function synthesize(opts: { stack: string; configFile: string }): P
     }));
     return { ok: true, run, resources };
   } catch (error) {
-    if (error instanceof pulumi.RunError) return { ok: false, error: error.message };
+    if (error instanceof pulumi.RunError || error instanceof ConfigError) return { ok: false, error: error.message };
     throw error;
   }
 }

@@ -21,6 +21,9 @@ export interface StandInSandbox {
   /** One directory per bucket. */
   s3: string;
   calls: string;
+  /** The object store's secret key in a file, as the Docker backup job gets it; the store accepts it when `AWS_STANDIN_SECRET_KEY` is set to it. */
+  secretKeyFile: string;
+  secretKey: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -39,8 +42,16 @@ export function standInSandbox(root: string, neo4jContainer: string, nodes: numb
   writeFileSync(path.join(store, "graph"), Array.from({ length: nodes }, (_, i) => `node-${i}\n`).join(""));
   writeFileSync(path.join(store, "server.lock"), "");
   writeFileSync(path.join(state, neo4jContainer), "running\n");
+  // The live Neo4j container's NEO4J_AUTH_FILE, which `docker exec` into it sees.
+  const auth = path.join(root, "neo4j-auth");
+  writeFileSync(auth, "neo4j/stand-in-password");
   const calls = path.join(root, "calls.log");
+  const secretKey = "stand-in-store-secret-key";
+  const secretKeyFile = path.join(root, "object-store-password");
+  writeFileSync(secretKeyFile, secretKey);
   return {
+    secretKeyFile,
+    secretKey,
     root,
     bin,
     store,
@@ -56,6 +67,7 @@ export function standInSandbox(root: string, neo4jContainer: string, nodes: numb
       DOCKER_STANDIN_STATE: state,
       DOCKER_STANDIN_NEO4J: neo4jContainer,
       DOCKER_STANDIN_NEO4J_VOLUME: "mcp-neo4j-data",
+      NEO4J_AUTH_FILE: auth,
     },
   };
 }

@@ -9,10 +9,9 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderNginxConf, type NginxInput } from "../../components/render/nginx";
-import { SESSION_KEY_ENV } from "../../components/render/nginxSession";
 import { httpRequest } from "./httpClient";
 import { clientTokensFile } from "../../components/render/nginxAuth";
-import { prepareNginxPrefix, TEST_CLIENT_TOKENS, TEST_SESSION_KEY } from "./nginxPrefix";
+import { prepareNginxPrefix, TEST_CLIENT_TOKENS } from "./nginxPrefix";
 
 /** Inputs a test leaves to the defaults: ports, bind address and run dir are filled in per run. */
 export type NginxOverrides = Partial<Omit<NginxInput, "listenPort" | "statusPort" | "bindAddress" | "runDir">> &
@@ -86,7 +85,6 @@ export class NginxProcess {
     const accessLog = openSync(join(dir, ACCESS_LOG), "w");
     const child = spawn("nginx", ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"], {
       stdio: ["ignore", accessLog, "pipe"],
-      env: { ...process.env, [SESSION_KEY_ENV]: TEST_SESSION_KEY },
     });
     closeSync(accessLog);
     const nginx = new NginxProcess(input, dir, child);
