@@ -10,6 +10,15 @@
  * Conflict when the name is taken, which makes the lock container an atomic lock.
  * Source: Docker Engine API v1.47 reference (ContainerCreate 409 "conflict", ContainerStop `t`).
  */
+import { shellQuote } from "./backupShell";
+
+/**
+ * The commands `docker exec` runs, before the query (their last argument): cypher-shell inside
+ * the live Neo4j with its own NEO4J_AUTH (no password passes through the scheduler), and inside
+ * the drill's scratch Neo4j (no auth). The Docker API proxy admits an exec only with these.
+ */
+export const NEO4J_QUERY_COMMAND = ["sh", "-c", 'cypher-shell -u neo4j -p "${NEO4J_AUTH#neo4j/}" --format plain "$0"'];
+export const SCRATCH_QUERY_COMMAND = ["cypher-shell", "--format", "plain"];
 
 export const DOCKER_API_FUNCTIONS = `# --- Docker Engine calls (the only ones this script makes) ---
 # POST /containers/{neo4j}/stop?t=N: SIGTERM, then SIGKILL after N s (an unclean stop).
@@ -31,7 +40,7 @@ admin_run() {
 }
 # POST /containers/{neo4j}/exec: cypher-shell inside the live Neo4j with its own NEO4J_AUTH (no password passes through here).
 neo4j_query() {
-  docker exec "$NEO4J_CONTAINER" sh -c 'cypher-shell -u neo4j -p "\${NEO4J_AUTH#neo4j/}" --format plain "$0"' "$1"
+  docker exec "$NEO4J_CONTAINER" ${NEO4J_QUERY_COMMAND.map(shellQuote).join(" ")} "$1"
 }
 # The drill's scratch Neo4j: POST /volumes/create, a container without network or auth on that volume, exec, then DELETE both.
 scratch_create() { docker volume create "$SCRATCH_VOLUME" >/dev/null; }
@@ -39,7 +48,7 @@ scratch_start() {
   docker run --detach --name "$SCRATCH_CONTAINER" --network none --env NEO4J_AUTH=none \\
     --volume "$SCRATCH_VOLUME:/data" "$NEO4J_IMAGE" >/dev/null
 }
-scratch_query() { docker exec "$SCRATCH_CONTAINER" cypher-shell --format plain "$1"; }
+scratch_query() { docker exec "$SCRATCH_CONTAINER" ${SCRATCH_QUERY_COMMAND.map(shellQuote).join(" ")} "$1"; }
 scratch_remove() {
   docker rm --force "$SCRATCH_CONTAINER" >/dev/null 2>&1 || true
   docker volume rm "$SCRATCH_VOLUME" >/dev/null 2>&1 || true
@@ -54,3 +63,92 @@ aws_run() {
     --env AWS_ACCESS_KEY_ID --env AWS_SECRET_ACCESS_KEY --env AWS_DEFAULT_REGION "$TOOLS_IMAGE" "$@"
 }
 # --- end of Docker Engine calls ---`;
+
+/** The names the Docker calls above act on, as the scripts' variables hold them. */
+export interface BackupDockerNames {
+  neo4jContainer: string;
+  neo4jImage: string;
+  neo4jDataVolume: string;
+  workVolume: string;
+  workDir: string;
+  network: string;
+  toolsImage: string;
+  lockContainer: string;
+  adminContainer: string;
+  scratch: { container: string; volume: string };
+}
+
+/** A container the scripts create (`docker create`/`docker run`), with exactly what it may get from the host. */
+export interface CreatedContainer {
+  /** `--name`; "" for the AWS CLI runs, which have none. */
+  name: string;
+  image: string;
+  /** `--volume` arguments, as HostConfig.Binds carries them: named volumes only, never a host path. */
+  binds: string[];
+  /** HostConfig.NetworkMode: "default" (the CLI's value without --network), "none", or the stack network. */
+  networkMode: string;
+}
+
+/** A call the scripts make, by method and path after the API version (`/v1.NN`); `{id}` is a container or exec id. */
+export interface DockerCall {
+  method: "GET" | "HEAD" | "POST" | "DELETE";
+  path: string;
+  /** Query string the CLI sends, as a regular expression over the whole of it ("" for none). */
+  query: string;
+  /** Calls whose JSON body the proxy checks (create, exec, volume create). */
+  body?: "container" | "exec" | "volume";
+  why: string;
+}
+
+export interface BackupDockerCalls {
+  calls: DockerCall[];
+  containers: CreatedContainer[];
+  /** Exec commands per container name: the command before its one last argument (the query). */
+  execs: Record<string, string[]>;
+  volumes: string[];
+}
+
+/**
+ * Every Engine API call the functions above make through the docker CLI, measured with the CLI
+ * (`docker` 27/28, which negotiates the version with HEAD /_ping and then prefixes every path
+ * with it). `docker run` is POST create, then attach (unless --detach), wait and start by the
+ * new container's id; `docker exec` inspects the container first, then creates the exec, starts
+ * it (a hijacked stream) and reads its exit code.
+ */
+export function backupDockerCalls(n: BackupDockerNames): BackupDockerCalls {
+  const { neo4jContainer: neo4j, lockContainer: lock, adminContainer: admin } = n;
+  const scratch = n.scratch.container;
+  const id = "{id}";
+  const calls: DockerCall[] = [
+    { method: "HEAD", path: "/_ping", query: "", why: "API version negotiation (GET when HEAD is refused)" },
+    { method: "GET", path: "/_ping", query: "", why: "API version negotiation" },
+    { method: "POST", path: `/containers/${neo4j}/stop`, query: "t=[0-9]+", why: "neo4j_stop" },
+    { method: "POST", path: `/containers/${neo4j}/start`, query: "", why: "neo4j_start" },
+    { method: "POST", path: "/containers/create", query: `(name=(${[lock, admin, scratch].map(escapeRegExp).join("|")}))?`, body: "container", why: "lock_take, admin_run, scratch_start, aws_run" },
+    ...[lock, admin, scratch].map((c): DockerCall => ({ method: "DELETE", path: `/containers/${c}`, query: "force=1", why: "lock_release, admin_remove, scratch_remove" })),
+    { method: "POST", path: `/containers/${id}/attach`, query: "stderr=1&stdout=1&stream=1", why: "docker run (attached): the one-off container's output" },
+    { method: "POST", path: `/containers/${id}/wait`, query: "condition=(removed|next-exit)", why: "docker run: its exit status" },
+    { method: "POST", path: `/containers/${id}/start`, query: "", why: "docker run: start of the container it created" },
+    ...[neo4j, scratch].map((c): DockerCall => ({ method: "GET", path: `/containers/${c}/json`, query: "", why: "docker exec inspects the container first" })),
+    ...[neo4j, scratch].map((c): DockerCall => ({ method: "POST", path: `/containers/${c}/exec`, query: "", body: "exec", why: "neo4j_query, scratch_query" })),
+    { method: "POST", path: `/exec/${id}/start`, query: "", why: "docker exec: the command's output" },
+    { method: "GET", path: `/exec/${id}/json`, query: "", why: "docker exec: the command's exit code" },
+    { method: "POST", path: "/volumes/create", query: "", body: "volume", why: "scratch_create" },
+    { method: "DELETE", path: `/volumes/${n.scratch.volume}`, query: "", why: "scratch_remove" },
+  ];
+  const work = `${n.workVolume}:${n.workDir}`;
+  return {
+    calls,
+    containers: [
+      { name: lock, image: n.neo4jImage, binds: [], networkMode: "default" },
+      { name: admin, image: n.neo4jImage, binds: [`${n.neo4jDataVolume}:/data`, work], networkMode: "default" },
+      { name: admin, image: n.neo4jImage, binds: [`${n.scratch.volume}:/data`, work], networkMode: "default" },
+      { name: scratch, image: n.neo4jImage, binds: [`${n.scratch.volume}:/data`], networkMode: "none" },
+      { name: "", image: n.toolsImage, binds: [work], networkMode: n.network },
+    ],
+    execs: { [neo4j]: NEO4J_QUERY_COMMAND, [scratch]: SCRATCH_QUERY_COMMAND },
+    volumes: [n.scratch.volume],
+  };
+}
+
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -4,6 +4,7 @@ import { SESSION_JS_FILE, SESSION_KEY_ENV, sessionScript } from "../render/nginx
 import { UPSTREAM_NAME } from "../render/nginxUpstream";
 import { httpCheck, resourceSpec } from "./common";
 import { PORT, SERVICE, type Workload } from "./types";
+import { NGINX_CAPABILITIES } from "./capabilities";
 
 /**
  * Where the load balancer finds the hubs: a fixed list (Docker: one container per replica, names
@@ -61,6 +62,7 @@ export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Work
   return {
     name: SERVICE.loadBalancer,
     role: "load-balancer",
+    capabilities: NGINX_CAPABILITIES,
     image: { ref: lb.image },
     replicas: lb.replicas,
     ports: [
