@@ -32,6 +32,7 @@ describe("policy metadata", () => {
       "images-pinned",
       "hub-high-availability",
       "backup-bucket-protection",
+      "no-container-keeps-all-capabilities",
     ]);
     for (const p of policies) expect(p.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });

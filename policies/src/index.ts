@@ -3,6 +3,7 @@ import type { Policies } from "@pulumi/policy";
 import { memoryAlertThresholds } from "./alerts";
 import { hubHighAvailability } from "./availability";
 import { backupBucketProtection } from "./bucket";
+import { noContainerKeepsAllCapabilities } from "./capabilities";
 import { nodePoolCapacity } from "./capacity";
 import { gpuTaintOnlyForGpuWorkloads, ollamaGpuPlacement } from "./gpu";
 import { imagesPinned } from "./images";
@@ -24,4 +25,5 @@ export const policies: Policies = [
   imagesPinned,
   hubHighAvailability,
   backupBucketProtection,
+  noContainerKeepsAllCapabilities,
 ];
