@@ -69,12 +69,16 @@ export interface BackupDockerNames {
   neo4jContainer: string;
   neo4jImage: string;
   neo4jDataVolume: string;
+  /** Volume the dump is written to; mounted at `workDir` in the job's own container. */
   workVolume: string;
   workDir: string;
   network: string;
   toolsImage: string;
+  /** Container whose existence is the backup/restore lock (never started). */
   lockContainer: string;
+  /** The one-off neo4j-admin container of a dump or load. */
   adminContainer: string;
+  /** The restore drill's scratch Neo4j and its volume. */
   scratch: { container: string; volume: string };
 }
 
