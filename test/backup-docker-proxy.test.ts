@@ -133,7 +133,10 @@ const adminCreate = () => ({
     RestartPolicy: { Name: "no", MaximumRetryCount: 0 },
     AutoRemove: true,
     ConsoleSize: [0, 0],
-    CapAdd: null,
+    // The CLI writes --cap-add CHOWN as CAP_CHOWN.
+    CapAdd: ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_KILL", "CAP_SETGID", "CAP_SETUID"],
+    CapDrop: ["ALL"],
+    SecurityOpt: ["no-new-privileges:true"],
     Privileged: false,
     MemorySwappiness: -1,
     Devices: [],
@@ -188,6 +191,15 @@ describe.skipIf(!hasDockerCli)("the backup's Docker functions with the real dock
     expect(seen).toContain("POST /v1.47/containers/mcp-neo4j/exec");
     expect(seen).toContain("DELETE /v1.47/volumes/mcp-neo4j-verify-data");
     expect(seen).toContain("DELETE /v1.47/containers/mcp-neo4j-maintenance-lock?force=1");
+    // Every container the scripts create drops ALL and sets no-new-privileges; the Neo4j ones add back Neo4j's set.
+    const created = api.calls.filter((c) => c.url.includes("/containers/create")).map((c) => JSON.parse(c.body) as { Image: string; HostConfig: Record<string, unknown> });
+    expect(created.map((c) => [c.Image, c.HostConfig.CapDrop, c.HostConfig.SecurityOpt, (c.HostConfig.CapAdd as string[] | null)?.length ?? 0])).toEqual([
+      [NEO4J_IMAGE, ["ALL"], ["no-new-privileges:true"], 0],
+      [NEO4J_IMAGE, ["ALL"], ["no-new-privileges:true"], 6],
+      [TOOLS_IMAGE, ["ALL"], ["no-new-privileges:true"], 0],
+      [NEO4J_IMAGE, ["ALL"], ["no-new-privileges:true"], 6],
+      [NEO4J_IMAGE, ["ALL"], ["no-new-privileges:true"], 6],
+    ]);
   });
 
   it("the lock stays atomic through the proxy: a second take gets dockerd's 409", async () => {
@@ -286,12 +298,15 @@ describe("everything else is refused with 403 and never reaches the socket", () 
     await expectRefused("POST", create, variant((b) => (b.HostConfig.Binds = ["mcp-neo4j-data:/data"])));
     await expectRefused("POST", create, variant((b) => (b.Image = "alpine:3.20")));
     await expectRefused("POST", create, variant((b) => (b.HostConfig.NetworkMode = "host")));
-    await expectRefused("POST", create, variant((b) => (b.HostConfig.CapAdd = ["ALL"] as unknown as null)));
+    await expectRefused("POST", create, variant((b) => (b.HostConfig.CapAdd = ["ALL"])));
+    await expectRefused("POST", create, variant((b) => b.HostConfig.CapAdd.push("CAP_SYS_ADMIN")));
+    await expectRefused("POST", create, variant((b) => (b.HostConfig.CapDrop = [])));
+    await expectRefused("POST", create, variant((b) => (b.HostConfig.SecurityOpt = [])));
     await expectRefused("POST", create, variant((b) => (b.HostConfig.MaskedPaths = [] as unknown as null)));
     await expectRefused("POST", create, variant((b) => Object.assign(b.HostConfig, { PidMode: "host" })));
     await expectRefused("POST", create, variant((b) => Object.assign(b.HostConfig, { Mounts: [{ Type: "bind", Source: "/", Target: "/host" }] })));
     await expectRefused("POST", create, variant((b) => Object.assign(b.HostConfig, { Devices: [{ PathOnHost: "/dev/sda", PathInContainer: "/dev/sda", CgroupPermissions: "rwm" }] })));
-    await expectRefused("POST", create, variant((b) => Object.assign(b.HostConfig, { SecurityOpt: ["apparmor=unconfined"] })));
+    await expectRefused("POST", create, variant((b) => b.HostConfig.SecurityOpt.push("apparmor=unconfined")));
     await expectRefused("POST", create, variant((b) => Object.assign(b.HostConfig, { UsernsMode: "host" })));
     await expectRefused("POST", create, variant((b) => Object.assign(b.HostConfig, { CgroupParent: "/" })));
     await expectRefused("POST", create, variant((b) => Object.assign(b.HostConfig, { VolumesFrom: ["mcp-minio"] })));

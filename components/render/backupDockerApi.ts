@@ -10,7 +10,18 @@
  * Conflict when the name is taken, which makes the lock container an atomic lock.
  * Source: Docker Engine API v1.47 reference (ContainerCreate 409 "conflict", ContainerStop `t`).
  */
+import { NEO4J_CAPABILITIES } from "../workloads/capabilities";
 import { shellQuote } from "./backupShell";
+
+/**
+ * The one-off containers drop every capability and set no-new-privileges as the stack's own do
+ * (components/docker/container.ts). neo4j-admin runs as root on files of uid 7474 and the scratch
+ * Neo4j starts through the image's root entrypoint: both get Neo4j's own set back; the AWS CLI
+ * reads and writes root's files in the work volume and needs none.
+ */
+export const NEO4J_ONE_OFF_CAPABILITIES = Object.keys(NEO4J_CAPABILITIES).sort();
+const HARDENED = "--cap-drop ALL --security-opt no-new-privileges:true";
+const NEO4J_CAP_ADDS = NEO4J_ONE_OFF_CAPABILITIES.map((c) => `--cap-add ${c}`).join(" ");
 
 /**
  * The commands `docker exec` runs, before the query (their last argument): cypher-shell inside
@@ -27,7 +38,7 @@ neo4j_stop() { docker stop --time "$NEO4J_STOP_SECONDS" "$NEO4J_CONTAINER" >/dev
 neo4j_start() { docker start "$NEO4J_CONTAINER" >/dev/null; }
 # POST /containers/create name=LOCK (409 when held): the backup/restore lock. $1 names the holder.
 lock_take() {
-  docker create --name "$LOCK_CONTAINER" --label "mcp-superserver.lock-holder=$1" \\
+  docker create --name "$LOCK_CONTAINER" ${HARDENED} --label "mcp-superserver.lock-holder=$1" \\
     --label "mcp-superserver.lock-since=$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$NEO4J_IMAGE" >/dev/null
 }
 # DELETE /containers/{lock}
@@ -35,7 +46,7 @@ lock_release() { docker rm --force "$LOCK_CONTAINER" >/dev/null; }
 # admin_run VOLUME ARGS...: docker run --rm of neo4j-admin on a data volume (the live one, or the drill's scratch one) and the work volume.
 admin_run() {
   volume="$1"; shift
-  docker run --rm --name "$ADMIN_CONTAINER" --user 0:0 --entrypoint neo4j-admin --env "HEAP_SIZE=$ADMIN_HEAP" \\
+  docker run --rm --name "$ADMIN_CONTAINER" ${HARDENED} ${NEO4J_CAP_ADDS} --user 0:0 --entrypoint neo4j-admin --env "HEAP_SIZE=$ADMIN_HEAP" \\
     --volume "$volume:/data" --volume "$WORK_VOLUME:$WORK_DIR" "$NEO4J_IMAGE" "$@"
 }
 # POST /containers/{neo4j}/exec: cypher-shell inside the live Neo4j with its own NEO4J_AUTH (no password passes through here).
@@ -45,7 +56,7 @@ neo4j_query() {
 # The drill's scratch Neo4j: POST /volumes/create, a container without network or auth on that volume, exec, then DELETE both.
 scratch_create() { docker volume create "$SCRATCH_VOLUME" >/dev/null; }
 scratch_start() {
-  docker run --detach --name "$SCRATCH_CONTAINER" --network none --env NEO4J_AUTH=none \\
+  docker run --detach --name "$SCRATCH_CONTAINER" ${HARDENED} ${NEO4J_CAP_ADDS} --network none --env NEO4J_AUTH=none \\
     --volume "$SCRATCH_VOLUME:/data" "$NEO4J_IMAGE" >/dev/null
 }
 scratch_query() { docker exec "$SCRATCH_CONTAINER" ${SCRATCH_QUERY_COMMAND.map(shellQuote).join(" ")} "$1"; }
@@ -59,7 +70,7 @@ admin_remove() { docker rm --force "$ADMIN_CONTAINER" >/dev/null 2>&1 || true; }
 aws_run() {
   set -- --endpoint-url "$S3_ENDPOINT" "$@"
   [ -n "$S3_ENDPOINT" ] || shift 2
-  docker run --rm --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR" \\
+  docker run --rm ${HARDENED} --network "$NETWORK" --volume "$WORK_VOLUME:$WORK_DIR" \\
     --env AWS_ACCESS_KEY_ID --env AWS_SECRET_ACCESS_KEY --env AWS_DEFAULT_REGION "$TOOLS_IMAGE" "$@"
 }
 # --- end of Docker Engine calls ---`;
@@ -91,6 +102,8 @@ export interface CreatedContainer {
   binds: string[];
   /** HostConfig.NetworkMode: "default" (the CLI's value without --network), "none", or the stack network. */
   networkMode: string;
+  /** HostConfig.CapAdd after CapDrop ALL (and SecurityOpt no-new-privileges, always). */
+  capAdd: string[];
 }
 
 /** A call the scripts make, by method and path after the API version (`/v1.NN`); `{id}` is a container or exec id. */
@@ -141,14 +154,15 @@ export function backupDockerCalls(n: BackupDockerNames): BackupDockerCalls {
     { method: "DELETE", path: `/volumes/${n.scratch.volume}`, query: "", why: "scratch_remove" },
   ];
   const work = `${n.workVolume}:${n.workDir}`;
+  const neo4jCaps = NEO4J_ONE_OFF_CAPABILITIES;
   return {
     calls,
     containers: [
-      { name: lock, image: n.neo4jImage, binds: [], networkMode: "default" },
-      { name: admin, image: n.neo4jImage, binds: [`${n.neo4jDataVolume}:/data`, work], networkMode: "default" },
-      { name: admin, image: n.neo4jImage, binds: [`${n.scratch.volume}:/data`, work], networkMode: "default" },
-      { name: scratch, image: n.neo4jImage, binds: [`${n.scratch.volume}:/data`], networkMode: "none" },
-      { name: "", image: n.toolsImage, binds: [work], networkMode: n.network },
+      { name: lock, image: n.neo4jImage, binds: [], networkMode: "default", capAdd: [] },
+      { name: admin, image: n.neo4jImage, binds: [`${n.neo4jDataVolume}:/data`, work], networkMode: "default", capAdd: neo4jCaps },
+      { name: admin, image: n.neo4jImage, binds: [`${n.scratch.volume}:/data`, work], networkMode: "default", capAdd: neo4jCaps },
+      { name: scratch, image: n.neo4jImage, binds: [`${n.scratch.volume}:/data`], networkMode: "none", capAdd: neo4jCaps },
+      { name: "", image: n.toolsImage, binds: [work], networkMode: n.network, capAdd: [] },
     ],
     execs: { [neo4j]: NEO4J_QUERY_COMMAND, [scratch]: SCRATCH_QUERY_COMMAND },
     volumes: [n.scratch.volume],

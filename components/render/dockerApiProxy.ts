@@ -10,13 +10,14 @@
  * every create, with any HostConfig (Privileged, a bind of /), which is root on the host again.
  * This proxy allows single paths with the names the scripts use, and reads the JSON body of the
  * three calls that carry one (container create, exec create, volume create) with njs: the image,
- * the binds, the network and every other HostConfig field of a create must be one of the
- * containers the scripts create, an exec must run the scripts' cypher-shell command.
+ * the binds, the network, the capabilities (CapDrop ALL, no-new-privileges, the listed CapAdd) and
+ * every other HostConfig field of a create must be one of the containers the scripts create, an
+ * exec must run the scripts' cypher-shell command.
  *
- * What remains, and why it cannot be narrowed here: the containers the scripts create run their
- * image's processes with Docker's default capabilities on the Neo4j and backup volumes (the dump
- * must read the store, the restore must write it), so a compromised scheduler can read or replace
- * the graph; `docker exec` into Neo4j runs any Cypher; `docker run` addresses the container it
+ * What remains, and why it cannot be narrowed here: the containers the scripts create run any
+ * command of their image (Entrypoint and Cmd are the dump's, load's and upload's arguments) on the
+ * Neo4j and backup volumes (the dump must read the store, the restore must write it), so a
+ * compromised scheduler can read or replace the graph; `docker exec` into Neo4j runs any Cypher; `docker run` addresses the container it
  * created by its 64-hex id, which the proxy cannot tie to that create (njs keeps no state across
  * requests before 0.8's shared dictionaries), so start/attach/wait take any id: ids are not
  * listable through the proxy, and attach takes only stdout/stderr, never stdin or logs.
@@ -182,8 +183,13 @@ function onlyKnown(obj, known) {
   var bad = Object.keys(obj).filter(function (k) { return !(k in known) && !empty(obj[k]); });
   return bad.length ? bad[0] : '';
 }
+// Docker takes CHOWN and CAP_CHOWN alike; the CLI may send either.
+function capName(c) { return String(c).toUpperCase().replace(/^CAP_/, ''); }
+function caps(v) { return (Array.isArray(v) ? v : []).map(capName); }
 var HOST_CONFIG = {
-  Binds: 1, NetworkMode: 1, AutoRemove: 1,
+  Binds: 1, NetworkMode: 1, AutoRemove: 1, CapAdd: 1,
+  CapDrop: function (v) { return sameList(caps(v), ['ALL']); },
+  SecurityOpt: function (v) { return sameList(v, ['no-new-privileges:true']); },
   RestartPolicy: function (v) { return empty(v) || (v.Name === 'no' && empty(v.MaximumRetryCount)); },
   MemorySwappiness: function (v) { return v === -1 || v === null || v === undefined; },
   MaskedPaths: function (v) { return v === null || v === undefined; },
@@ -196,9 +202,9 @@ function container(r) {
   if (typeof name !== 'string') return refuse(r, 'one name only');
   var hc = spec.HostConfig || {};
   var match = RULES.containers.filter(function (c) {
-    return c.name === name && c.image === spec.Image && c.networkMode === hc.NetworkMode && sameList(hc.Binds, c.binds);
+    return c.name === name && c.image === spec.Image && c.networkMode === hc.NetworkMode && sameList(hc.Binds, c.binds) && sameList(caps(hc.CapAdd), c.capAdd);
   });
-  if (!match.length) return refuse(r, 'not a container the backup creates (name, image, binds, network)');
+  if (!match.length) return refuse(r, 'not a container the backup creates (name, image, binds, network, capabilities)');
   if (typeof hc.AutoRemove !== 'boolean') return refuse(r, 'HostConfig.AutoRemove');
   var bad = Object.keys(HOST_CONFIG).filter(function (k) { return typeof HOST_CONFIG[k] === 'function' && !HOST_CONFIG[k](hc[k]); })[0] || onlyKnown(hc, HOST_CONFIG);
   if (bad) return refuse(r, 'HostConfig.' + bad);
