@@ -84,7 +84,7 @@ describe("Docker hardening on the dev stack", () => {
 
   it("renders the proxy with the dev stack's container names", () => {
     const uploads = byName("mcp-backup-docker-api").uploads as { file: string; content: string }[];
-    const conf = uploads.find((u) => u.file === "/etc/nginx/nginx.conf")!.content;
+    const conf = uploads.find((u) => u.file === "/etc/nginx/docker-api-proxy.conf")!.content;
     expect(conf).toContain("listen unix:/run/docker-api/docker.sock;");
     expect(conf).toContain("server unix:/var/run/docker.sock;");
     expect(conf).toContain('"~^POST /v1\\.(2[4-9]|[3-9][0-9])/containers/mcp-neo4j/stop\\?(t=[0-9]+)$" plain;');

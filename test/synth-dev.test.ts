@@ -46,6 +46,8 @@ describe("synth --stack dev", () => {
         "alertmanager.yml",
         "blackbox.yml",
         "crontab",
+        "docker-api-proxy.conf",
+        "docker-api-proxy.js",
         "mcp-backup",
         "mcp-backup-scheduler",
         "mcp-restore",

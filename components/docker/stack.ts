@@ -76,7 +76,7 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
 
   const grafana = stackGrafanaWorkload(cfg, { containerLabel: "name", containerSelector: `name=~"${DOCKER_PREFIX}.+"` });
 
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, ...exporters, objectStore, backup];
+  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, ...exporters, objectStore, backup, backupDockerApi];
   const addresses = addressesByServiceName(
     neo4jMetricsEnabled(cfg),
     hubReplicas.map((r) => `${r}:${cfg.hub.port}`),

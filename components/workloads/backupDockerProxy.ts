@@ -13,6 +13,8 @@ const SOCKET_DIR = "/run/docker-api";
 const PROXY_SOCKET = `${SOCKET_DIR}/docker.sock`;
 const DOCKER_SOCKET = "/var/run/docker.sock";
 const JS_FILE = "docker-api-proxy.js";
+/** Its own name beside the image's nginx.conf, which it does not use (and which names the load balancer's file in a synth). */
+const CONF_FILE = "/etc/nginx/docker-api-proxy.conf";
 /** A run dir of its own: the image's /var/cache/nginx is root's and unused here. */
 const RUN_DIR = "/tmp";
 
@@ -33,7 +35,7 @@ export function backupDockerProxyWorkload(cfg: StackConfig, names: BackupDockerN
     image: { ref: cfg.loadBalancer.image },
     replicas: 1,
     // nginx does not remove a unix socket left by a killed predecessor, and bind() then fails.
-    command: ["sh", "-c", `rm -f ${PROXY_SOCKET} && exec nginx -g 'daemon off;'`],
+    command: ["sh", "-c", `rm -f ${PROXY_SOCKET} && exec nginx -c ${CONF_FILE} -g 'daemon off;'`],
     ports: [],
     env: {},
     secretEnv: {},
@@ -52,8 +54,8 @@ export function backupDockerProxyWorkload(cfg: StackConfig, names: BackupDockerN
     volumes: [BACKUP_DOCKER_API_VOLUME],
     files: [
       {
-        name: "nginx.conf",
-        mountPath: "/etc/nginx/nginx.conf",
+        name: "docker-api-proxy.conf",
+        mountPath: CONF_FILE,
         content: renderDockerApiProxyConf({ listenSocket: PROXY_SOCKET, dockerSocket: DOCKER_SOCKET, runDir: RUN_DIR, accessLog: "/dev/stdout", jsFile: JS_FILE, calls }),
       },
       // js_import resolves a relative path against nginx.conf's directory; load_module against the prefix (/etc/nginx).
