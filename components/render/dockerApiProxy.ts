@@ -18,9 +18,12 @@
  * command of their image (Entrypoint and Cmd are the dump's, load's and upload's arguments) on the
  * Neo4j and backup volumes (the dump must read the store, the restore must write it), so a
  * compromised scheduler can read or replace the graph; `docker exec` into Neo4j runs any Cypher; `docker run` addresses the container it
- * created by its 64-hex id, which the proxy cannot tie to that create (njs keeps no state across
- * requests before 0.8's shared dictionaries), so start/attach/wait take any id: ids are not
- * listable through the proxy, and attach takes only stdout/stderr, never stdin or logs.
+ * created by its 64-hex id, which the proxy does not tie to that create (that needs state across
+ * requests, njs 0.8's shared dictionaries, which the Debian nginx the tests run lacks), so
+ * start/attach/wait take any id: ids are not listable through the proxy (no GET /containers/json;
+ * inspect only of Neo4j and the scratch Neo4j), and attach takes only stdout/stderr, never stdin
+ * or logs. Signals the docker CLI forwards to a `docker run` (POST .../kill) are refused: a dump
+ * cut short is removed with `docker rm --force` (admin_remove) instead.
  */
 import { type BackupDockerCalls, type DockerCall, escapeRegExp } from "./backupDockerApi";
 import { NJS_MODULE } from "./nginxSession";

@@ -1,10 +1,11 @@
 /**
  * The capabilities each image needs back after a container drops ALL, with the step of its
  * start that fails without one and where that step is written. Images that start as a non-root
- * user (the hub 1001, Grafana 472, Prometheus, Alertmanager, node_exporter and the nginx exporter
- * as nobody) and images that run one root process that only reads and writes its own files
- * (MinIO, Ollama, blackbox_exporter: HTTP and TCP probes only, no ICMP, so no NET_RAW) need none:
- * they have no entry here. No image binds a port below 1024, so none needs NET_BIND_SERVICE.
+ * user (the hub and its sidecar 1001, Grafana 472, Prometheus, Alertmanager and node_exporter as
+ * nobody) and images whose one process only serves HTTP and reads and writes its own files
+ * (MinIO and Ollama as root on root's volumes, the nginx exporter, blackbox_exporter: HTTP and
+ * TCP probes only, no ICMP, so no NET_RAW) need none: they have no entry here. No image binds a
+ * port below 1024, so none needs NET_BIND_SERVICE.
  *
  * Facts of the kernel the reasons rely on (capabilities(7), setgroups(2), kill(2)): root without
  * CAP_CHOWN cannot give a file away, without CAP_FOWNER cannot chmod a file it does not own,
