@@ -11,6 +11,8 @@ export interface BackupBucketArgs {
   objectStore: Workload;
   /** The nightly job that writes into the bucket. */
   job: Workload;
+  /** The Docker API proxy the job drives Docker through. */
+  dockerApi: Workload;
   /** S3 endpoint as seen from where Pulumi runs (the published MinIO port). */
   endpoint: string;
   objectStorePassword: pulumi.Output<string>;
@@ -50,7 +52,8 @@ export class BackupBucket extends pulumi.ComponentResource {
       { bucket: args.bucket, forceDestroy: false, retainOnDelete: false },
       { parent: this, provider, protect: true },
     );
-    args.platform.deploy(`${name}-job`, args.job, { parent: this, dependsOn: [bucket, ...(args.dependsOn ?? [])] });
+    const dockerApi = args.platform.deploy(`${name}-docker-api`, args.dockerApi, { parent: this, dependsOn: args.dependsOn });
+    args.platform.deploy(`${name}-job`, args.job, { parent: this, dependsOn: [bucket, ...dockerApi.resources, ...(args.dependsOn ?? [])] });
     this.bucketName = bucket.bucket;
     this.registerOutputs({ bucketName: this.bucketName });
   }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { BackupBucket } from "./backupBucket";
 import type { StackConfig } from "./config/schema";
+import { stackWorkloads } from "./docker/budget";
 import { keptPassword } from "./docker/keptSecret";
 import { dockerContainerName, dockerVolumeName } from "./docker/naming";
 import { KubernetesCluster } from "./cluster/cluster";
@@ -166,7 +167,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
     const parent = { parent: this };
     const d = describeDockerStack(cfg, args.stack);
     const network = new docker.Network(`${name}-network`, { name: d.network, driver: "bridge" }, parent);
-    const workloads = [d.hub, d.neo4j, d.ollama, d.loadBalancer, d.prometheus, d.alertmanager, d.grafana, ...d.exporters, d.objectStore, d.backup];
+    const workloads = stackWorkloads(d);
     const volumeNames = [...new Set(workloads.flatMap((w) => w.volumes.map((v) => v.name)))];
     const volumes = volumeNames.map(
       (v) =>
@@ -186,6 +187,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
         bucket: d.bucket,
         objectStore: d.objectStore,
         job: d.backup,
+        dockerApi: d.backupDockerApi,
         endpoint: `http://${host}:${cfg.backup.objectStorePort}`,
         objectStorePassword: secrets["object-store-password"]!,
         dependsOn: [...volumes, services.neo4j],

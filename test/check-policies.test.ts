@@ -38,7 +38,7 @@ describe("npm run check-policies", () => {
   it("dev: passes with no violation, exit 0", async () => {
     const r = await checkPolicies("--stack", "dev");
     expect(r.status, r.output).toBe(0);
-    expect(r.stdout).toMatch(/^check-policies dev: 14 policies on \d+ resources: 0 violation\(s\), 0 mandatory$/m);
+    expect(r.stdout).toMatch(/^check-policies dev: 15 policies on \d+ resources: 0 violation\(s\), 0 mandatory$/m);
   });
 
   it("hub memory 128Mi under the mandatory (prod) config: exit 1, naming the memory policy and each hub container", async () => {

@@ -198,7 +198,8 @@ describe("monitoring", () => {
   });
 
   it("runs cAdvisor and node_exporter with the host access they need", () => {
-    expect(container(run, "mcp-cadvisor").privileged).toBe(true);
+    expect(container(run, "mcp-cadvisor").privileged).toBe(false);
+    expect(container(run, "mcp-cadvisor").devices).toEqual([{ hostPath: "/dev/kmsg", permissions: "r" }]);
     expect(container(run, "mcp-node-exporter").pidMode).toBe("host");
   });
 });
@@ -224,12 +225,13 @@ describe("backup bucket and nightly job", () => {
     expect(named(run, "pulumi:providers:aws", "mcp-backup-s3").options.dependsOn).toEqual(["mcp-backup-store-container"]);
   });
 
-  it("schedules the job at backup.schedule with the Docker socket and the bucket's credentials", async () => {
+  it("schedules the job at backup.schedule with the Docker API proxy and the bucket's credentials", async () => {
     // A weekly backup needs a BackupMissing window longer than a week (config rule).
     const weekly = await declareStack({ backup: { schedule: "30 3 * * 0" }, prometheus: { alerts: { backupMaxAgeHours: 170 } } });
     const c = container(weekly, "mcp-backup");
     expect(uploadOf(c, "/etc/crontabs/root")).toMatch(/^30 3 \* \* 0 \/usr\/local\/bin\/mcp-backup /);
-    expect(c.mounts).toContainEqual({ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: false });
+    expect(c.mounts).toEqual([]);
+    expect(envOf(c).DOCKER_HOST).toBe("unix:///run/docker-api/docker.sock");
     // The secret key is a root-only file the job's scripts read, not part of the container's env.
     expect(envOf(c).AWS_SECRET_ACCESS_KEY).toBeUndefined();
     expect(c.uploads).toContainEqual({ file: "/run/secrets/object-store-password", content: weekly.generatedSecrets[1], permissions: "0400", owner: "0", group: "0" });
@@ -241,7 +243,7 @@ describe("backup bucket and nightly job", () => {
 describe("every container", () => {
   it("has a memory limit and reservation, a CPU limit, a pinned image and the private network", () => {
     const containers = ofType(run, CONTAINER).map((r) => r.inputs as Record<string, any>);
-    expect(containers).toHaveLength(18);
+    expect(containers).toHaveLength(19);
     for (const c of containers) {
       expect(c.memory, c.name).toBeGreaterThan(0);
       expect(c.memoryReservation, c.name).toBeGreaterThan(0);

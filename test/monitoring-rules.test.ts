@@ -149,7 +149,7 @@ describe("rendered alert rules", () => {
   it("watch every service with a memory limit", () => {
     const services = new Set(alertsOf(community).filter((r) => r.alert === "CriticalMemoryUsage").map((r) => r.labels.service));
     expect([...services].sort()).toEqual(
-      ["alertmanager", "backup", "blackbox-exporter", "cadvisor", "grafana", "mcp-hub", "minio", "neo4j", "nginx", "nginx-exporter", "node-exporter", "ollama", "prometheus"].sort(),
+      ["alertmanager", "backup", "backup-docker-api", "blackbox-exporter", "cadvisor", "grafana", "mcp-hub", "minio", "neo4j", "nginx", "nginx-exporter", "node-exporter", "ollama", "prometheus"].sort(),
     );
   });
 });

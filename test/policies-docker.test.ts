@@ -117,8 +117,8 @@ describe("policy pack on the dev stack (Docker)", () => {
     expect(found).toContain('service ollama has a memory limit but no HighMemoryUsage alert; add it to the alert rules with label service="ollama"');
     expect(found).toContain('service ollama has a memory limit but no CriticalMemoryUsage alert; add it to the alert rules with label service="ollama"');
     expect(found).toContain("service neo4j: HighMemoryUsage fires at 80%, not 90%; set mcp-superserver:prometheus.alerts.memoryWarningPercent to 90");
-    // 13 services (Grafana and the nginx exporter included), each with a warning at 80%, but Ollama with no alert at all.
-    expect(found).toHaveLength(2 + 12);
+    // 14 services (Grafana, the nginx exporter and the backup's Docker API proxy included), each with a warning at 80%, but Ollama with no alert at all.
+    expect(found).toHaveLength(2 + 13);
   });
 
   it("memory-alert-thresholds: no rules file deployed", async () => {

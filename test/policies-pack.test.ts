@@ -34,6 +34,7 @@ describe("policy metadata", () => {
       "backup-bucket-protection",
       "internet-facing-service-secured",
       "namespace-default-deny",
+      "no-container-keeps-all-capabilities",
     ]);
     for (const p of policies) expect(p.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });

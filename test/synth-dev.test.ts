@@ -47,6 +47,8 @@ describe("synth --stack dev", () => {
         "blackbox.yml",
         "client-tokens",
         "crontab",
+        "docker-api-proxy.conf",
+        "docker-api-proxy.js",
         "grafana-admin-password",
         "mcp-backup",
         "mcp-backup-scheduler",

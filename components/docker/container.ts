@@ -32,6 +32,10 @@ export interface DockerContainerSpec {
   uploads: { file: string; content: string; executable: boolean }[];
   labels: { label: string; value: string }[];
   privileged: boolean;
+  /** Every capability dropped; only the image's needs (Workload.capabilities) are added back. */
+  capabilities: { drops: string[]; adds: string[] };
+  securityOpts: string[];
+  devices?: { hostPath: string; permissions: string }[];
   pidMode?: string;
   /** The container's own stop timeout (`docker stop`, daemon shutdown). */
   stopTimeout?: number;
@@ -58,6 +62,20 @@ export function dockerLogOptions(logs: DockerSettings["logs"]): { logDriver: str
  */
 function stopGrace(w: Workload): Pick<DockerContainerSpec, "stopTimeout" | "destroyGraceSeconds"> {
   return w.stopGraceSeconds === undefined ? {} : { stopTimeout: w.stopGraceSeconds, destroyGraceSeconds: w.stopGraceSeconds };
+}
+
+/**
+ * Docker's default set keeps 14 capabilities (CHOWN, DAC_OVERRIDE, FOWNER, KILL, NET_RAW,
+ * SETUID, SETGID, ...; moby oci/caps/defaults.go); every container drops them all and gets back
+ * only what its workload names. `no-new-privileges` stops a setuid binary (su, sudo, ping) from
+ * raising privileges on exec; gosu and su-exec (Neo4j) are not setuid and work under it
+ * (Docker docs, "docker run --security-opt no-new-privileges"). No image of the stack needs an
+ * exemption from it.
+ */
+export const NO_NEW_PRIVILEGES = "no-new-privileges:true";
+
+function hardening(w: Workload): Pick<DockerContainerSpec, "capabilities" | "securityOpts"> {
+  return { capabilities: { drops: ["ALL"], adds: Object.keys(w.capabilities ?? {}).sort() }, securityOpts: [NO_NEW_PRIVILEGES] };
 }
 
 const upload = (f: FileSpec) => ({ file: f.mountPath, content: f.content, executable: f.executable ?? false });
@@ -107,6 +125,8 @@ export function dockerContainerSpec(w: Workload, replica: string, docker: Docker
     uploads: w.files.map(upload),
     labels: Object.entries(workloadLabels(w, replica)).map(([label, value]) => ({ label, value })),
     privileged: w.host?.privileged ?? false,
+    ...hardening(w),
+    ...(w.host?.devices?.length ? { devices: w.host.devices.map((d) => ({ ...d })) } : {}),
     ...(w.host?.pidHost ? { pidMode: "host" } : {}),
     ...stopGrace(w),
     ...dockerLogOptions(docker.logs),
@@ -131,6 +151,8 @@ export function dockerCompanionSpec(w: Workload, c: Companion, replica: string, 
     cpus: millicoresToDockerCpus(c.resources.limits.cpu),
     cpuShares: millicoresToCpuShares(c.resources.requests.cpu),
     restart: "unless-stopped",
+    // Same image and user as the replica, so the same needs.
+    ...hardening(w),
     labels: Object.entries({ ...workloadLabels(w, replica), "mcp-superserver/companion": c.name }).map(([label, value]) => ({ label, value })),
     ...dockerLogOptions(docker.logs),
   };

@@ -3,7 +3,8 @@
  * name, and monitoring pointed at the container names Docker will use. Pure: no Pulumi here.
  */
 import type { StackConfig } from "../config/schema";
-import { BACKUP_WORK_VOLUME, backupSchedulerWorkload, objectStoreWorkload } from "../workloads/backup";
+import { BACKUP_WORK_VOLUME, backupDockerNames, backupSchedulerWorkload, objectStoreWorkload, type DockerBackupContext } from "../workloads/backup";
+import { backupDockerProxyWorkload } from "../workloads/backupDockerProxy";
 import { stackGrafanaWorkload } from "../workloads/grafana";
 import { hubWorkload } from "../workloads/hub";
 import { loadBalancerWorkload } from "../workloads/loadBalancer";
@@ -34,6 +35,8 @@ export interface DockerStack {
   exporters: Workload[];
   objectStore: Workload;
   backup: Workload;
+  /** The one container that mounts dockerd's socket; the backup reaches Docker through it. */
+  backupDockerApi: Workload;
 }
 
 /**
@@ -58,7 +61,7 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
   const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: false });
   const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg, { textfile: true }), cadvisorWorkload(cfg), nginxExporterWorkload(cfg)];
   const objectStore = objectStoreWorkload(cfg);
-  const backup = backupSchedulerWorkload(cfg, {
+  const backupContext: DockerBackupContext = {
     neo4jContainer: dockerContainerName(SERVICE.neo4j),
     neo4jDataVolume: dockerVolumeName(neo4j.volumes[0].name),
     workVolume: dockerVolumeName(BACKUP_WORK_VOLUME),
@@ -67,11 +70,13 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     lockContainer: dockerContainerName("neo4j-maintenance-lock"),
     adminContainer: dockerContainerName("neo4j-admin"),
     scratch: { container: dockerContainerName("neo4j-verify"), volume: dockerVolumeName("neo4j-verify-data") },
-  });
+  };
+  const backup = backupSchedulerWorkload(cfg, backupContext);
+  const backupDockerApi = backupDockerProxyWorkload(cfg, backupDockerNames(cfg, backupContext));
 
   const grafana = stackGrafanaWorkload(cfg, { containerLabel: "name", containerSelector: `name=~"${DOCKER_PREFIX}.+"` });
 
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, ...exporters, objectStore, backup];
+  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, ...exporters, objectStore, backup, backupDockerApi];
   const addresses = addressesByServiceName(
     neo4jMetricsEnabled(cfg),
     hubReplicas.map((r) => `${r}:${cfg.hub.port}`),
@@ -92,5 +97,5 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     workloadHealth: { kind: "docker", containerSelector: `name=~"${DOCKER_PREFIX}.+"` },
   };
   const prometheus = prometheusWorkload(cfg, monitoringFiles(addresses, view, { stack, target: "docker" }));
-  return { network, bucket, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, exporters, objectStore, backup };
+  return { network, bucket, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, exporters, objectStore, backup, backupDockerApi };
 }

@@ -10,19 +10,12 @@
  * caught: for that case the script publishes, before it stops Neo4j, the end of its planned stop
  * window; Neo4jDown is silent until then and pages after it (see maintenanceWindowRules.ts).
  */
-import { DOCKER_API_FUNCTIONS } from "./backupDockerApi";
+import { type BackupDockerNames, DOCKER_API_FUNCTIONS } from "./backupDockerApi";
 import { BACKUP_VERIFIED_METRIC, STOP_WINDOW_METRIC } from "./backupMetrics";
 import { LOG_FUNCTION, PRINT_SUCCESS_METRIC, pruneFunction, shellVars, uploadWithChecksum } from "./backupShell";
 
-export interface DockerBackupInput {
-  neo4jContainer: string;
-  neo4jImage: string;
-  neo4jDataVolume: string;
-  /** Volume the dump is written to; mounted at `workDir` in the job's own container. */
-  workVolume: string;
-  workDir: string;
-  network: string;
-  toolsImage: string;
+/** The names the Docker calls act on (but the drill's scratch ones, which only the drill gets), and the job's settings. */
+export interface DockerBackupInput extends Omit<BackupDockerNames, "scratch"> {
   /** S3 endpoint for an S3-compatible store (MinIO); empty for AWS S3. */
   endpoint: string;
   /** File holding the store's secret access key, read by the job and handed to the AWS CLI on its stdin. */
@@ -33,10 +26,6 @@ export interface DockerBackupInput {
   jvmHeap: string;
   /** Directory read by node_exporter's textfile collector. */
   metricsDir: string;
-  /** Container whose existence is the backup/restore lock. */
-  lockContainer: string;
-  /** Name of the one-off neo4j-admin container. */
-  adminContainer: string;
   /** Seconds Docker waits for Neo4j's clean shutdown before SIGKILL. */
   neo4jStopSeconds: number;
   /** Longest planned Neo4j stop; Neo4jDown pages once it is over. */

@@ -1,9 +1,12 @@
 import type { StackConfig } from "../config/schema";
+import type { BackupDockerNames } from "../render/backupDockerApi";
 import { type DockerScratch, renderDockerBackupScript, renderDockerRestoreScript, renderDockerVerifyScript, renderSchedulerEntrypoint } from "../render/backupScript";
+import { BACKUP_DOCKER_API_VOLUME, BACKUP_DOCKER_HOST } from "./backupDockerProxy";
 import { resourceSpec } from "./common";
 import { neo4jMemoryValue } from "./neo4j";
 import { secretAsFile } from "./secretFiles";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
+import { BACKUP_SCHEDULER_CAPABILITIES } from "./capabilities";
 
 const BACKUP_WORK_VOLUME = "backup-work";
 const WORK_DIR = "/backups";
@@ -79,19 +82,29 @@ export interface DockerBackupContext {
 
 /**
  * The nightly job on Docker: busybox crond in a docker-CLI image runs the backup script at
- * `backup.schedule`. It drives the Docker socket (to stop and dump Neo4j), so it is dev-only;
- * the Kubernetes target runs the same steps as a CronJob.
+ * `backup.schedule`. It drives the Docker API (to stop and dump Neo4j) through the proxy that
+ * admits only its calls, so it is dev-only; the Kubernetes target runs the same steps as a CronJob.
  */
-export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupContext): Workload {
-  const b = cfg.backup;
-  const input = {
+/** What the scripts' Docker calls act on: the scheduler's scripts and the Docker API proxy read the same names. */
+export function backupDockerNames(cfg: StackConfig, ctx: DockerBackupContext): BackupDockerNames {
+  return {
     neo4jContainer: ctx.neo4jContainer,
     neo4jImage: cfg.neo4j.image,
     neo4jDataVolume: ctx.neo4jDataVolume,
     workVolume: ctx.workVolume,
     workDir: WORK_DIR,
     network: ctx.network,
-    toolsImage: b.toolsImage,
+    toolsImage: cfg.backup.toolsImage,
+    lockContainer: ctx.lockContainer,
+    adminContainer: ctx.adminContainer,
+    scratch: ctx.scratch,
+  };
+}
+
+export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupContext): Workload {
+  const b = cfg.backup;
+  const input = {
+    ...backupDockerNames(cfg, ctx),
     endpoint: `http://${SERVICE.objectStore}:${PORT.objectStore}`,
     // The scripts are ours: they read the key from the file, MinIO's own, mounted here too.
     secretKeyFile: OBJECT_STORE_PASSWORD.file.mountPath,
@@ -99,8 +112,6 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
     prefix: b.prefix,
     jvmHeap: neo4jMemoryValue(b.jvmHeap),
     metricsDir: METRICS_DIR,
-    lockContainer: ctx.lockContainer,
-    adminContainer: ctx.adminContainer,
     neo4jStopSeconds: NEO4J_STOP_SECONDS,
     stopWindowSeconds: b.stopWindowMinutes * 60,
     keepLast: b.keepLast,
@@ -110,17 +121,20 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
   return {
     name: SERVICE.backup,
     role: "backup",
+    capabilities: BACKUP_SCHEDULER_CAPABILITIES,
     image: { ref: b.schedulerImage },
     replicas: 1,
     // Not crond as PID 1: its death on SIGTERM would SIGKILL a running backup (see the entrypoint).
     command: [ENTRYPOINT_PATH],
     ports: [],
-    env: { AWS_ACCESS_KEY_ID: OBJECT_STORE_USER, AWS_DEFAULT_REGION: OBJECT_STORE_REGION },
+    // The docker CLI talks to the Docker API proxy, never to dockerd's socket (backupDockerProxy.ts).
+    env: { AWS_ACCESS_KEY_ID: OBJECT_STORE_USER, AWS_DEFAULT_REGION: OBJECT_STORE_REGION, DOCKER_HOST: BACKUP_DOCKER_HOST },
     secretEnv: {},
     resources: resourceSpec(b.resources),
     volumes: [
       { name: BACKUP_WORK_VOLUME, mountPath: WORK_DIR, sizeBytes: b.storage },
       { name: BACKUP_METRICS_VOLUME, mountPath: METRICS_DIR, sizeBytes: 1024 ** 2 },
+      BACKUP_DOCKER_API_VOLUME,
     ],
     files: [
       { name: "mcp-backup", mountPath: BACKUP_SCRIPT_PATH, content: renderDockerBackupScript(input), executable: true },
@@ -141,7 +155,6 @@ export function backupSchedulerWorkload(cfg: StackConfig, ctx: DockerBackupConte
     ],
     secretFiles: [OBJECT_STORE_PASSWORD.file],
     gpus: 0,
-    host: { mounts: [{ hostPath: "/var/run/docker.sock", mountPath: "/var/run/docker.sock", readOnly: false }] },
     // Time for a stopped backup to remove its dump container and start Neo4j (docker rm + start).
     stopGraceSeconds: 60,
   };

@@ -7,6 +7,7 @@ import { edgeTerminatesTls } from "../config/edgeRules";
 import { httpCheck, resourceSpec } from "./common";
 import { SECRETS_DIR } from "./secretFiles";
 import { PORT, SERVICE, type Workload } from "./types";
+import { NGINX_CAPABILITIES } from "./capabilities";
 
 /**
  * Where the load balancer finds the hubs: a fixed list (Docker: one container per replica, names
@@ -79,6 +80,7 @@ export function loadBalancerWorkload(cfg: StackConfig, hubs: HubUpstreams): Work
   return {
     name: SERVICE.loadBalancer,
     role: "load-balancer",
+    capabilities: NGINX_CAPABILITIES,
     image: { ref: lb.image },
     replicas: lb.replicas,
     ports: [

@@ -9,6 +9,7 @@ import { renderPrometheusConfig, type PrometheusInput } from "../render/promethe
 import { httpCheck, resourceSpec } from "./common";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
 import { SECRETS_DIR } from "./secretFiles";
+import { CADVISOR_CAPABILITIES } from "./capabilities";
 
 export const PROMETHEUS_CONFIG_PATH = "/etc/prometheus/prometheus.yml";
 export const ALERT_RULES_PATH = "/etc/prometheus/rules/alert-rules.yml";
@@ -283,6 +284,7 @@ export function cadvisorWorkload(cfg: StackConfig): Workload {
   return {
     name: SERVICE.cadvisor,
     role: "cadvisor",
+    capabilities: CADVISOR_CAPABILITIES,
     image: { ref: cfg.prometheus.exporters.cadvisor.image },
     replicas: 1,
     args: ["--docker_only=true", "--housekeeping_interval=15s", "--store_container_labels=false"],
@@ -306,7 +308,13 @@ export function cadvisorWorkload(cfg: StackConfig): Workload {
         { hostPath: "/var/lib/docker", mountPath: "/var/lib/docker", readOnly: true },
         { hostPath: "/dev/disk", mountPath: "/dev/disk", readOnly: true },
       ],
-      privileged: true,
+      // Not privileged: google/cadvisor docs/running.md runs it with these read-only mounts and
+      // no --privileged; the README's example adds --privileged with --device=/dev/kmsg, and the
+      // maintainers' review of that example (#2553, #2554) says the device alone serves OOM
+      // events while --privileged is for perf and GPU (NVML) metrics, which this stack does not
+      // collect. SELinux hosts (RHEL) may still refuse the reads (#2493); Docker Desktop and
+      // Debian/Ubuntu hosts do not confine containers with SELinux.
+      devices: [{ hostPath: "/dev/kmsg", permissions: "r" }],
     },
   };
 }

@@ -2,6 +2,7 @@ import type { StackConfig } from "../config/schema";
 import { resourceSpec } from "./common";
 import { secretAsFile } from "./secretFiles";
 import { PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
+import { NEO4J_CAPABILITIES } from "./capabilities";
 
 const KiB = 1024;
 
@@ -74,6 +75,7 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
   return {
     name: SERVICE.neo4j,
     role: "neo4j",
+    capabilities: NEO4J_CAPABILITIES,
     image: { ref: neo4j.image },
     replicas: 1,
     ports: [

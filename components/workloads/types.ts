@@ -125,9 +125,20 @@ export interface SecretFileSpec {
 /** Host access some exporters need (Docker target only). */
 export interface HostAccess {
   mounts: { hostPath: string; mountPath: string; readOnly: boolean }[];
+  /** Host devices passed in (`--device`), with their cgroup permissions (r, w, m). */
+  devices?: { hostPath: string; permissions: string }[];
   privileged?: boolean;
   pidHost?: boolean;
 }
+
+/** Linux capabilities as Docker's `--cap-add` and a Kubernetes securityContext name them (no CAP_ prefix). */
+export type Capability = "CHOWN" | "DAC_OVERRIDE" | "FOWNER" | "KILL" | "SETGID" | "SETUID" | "SYSLOG";
+
+/**
+ * What a container gets back after dropping every capability: each one with the step of the
+ * image's own start (or of its process) that fails without it, and the source of that fact.
+ */
+export type CapabilityNeeds = Partial<Record<Capability, string>>;
 
 export interface Workload {
   /** Service name: stable DNS name inside the stack and the base of container names. */
@@ -147,6 +158,13 @@ export interface Workload {
   secretFiles: SecretFileSpec[];
   gpus: number;
   host?: HostAccess;
+  /**
+   * Capabilities the image needs when it starts as its image's own user (root, for entrypoints
+   * that prepare files and then drop to a user). Every container drops ALL and gets back only
+   * these. Kubernetes pods start as the non-root user of POD_SECURITY instead, where none of these
+   * steps run, so they get none.
+   */
+  capabilities?: CapabilityNeeds;
   /** Seconds between SIGTERM and SIGKILL on stop, replace and destroy. */
   stopGraceSeconds?: number;
   /** Directories the process writes that need no persistence: a volume of the container's own (Docker), an emptyDir (Kubernetes). */
@@ -182,6 +200,7 @@ export const SERVICE = {
   objectStore: "minio",
   pushgateway: "pushgateway",
   backup: "backup",
+  backupDockerApi: "backup-docker-api",
 } as const;
 
 /** Shared between the backup job (writes its last success) and node_exporter (publishes it). */

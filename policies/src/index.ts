@@ -3,6 +3,7 @@ import type { Policies } from "@pulumi/policy";
 import { memoryAlertThresholds } from "./alerts";
 import { hubHighAvailability } from "./availability";
 import { backupBucketProtection } from "./bucket";
+import { noContainerKeepsAllCapabilities } from "./capabilities";
 import { internetFacingServiceSecured } from "./edgeExposure";
 import { namespaceDefaultDeny } from "./networkIsolation";
 import { nodePoolCapacity } from "./capacity";
@@ -28,4 +29,5 @@ export const policies: Policies = [
   backupBucketProtection,
   internetFacingServiceSecured,
   namespaceDefaultDeny,
+  noContainerKeepsAllCapabilities,
 ];

@@ -259,3 +259,9 @@ export function selectsNode(pod: PodView, nodeLabels: Record<string, string>): b
 export function describePod(pod: PodView, resourceName: string): string {
   return pod.service ? `${pod.service} (${resourceName})` : resourceName;
 }
+
+/** The pod spec of a Kubernetes workload (its template's `spec`); undefined for other types. */
+export function podSpecOf(type: string, props: Dict): Dict | undefined {
+  const path = POD_TEMPLATE_PATHS[type];
+  return path ? dict(dict(at(props, path)).spec) : undefined;
+}
