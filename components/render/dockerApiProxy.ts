@@ -27,6 +27,7 @@
  * cut short is removed with `docker rm --force` (admin_remove) instead.
  */
 import { type BackupDockerCalls, type DockerCall, escapeRegExp } from "./backupDockerApi";
+import { nginxTempPaths } from "./nginx";
 import { NJS_MODULE } from "./nginxSession";
 
 export interface DockerApiProxyInput {
@@ -96,11 +97,7 @@ export function renderDockerApiProxyConf(i: DockerApiProxyInput): string {
     "error_log stderr notice;",
     "events { worker_connections 64; }",
     "http {",
-    `  client_body_temp_path ${i.runDir}/client_body;`,
-    `  proxy_temp_path ${i.runDir}/proxy;`,
-    `  fastcgi_temp_path ${i.runDir}/fastcgi;`,
-    `  uwsgi_temp_path ${i.runDir}/uwsgi;`,
-    `  scgi_temp_path ${i.runDir}/scgi;`,
+    ...nginxTempPaths(i.runDir).map((line) => `  ${line}`),
     "  default_type application/json;",
     `  log_format docker '$time_iso8601 $request_method $request_uri $status route=$docker_route';`,
     `  access_log ${i.accessLog} docker;`,

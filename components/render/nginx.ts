@@ -221,6 +221,11 @@ const accessLogFormat = (i: NginxInput) => [
   `'"upstream_connect_time":"$upstream_connect_time","upstream_response_time":"$upstream_response_time"}';`,
 ];
 
+/** nginx's temporary files under the run dir: writable where the image's defaults may not be. */
+export function nginxTempPaths(runDir: string): string[] {
+  return ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${runDir}/${t};`);
+}
+
 export function renderNginxConf(i: NginxInput): string {
   const lines = [
     "# Rendered by mcp-superserver-infra from the stack config; do not edit by hand.",
@@ -236,11 +241,7 @@ export function renderNginxConf(i: NginxInput): string {
     ...block("events", [`worker_connections ${i.workerConnections};`]),
     "",
     ...block("http", [
-      `client_body_temp_path ${i.runDir}/client_body;`,
-      `proxy_temp_path ${i.runDir}/proxy;`,
-      `fastcgi_temp_path ${i.runDir}/fastcgi;`,
-      `uwsgi_temp_path ${i.runDir}/uwsgi;`,
-      `scgi_temp_path ${i.runDir}/scgi;`,
+      ...nginxTempPaths(i.runDir),
       "server_tokens off;",
       "",
       "# Keep the caller's request id, or make one, so a request can be followed through the hubs.",
