@@ -105,8 +105,10 @@ describe("Grafana provisioning", () => {
     expect(mounts.filter((m) => m.startsWith("/etc/grafana/provisioning/dashboards/"))).toHaveLength(1);
   });
 
-  it("takes the admin password from a secret, never from plain env", () => {
-    expect(workload.secretEnv.GF_SECURITY_ADMIN_PASSWORD).toEqual({ secret: "grafana-admin-password" });
+  it("takes the admin password from a secret file (GF_SECURITY_ADMIN_PASSWORD__FILE), never from env", () => {
+    expect(workload.env.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe("/run/secrets/grafana-admin-password");
+    expect(workload.secretFiles).toContainEqual({ name: "grafana-admin-password", mountPath: "/run/secrets/grafana-admin-password", secret: "grafana-admin-password" });
+    expect(workload.secretEnv).toEqual({});
     expect(Object.keys(workload.env)).not.toContain("GF_SECURITY_ADMIN_PASSWORD");
   });
 });

@@ -24,12 +24,17 @@ describe("Grafana in the Docker stack", () => {
 
     const raw = named(run, CONTAINER, "mcp-grafana-container");
     expect(raw.parent).toBe("mcp-grafana");
-    expect(isSecretMarker(raw.inputs.envs)).toBe(true);
-    const env = envOf(container(run, "mcp-grafana"));
-    expect(run.generatedSecrets).toContain(env.GF_SECURITY_ADMIN_PASSWORD);
+    // The password is a file uploaded into the container, a secret on the wire; the env only points at it.
+    expect(isSecretMarker(raw.inputs.uploads)).toBe(true);
+    const c = container(run, "mcp-grafana");
+    const env = envOf(c);
+    expect(env.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe("/run/secrets/grafana-admin-password");
+    expect(env.GF_SECURITY_ADMIN_PASSWORD).toBeUndefined();
+    const adminPassword = (c.uploads as { file: string; content: string }[]).find((u) => u.file === "/run/secrets/grafana-admin-password")!.content;
+    expect(run.generatedSecrets).toContain(adminPassword);
     expect(env.GF_SECURITY_ADMIN_USER).toBe("admin");
     // Nowhere in plain text: not in any resource's non-secret inputs; the output is a secret.
-    expect(JSON.stringify(run.resources.map((r) => redactSecrets(r.inputs)))).not.toContain(env.GF_SECURITY_ADMIN_PASSWORD);
+    expect(JSON.stringify(run.resources.map((r) => redactSecrets(r.inputs)))).not.toContain(adminPassword);
     expect(run.secretOutputs).toContain("grafanaAdminPassword");
   });
 
