@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { BackupBucket } from "./backupBucket";
+import { BackupBucket } from "./backup/dockerBackup";
 import type { StackConfig } from "./config/schema";
 import { stackWorkloads } from "./docker/budget";
 import { keptPassword } from "./docker/keptSecret";
@@ -13,15 +13,15 @@ import { KubernetesPlatform } from "./kubernetes/platform";
 import { containerPort, describeKubernetesStack } from "./kubernetes/stack";
 import { previewRoleAccess } from "./cluster/previewRole";
 import { LocalImage, RegistryImage } from "./image";
-import type { Platform } from "./platform";
+import type { Platform } from "./workloads/target";
 import { RESTORE_CRONJOB } from "./kubernetes/backupJob";
-import type { RestoreTarget } from "./restoreTarget";
-import { S3Backup } from "./s3Backup";
-import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
+import type { RestoreTarget } from "./backup/restoreTarget";
+import { S3Backup } from "./backup/s3Backup";
+import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services/components";
 import { RESTORE_SCRIPT_PATH } from "./workloads/backup";
 import { alertmanagerConfig, configuredReceivers } from "./workloads/monitoring";
 import { clientTokensFile } from "./render/nginxAuth";
-import { PROBE_CLIENT, probeNeedsToken } from "./config/edgeRules";
+import { PROBE_CLIENT, probeNeedsToken } from "./config/rules/edge";
 import { PORT, SERVICE, type Workload } from "./workloads/types";
 
 export interface McpSuperserverArgs {

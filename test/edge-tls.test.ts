@@ -187,9 +187,9 @@ describe("the prod synth (mocks)", () => {
       config,
       secretKeys,
       program: async () => {
-        const { loadStackConfig } = await import("../components/config");
+        const { loadCheckedConfig } = await import("../components/checks/config");
         const { McpSuperserver } = await import("../components/superserver");
-        const { clientTokens } = new McpSuperserver("mcp", { config: loadStackConfig(), stack: "prod" });
+        const { clientTokens } = new McpSuperserver("mcp", { config: loadCheckedConfig(), stack: "prod" });
         // What `pulumi stack output` hides without --show-secrets.
         return { clientTokens, secret: await pulumi.isSecret(clientTokens) };
       },

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, DeployedWorkload, Platform } from "../platform";
+import type { DeployOptions, DeployedWorkload, Platform } from "../workloads/target";
 import type { SecretFileSpec, SecretName, SecretRef, Workload } from "../workloads/types";
 import { replicaNames } from "../workloads/types";
 import { dockerCompanionSpec, dockerContainerSpec, type DockerSettings } from "./container";

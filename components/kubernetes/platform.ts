@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, DeployedWorkload, Platform } from "../platform";
+import type { DeployOptions, DeployedWorkload, Platform } from "../workloads/target";
 import type { SecretName, Workload } from "../workloads/types";
 import { workloadObjects } from "./objects";
 import type { SecretSpec, WorkloadPlan } from "./plan";

@@ -2,7 +2,7 @@ import type { StackConfig } from "../config/schema";
 import { resourceSpec } from "./common";
 import { secretAsFile } from "./secretFiles";
 import { PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
-import { NEO4J_CAPABILITIES } from "./capabilities";
+import { NEO4J_CAPABILITIES } from "../contracts/capabilities";
 
 const KiB = 1024;
 

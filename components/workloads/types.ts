@@ -2,6 +2,7 @@
  * The target-neutral description of one service. Built by pure functions of the stack config
  * (one module per service); the Docker adapter (and the Kubernetes one) turn it into resources.
  */
+import type { CapabilityNeeds } from "../contracts/capabilities";
 
 /** The role of a workload: the `app.kubernetes.io/component` label, which policies key on. */
 export type Role =
@@ -130,15 +131,6 @@ export interface HostAccess {
   privileged?: boolean;
   pidHost?: boolean;
 }
-
-/** Linux capabilities as Docker's `--cap-add` and a Kubernetes securityContext name them (no CAP_ prefix). */
-export type Capability = "CHOWN" | "DAC_OVERRIDE" | "FOWNER" | "KILL" | "SETGID" | "SETUID" | "SYSLOG";
-
-/**
- * What a container gets back after dropping every capability: each one with the step of the
- * image's own start (or of its process) that fails without it, and the source of that fact.
- */
-export type CapabilityNeeds = Partial<Record<Capability, string>>;
 
 export interface Workload {
   /** Service name: stable DNS name inside the stack and the base of container names. */

@@ -17,9 +17,9 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     config,
     secretKeys: [...fileSecrets, ...secretKeys],
     program: async () => {
-      const { loadStackConfig } = await import("../../components/config");
+      const { loadCheckedConfig } = await import("../../components/checks/config");
       const { McpSuperserver } = await import("../../components/superserver");
-      const superserver = new McpSuperserver("mcp", { config: loadStackConfig(), stack });
+      const superserver = new McpSuperserver("mcp", { config: loadCheckedConfig(), stack });
       return { loadBalancerUrl: superserver.loadBalancerUrl };
     },
   });

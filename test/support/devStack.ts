@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../../components/config";
+import { parseCheckedConfig } from "../../components/checks/config";
 import { runUnderMocks, unwrapSecrets, type MockRun, type RecordedResource } from "../../scripts/lib/mockEngine";
 
 /**
@@ -7,7 +7,7 @@ import { runUnderMocks, unwrapSecrets, type MockRun, type RecordedResource } fro
  * plus the names of the stack outputs that are secrets (resolved outputs lose that mark).
  */
 export async function declareStack(raw: Record<string, unknown> = {}, stack = "dev"): Promise<MockRun & { secretOutputs: string[] }> {
-  const config = parseStackConfig(raw);
+  const config = parseCheckedConfig(raw);
   const { McpSuperserver } = await import("../../components/superserver");
   const secretOutputs: string[] = [];
   const run = await runUnderMocks({

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Workload } from "./workloads/types";
+import type { Workload } from "./types";
 
 export interface DeployOptions {
   parent: pulumi.Resource;

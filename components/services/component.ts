@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, Platform } from "./platform";
-import type { Workload } from "./workloads/types";
+import type { DeployOptions, Platform } from "../workloads/target";
+import type { Workload } from "../workloads/types";
 
 export interface WorkloadComponentArgs {
   workload: Workload;
