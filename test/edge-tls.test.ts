@@ -12,7 +12,7 @@ import { workloadObjects } from "../components/kubernetes/objects";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretMarker, runUnderMocks, PROJECT, type MockRun } from "../scripts/lib/mockEngine";
 import { readPulumiConfigFile } from "../scripts/lib/stackConfigFile";
-import { byName, inputsOf, k8sObjects, ROOT, runProd } from "./helpers/prodRun";
+import { byName, inputsOf, k8sObjects, ROOT, runProd } from "./support/mockStack";
 import { configProblems } from "./support/configProblems";
 import { TEST_CERTIFICATE_ARN } from "./support/edge";
 

@@ -5,8 +5,8 @@ import { roomForOnePod } from "../components/catalog/nodeCapacity";
 import { packPods, type PodDemand } from "../components/catalog/podPacking";
 import { SYSTEM_INSTANCES } from "../components/catalog/systemInstances";
 import type { MockRun } from "../scripts/lib/mockEngine";
-import { validateObject } from "./helpers/kubernetesSchema";
-import { byName, inputsOf, k8sObjects, runProd } from "./helpers/prodRun";
+import { validateObject } from "./support/kubernetesSchema";
+import { byName, inputsOf, k8sObjects, runProd } from "./support/mockStack";
 import { configProblems } from "./support/configProblems";
 import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
