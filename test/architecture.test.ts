@@ -40,6 +40,11 @@ describe("the import graph", () => {
   it("has no program file that nothing imports", () => {
     expect(facts.unused).toEqual([]);
   });
+
+  it("lets the policy pack read only the ground floor and the config schema (catalog, contracts, config)", () => {
+    const outside = facts.edges.filter((e) => e.from.startsWith("policies/") && !e.to.startsWith("policies/"));
+    expect(shown(outside.filter((e) => !/^components\/(catalog|contracts|config)\//.test(e.to)))).toEqual([]);
+  });
 });
 
 describe("the check itself", () => {

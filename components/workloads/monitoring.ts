@@ -10,10 +10,8 @@ import { httpCheck, resourceSpec } from "./common";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
 import { SECRETS_DIR } from "./secretFiles";
 import { CADVISOR_CAPABILITIES } from "../contracts/capabilities";
+import { ALERTMANAGER_CONFIG_PATH, ALERT_RULES_PATH, PROMETHEUS_CONFIG_PATH } from "../contracts/monitoringPaths";
 
-export const PROMETHEUS_CONFIG_PATH = "/etc/prometheus/prometheus.yml";
-export const ALERT_RULES_PATH = "/etc/prometheus/rules/alert-rules.yml";
-export const ALERTMANAGER_CONFIG_PATH = "/etc/alertmanager/alertmanager.yml";
 /** node_exporter's textfile directory, where the backup job reports its last success. */
 export const TEXTFILE_DIR = "/textfile";
 

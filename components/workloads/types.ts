@@ -3,25 +3,10 @@
  * (one module per service); the Docker adapter (and the Kubernetes one) turn it into resources.
  */
 import type { CapabilityNeeds } from "../contracts/capabilities";
+import type { Role } from "../contracts/roles";
 
-/** The role of a workload: the `app.kubernetes.io/component` label, which policies key on. */
-export type Role =
-  | "hub"
-  | "neo4j"
-  | "ollama"
-  | "load-balancer"
-  | "prometheus"
-  | "alertmanager"
-  | "grafana"
-  | "blackbox-exporter"
-  | "node-exporter"
-  | "cadvisor"
-  | "nginx-exporter"
-  | "kube-state-metrics"
-  | "gpu-exporter"
-  | "object-store"
-  | "pushgateway"
-  | "backup";
+export type { Role } from "../contracts/roles";
+
 
 /**
  * A pinned image to pull, or one the stack builds: `ref` names it (the local tag on Docker), the
