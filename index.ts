@@ -4,11 +4,11 @@
  * README.md for the config reference and docs/prod.md for the prod stack.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "./components/config";
+import { loadCheckedConfig } from "./components/checks/config";
 import { passphraseFromEnv } from "./components/docker/keptSecret";
 import { McpSuperserver } from "./components/superserver";
 
-const config = loadStackConfig();
+const config = loadCheckedConfig();
 const passphrase = passphraseFromEnv(process.env);
 const stack = new McpSuperserver("mcp", {
   config,

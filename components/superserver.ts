@@ -1,27 +1,27 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { BackupBucket } from "./backupBucket";
+import { BackupBucket } from "./backup/dockerBackup";
 import type { StackConfig } from "./config/schema";
 import { stackWorkloads } from "./docker/budget";
 import { keptPassword } from "./docker/keptSecret";
 import { dockerContainerName, dockerVolumeName } from "./docker/naming";
 import { KubernetesCluster } from "./cluster/cluster";
-import { DockerPlatform, type Secrets } from "./docker/platform";
+import { DockerPlatform } from "./docker/platform";
 import { describeDockerStack } from "./docker/stack";
 import { KubernetesPlatform } from "./kubernetes/platform";
 import { containerPort, describeKubernetesStack } from "./kubernetes/stack";
 import { previewRoleAccess } from "./cluster/previewRole";
 import { LocalImage, RegistryImage } from "./image";
-import type { Platform } from "./platform";
+import type { StackSecrets, Target } from "./workloads/target";
 import { RESTORE_CRONJOB } from "./kubernetes/backupJob";
-import type { RestoreTarget } from "./restoreTarget";
-import { S3Backup } from "./s3Backup";
-import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services";
+import type { RestoreTarget } from "./backup/restoreTarget";
+import { S3Backup } from "./backup/s3Backup";
+import { Alertmanager, Exporter, Grafana, Hub, LoadBalancer, Neo4j, Ollama, Prometheus } from "./services/components";
 import { RESTORE_SCRIPT_PATH } from "./workloads/backup";
 import { alertmanagerConfig, configuredReceivers } from "./workloads/monitoring";
 import { clientTokensFile } from "./render/nginxAuth";
-import { PROBE_CLIENT, probeNeedsToken } from "./config/edgeRules";
+import { PROBE_CLIENT, probeNeedsToken } from "./config/rules/edge";
 import { PORT, SERVICE, type Workload } from "./workloads/types";
 
 export interface McpSuperserverArgs {
@@ -90,7 +90,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
       cfg.target === "docker" && passphrase !== undefined
         ? pulumi.secret(pulumi.output(passphrase).apply((p) => keptPassword(p, args.stack, "neo4j-password")))
         : password("neo4j-password");
-    const secrets: Partial<Secrets> = {
+    const secrets: StackSecrets = {
       "neo4j-password": neo4jPassword,
       // MinIO's root password: the Docker target's stand-in for S3 (prod uses IRSA, no key).
       ...(cfg.target === "docker" ? { "object-store-password": password("object-store-password") } : {}),
@@ -132,7 +132,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
   }
 
   /** nginx's tokens file, and the probe's own token when /health needs one (PROBE_CLIENT). */
-  private tokenSecrets(name: string, cfg: StackConfig): Partial<Secrets> {
+  private tokenSecrets(name: string, cfg: StackConfig): StackSecrets {
     if (!cfg.loadBalancer.auth.enabled) return {};
     if (!probeNeedsToken(cfg)) return { "client-tokens": pulumi.secret(this.clientTokens.apply(clientTokensFile)) };
     const probe = this.token(name, PROBE_CLIENT, undefined);
@@ -162,7 +162,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
   }
 
   /** Dev: every service in a Docker container on one network, the bucket in MinIO. */
-  private onDocker(name: string, args: McpSuperserverArgs, secrets: Partial<Secrets>): Endpoints {
+  private onDocker(name: string, args: McpSuperserverArgs, secrets: StackSecrets): Endpoints {
     const cfg = args.config;
     const parent = { parent: this };
     const d = describeDockerStack(cfg, args.stack);
@@ -206,7 +206,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
   }
 
   /** Prod: an EKS cluster (or an existing one), every service on Kubernetes, backups in S3. */
-  private onKubernetes(name: string, args: McpSuperserverArgs, secrets: Partial<Secrets>): Endpoints {
+  private onKubernetes(name: string, args: McpSuperserverArgs, secrets: StackSecrets): Endpoints {
     const cfg = args.config;
     const parent = { parent: this };
     const k = describeKubernetesStack(cfg, args.stack);
@@ -291,7 +291,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
   }
 
   /** The services, the same components on both targets; only the platform differs. */
-  private services(name: string, s: ServiceWorkloads, platform: Platform, base: pulumi.Resource[], o: ServiceOptions = {}) {
+  private services(name: string, s: ServiceWorkloads, platform: Target, base: pulumi.Resource[], o: ServiceOptions = {}) {
     const parent = { parent: this };
     const wl = (p: Described) => ("workload" in p ? p.workload : p);
     const on = (...deps: pulumi.Resource[]) => ({ platform, dependsOn: [...base, ...deps] });

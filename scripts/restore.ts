@@ -12,7 +12,7 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
-import type { RestoreTarget } from "../components/restoreTarget";
+import type { RestoreTarget } from "../components/backup/restoreTarget";
 import { findPulumiCli, planLocalStack } from "./lib/localStack";
 
 

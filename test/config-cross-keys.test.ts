@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { configProblems } from "./support/configProblems";
 import { parseStackConfig, rawConfigFromPulumi } from "../components/config/parse";
-import { longestGapHours } from "../components/config/crossKeyRules";
+import { longestGapHours } from "../components/config/rules/crossKeys";
 import { describeKubernetesStack } from "../components/kubernetes/stack";
 import { readPulumiConfigFile } from "../scripts/lib/stackConfigFile";
 

@@ -13,7 +13,7 @@ import type { ConfigSecrecy } from "../components/config/secretConfig";
 import { loadStackConfig } from "../components/config/load";
 import { PROJECT, runUnderMocks } from "../scripts/lib/mockEngine";
 import { pulumiConfigFromYaml, readPulumiConfigFile, readStackConfig } from "../scripts/lib/stackConfigFile";
-import { runProd } from "./helpers/prodRun";
+import { runProd } from "./support/mockStack";
 import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
 const ROOT = path.resolve(__dirname, "..");

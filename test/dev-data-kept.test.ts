@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../components/config/parse";
 import { runUnderMocks, type MockRun } from "../scripts/lib/mockEngine";
-import { container, envOf, named, ofType, uploadOf } from "./support/devStack";
+import { container, envOf, named, ofType, uploadOf } from "./support/mockStack";
 
 const dev = parseStackConfig({ target: "docker", ollama: { gpu: { enabled: false } } });
 

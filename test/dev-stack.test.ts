@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretMarker, type MockRun } from "../scripts/lib/mockEngine";
-import { CONTAINER, container, declareStack, envOf, named, ofType, uploadOf } from "./support/devStack";
+import { CONTAINER, container, declareStack, envOf, named, ofType, uploadOf } from "./support/mockStack";
 
 let run: MockRun;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * Docker hardening on the dev synth: every container drops ALL capabilities and adds back exactly
- * what its image's start needs (components/workloads/capabilities.ts), sets no-new-privileges,
+ * what its image's start needs (components/contracts/capabilities.ts), sets no-new-privileges,
  * none is privileged, and dockerd's socket is mounted by the backup's Docker API proxy alone.
  */
 import { beforeAll, describe, expect, it } from "vitest";

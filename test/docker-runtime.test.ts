@@ -9,7 +9,7 @@ import { parseStackConfig } from "../components/config/parse";
 import { dockerContainerSpec } from "../components/docker/container";
 import { hubWorkload } from "../components/workloads/hub";
 import type { MockRun } from "../scripts/lib/mockEngine";
-import { CONTAINER, container, declareStack, ofType } from "./support/devStack";
+import { CONTAINER, container, declareStack, ofType } from "./support/mockStack";
 
 let run: MockRun;
 let rotated: MockRun;

@@ -12,7 +12,7 @@ import { workloadObjects } from "../components/kubernetes/objects";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretMarker, runUnderMocks, PROJECT, type MockRun } from "../scripts/lib/mockEngine";
 import { readPulumiConfigFile } from "../scripts/lib/stackConfigFile";
-import { byName, inputsOf, k8sObjects, ROOT, runProd } from "./helpers/prodRun";
+import { byName, inputsOf, k8sObjects, ROOT, runProd } from "./support/mockStack";
 import { configProblems } from "./support/configProblems";
 import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
@@ -187,9 +187,9 @@ describe("the prod synth (mocks)", () => {
       config,
       secretKeys,
       program: async () => {
-        const { loadStackConfig } = await import("../components/config");
+        const { loadCheckedConfig } = await import("../components/checks/config");
         const { McpSuperserver } = await import("../components/superserver");
-        const { clientTokens } = new McpSuperserver("mcp", { config: loadStackConfig(), stack: "prod" });
+        const { clientTokens } = new McpSuperserver("mcp", { config: loadCheckedConfig(), stack: "prod" });
         // What `pulumi stack output` hides without --show-secrets.
         return { clientTokens, secret: await pulumi.isSecret(clientTokens) };
       },

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { eksKubeconfig } from "../components/cluster/clusterObjects";
-import { DEFAULT_EKS_VERSION, supportStatus, upgradeSupportType, versionWarning } from "../components/cluster/eksVersions";
-import { GPU_INSTANCES, DEFAULT_GPU_INSTANCE_TYPE } from "../components/cluster/gpuInstances";
+import { DEFAULT_EKS_VERSION, supportStatus, upgradeSupportType, versionWarning } from "../components/catalog/eksVersions";
+import { GPU_INSTANCES, DEFAULT_GPU_INSTANCE_TYPE } from "../components/catalog/gpuInstances";
 import { usableAzs } from "../components/cluster/network";
-import { kubeReservedMemoryBytes, kubeReservedMillicores, roomForOnePod } from "../components/cluster/nodeCapacity";
+import { kubeReservedMemoryBytes, kubeReservedMillicores, roomForOnePod } from "../components/catalog/nodeCapacity";
 import { parseStackConfig } from "../components/config/parse";
 import { configProblems } from "./support/configProblems";
 import { TEST_CERTIFICATE_ARN } from "./support/edge";
@@ -190,7 +190,7 @@ describe("EKS version lifecycle (EKS release calendar)", () => {
 
   it("refuses a version the calendar does not list, naming the ones it does", () => {
     expect(problems(versioned("1.40"), DEC_1_2026)).toEqual([
-      'mcp-superserver:cluster.version: "1.40" is not in the EKS release calendar this stack knows (1.35, 1.34, 1.33, 1.32, 1.31, 1.30, 1.29); add it to components/cluster/eksVersions.ts with its dates, or use one of those',
+      'mcp-superserver:cluster.version: "1.40" is not in the EKS release calendar this stack knows (1.35, 1.34, 1.33, 1.32, 1.31, 1.30, 1.29); add it to components/catalog/eksVersions.ts with its dates, or use one of those',
     ]);
   });
 

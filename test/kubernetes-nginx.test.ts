@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { describeKubernetesStack, hubUpstreams } from "../components/kubernetes/stack";
 import { PROJECT } from "../scripts/lib/mockEngine";
 import { readStackConfig } from "../scripts/lib/stackConfigFile";
-import { ROOT } from "./helpers/prodRun";
+import { ROOT } from "./support/mockStack";
 import { nginxTest } from "./support/validators";
 import { withoutResolve } from "./support/nginxPrefix";
 

@@ -12,8 +12,8 @@ import { describeKubernetesStack } from "../components/kubernetes/stack";
 import { neo4jWorkload } from "../components/workloads/neo4j";
 import { ollamaWorkload } from "../components/workloads/ollama";
 import { prometheusWorkload } from "../components/workloads/monitoring";
-import { allowed } from "./helpers/networkPolicy";
-import { validateObject } from "./helpers/kubernetesSchema";
+import { allowed } from "./support/networkPolicy";
+import { validateObject } from "./support/kubernetesSchema";
 import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
 const cfg = parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, alertmanager: { pagingDisabled: true }, cluster: { apiAllowedCidrs: ["203.0.113.0/24"] } });

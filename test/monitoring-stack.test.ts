@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { parseStackConfig } from "../components/config/parse";
 import { describeDockerStack } from "../components/docker/stack";
 import { isSecretMarker, redactSecrets } from "../scripts/lib/mockEngine";
-import { CONTAINER, container, declareStack, envOf, named } from "./support/devStack";
+import { CONTAINER, container, declareStack, envOf, named } from "./support/mockStack";
 
 describe("Grafana in the Docker stack", () => {
   let run: Awaited<ReturnType<typeof declareStack>>;

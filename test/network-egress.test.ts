@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../components/config/parse";
 import { describeKubernetesStack } from "../components/kubernetes/stack";
 import type { MockRun } from "../scripts/lib/mockEngine";
-import { allowed, type PodRef } from "./helpers/networkPolicy";
-import { k8sObjects, podLabels, runProd } from "./helpers/prodRun";
+import { allowed, type PodRef } from "./support/networkPolicy";
+import { k8sObjects, podLabels, runProd } from "./support/mockStack";
 import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
 const prod = (extra: Record<string, unknown> = {}) => parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, cluster: { endpointAccess: "private" }, alertmanager: { pagingDisabled: true }, ...extra });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../components/config/parse";
 import { workloadObjects } from "../components/kubernetes/objects";
 import { allowedFlows, describeKubernetesStack, receiverPorts, type KubernetesStack } from "../components/kubernetes/stack";
-import { admittedClusterIps, type ServiceObject } from "./helpers/vpcCniServices";
+import { admittedClusterIps, type ServiceObject } from "./support/vpcCniServices";
 import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
 const prod = (extra: Record<string, unknown> = {}) => parseStackConfig({ target: "kubernetes", loadBalancer: { replicas: 2, tls: { certificateArn: TEST_CERTIFICATE_ARN } }, cluster: { endpointAccess: "private" }, ...extra });

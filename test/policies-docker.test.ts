@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { ALERT_RULES_PATH } from "../components/workloads/monitoring";
+import { ALERT_RULES_PATH } from "../components/contracts/monitoringPaths";
 import { isSecretMarker, type RecordedResource } from "../scripts/lib/mockEngine";
 import { changed, checkPolicies, devResources, messages, summary } from "./support/policyRuns";
 

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { formatBytes, NEO4J_MIN_HEADROOM_BYTES, parseBytes, prometheusSchema } from "../components/config";
+import { formatBytes, parseBytes, prometheusSchema } from "../components/config";
+import { NEO4J_MIN_HEADROOM_BYTES } from "../components/contracts/neo4j";
 import { policies } from "../policies/src";
 import { validateJsonSchema } from "../scripts/lib/jsonSchema";
 import { policyConfigJsonSchema, reconcilePolicyConfig } from "../scripts/lib/policyConfig";

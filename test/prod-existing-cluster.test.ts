@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isSecretMarker } from "../scripts/lib/mockEngine";
-import { allowed } from "./helpers/networkPolicy";
-import { byName, k8sObjects, podLabels, runProd } from "./helpers/prodRun";
+import { allowed } from "./support/networkPolicy";
+import { byName, k8sObjects, podLabels, runProd } from "./support/mockStack";
 
 const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n";
 const OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF";

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRun } from "../scripts/lib/mockEngine";
-import { validateObject } from "./helpers/kubernetesSchema";
-import { HELM_RELEASE, ROOT, byName, inputsOf, k8sObjects, runProd } from "./helpers/prodRun";
+import { validateObject } from "./support/kubernetesSchema";
+import { HELM_RELEASE, ROOT, byName, inputsOf, k8sObjects, runProd } from "./support/mockStack";
 import { TEST_CERTIFICATE_ARN } from "./support/edge";
 
 let run: MockRun;

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRun } from "../scripts/lib/mockEngine";
-import { allowed, type PodRef } from "./helpers/networkPolicy";
-import { byName, inputsOf, k8sObjects, podLabels, runProd } from "./helpers/prodRun";
-import { ofType } from "./support/devStack";
+import { allowed, type PodRef } from "./support/networkPolicy";
+import { byName, inputsOf, k8sObjects, ofType, podLabels, runProd } from "./support/mockStack";
 
 let run: MockRun;
 const NS = "mcp";

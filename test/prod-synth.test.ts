@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { unwrapSecrets } from "../scripts/lib/mockEngine";
 import { collectFiles, synthesize, type SynthResult } from "../scripts/lib/synthesize";
-import { SCHEMA_VERSION, schemaFitsCluster, validateObject } from "./helpers/kubernetesSchema";
-import { HELM_RELEASE, ROOT, runStack } from "./helpers/prodRun";
+import { SCHEMA_VERSION, schemaFitsCluster, validateObject } from "./support/kubernetesSchema";
+import { HELM_RELEASE, ROOT, runStack } from "./support/mockStack";
 
 let result: Extract<SynthResult, { ok: true }>;
 let dir: string;

@@ -5,8 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { unwrapSecrets, type MockRun } from "../scripts/lib/mockEngine";
-import { k8sObjects, runProd } from "./helpers/prodRun";
-import { CONTAINER, declareStack, ofType } from "./support/devStack";
+import { CONTAINER, declareStack, k8sObjects, ofType, runProd } from "./support/mockStack";
 
 /** The README's "Secrets in environment variables" list: container (Docker) or pod container (Kubernetes), and variable. */
 const ENV_ONLY_DOCKER = ["mcp-hub-1 NEO4J_PASSWORD", "mcp-hub-2 NEO4J_PASSWORD", "mcp-hub-3 NEO4J_PASSWORD"];

@@ -8,7 +8,7 @@ import { parseStackConfig } from "../components/config/parse";
 import { previewRolePolicy } from "../components/cluster/previewPolicy";
 import { accountRootArn, secretsKeyPolicy } from "../components/cluster/secretsKeyPolicy";
 import type { MockRun } from "../scripts/lib/mockEngine";
-import { inputsOf, runProd } from "./helpers/prodRun";
+import { inputsOf, runProd } from "./support/mockStack";
 import { configProblems } from "./support/configProblems";
 import { TEST_CERTIFICATE_ARN } from "./support/edge";
 

@@ -6,13 +6,11 @@
  * AWS_REGION added. Rendered here rather than from the Helm chart so that the objects are checked
  * offline against the Kubernetes schema and seen by the policy pack like every other pod. Pure.
  */
+import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE } from "../contracts/clusterAddons";
 import { POOL_LABEL } from "../kubernetes/plan";
 import { containerSecurityContext } from "../kubernetes/security";
 import type { K8sObject } from "../kubernetes/types";
 import type { PolicyDocument } from "./irsa";
-
-export const CLUSTER_AUTOSCALER = "cluster-autoscaler";
-export const CLUSTER_AUTOSCALER_NAMESPACE = "kube-system";
 
 /**
  * The tags the autoscaler discovers node groups by. EKS puts them on every managed node group's

@@ -2,6 +2,7 @@
  * Cluster-level Kubernetes objects a created cluster gets: the default gp3 StorageClass and the
  * NVIDIA device plugin, which advertises `nvidia.com/gpu` on the GPU nodes (and only there).
  */
+import { DEVICE_PLUGIN_NAME } from "../contracts/clusterAddons";
 import { GPU_NODE_LABEL, gpuToleration } from "../kubernetes/plan";
 import { containerSecurityContext } from "../kubernetes/security";
 import type { K8sObject } from "../kubernetes/types";
@@ -22,8 +23,6 @@ export function gp3StorageClass(name: string): K8sObject {
     reclaimPolicy: "Retain",
   };
 }
-
-export const DEVICE_PLUGIN_NAME = "nvidia-device-plugin";
 
 export function devicePluginDaemonSet(image: string): K8sObject {
   const selector = { "app.kubernetes.io/name": DEVICE_PLUGIN_NAME };

@@ -9,8 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { createObject } from "../kubernetes/platform";
 import type { K8sObject } from "../kubernetes/types";
-import { clusterAutoscalerImage } from "./autoscalerVersions";
-import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE, clusterAutoscalerObjects, clusterAutoscalerPolicy } from "./clusterAutoscaler";
+import { clusterAutoscalerImage } from "../catalog/autoscalerVersions";
+import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE } from "../contracts/clusterAddons";
+import { clusterAutoscalerObjects, clusterAutoscalerPolicy } from "./clusterAutoscaler";
 import { irsaTrustPolicy, type PolicyDocument } from "./irsa";
 import { LOAD_BALANCER_CONTROLLER, LOAD_BALANCER_CONTROLLER_POLICY, loadBalancerControllerValues } from "./loadBalancerController";
 

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { GPU_NODE_LABEL, GPU_TAINT, POOL_LABEL } from "../kubernetes/plan";
 import { autoscalerDiscoveryTags } from "./clusterAutoscaler";
-import { upgradeSupportType } from "./eksVersions";
+import { upgradeSupportType } from "../catalog/eksVersions";
 import { assumeRoleByService, irsaTrustPolicy } from "./irsa";
 import { subnetPlan, usableAzs } from "./network";
 import { accountRootArn, clusterKeyUsePolicy, secretsKeyPolicy } from "./secretsKeyPolicy";

@@ -3,8 +3,6 @@
  * Kubernetes Secrets, and the CI preview role whose read-only policy the stack keeps.
  */
 import { z } from "zod";
-import type { RuleIssue } from "./rules";
-import type { StackConfig } from "./schema";
 
 /** A KMS key ARN: a key id is a UUID, or `mrk-` and 32 hex digits for a multi-Region key (KMS Developer Guide, "Key identifiers"). */
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -36,35 +34,3 @@ export const previewRoleSchema = z
     "Create mode: the IAM role (by name, in the stack's account) the preview workflows assume; the stack keeps its read-only policy (docs/prod.md, preview role). Unset: the stack leaves the role alone.",
   )
   .optional();
-
-/**
- * The security keys against the rest of the cluster config: both belong to a cluster the stack
- * creates, and the preview role reads the cluster through an access entry with view access only.
- */
-export function clusterSecurityIssues(cfg: StackConfig): RuleIssue[] {
-  const c = cfg.cluster;
-  const issues: RuleIssue[] = [];
-  if (c.mode === "existing") {
-    const onlyCreate = 'is only used when cluster.mode is "create" (an existing cluster keeps its own encryption and access); remove it';
-    if (c.secretsEncryption.keyArn) issues.push({ path: ["cluster", "secretsEncryption", "keyArn"], effective: JSON.stringify(c.secretsEncryption.keyArn), message: onlyCreate });
-    if (c.previewRole) issues.push({ path: ["cluster", "previewRole"], effective: JSON.stringify(c.previewRole), message: onlyCreate });
-    return issues;
-  }
-  if (!c.previewRole) return issues;
-  const entries = c.accessEntries.filter((e) => e.role === c.previewRole);
-  if (entries.length === 0) {
-    issues.push({
-      path: ["cluster", "previewRole"],
-      effective: JSON.stringify(c.previewRole),
-      message: `has no EKS access entry, so a preview cannot read the Kubernetes objects; add { role: ${c.previewRole}, access: view } to cluster.accessEntries`,
-    });
-  }
-  for (const e of entries.filter((x) => x.access !== "view")) {
-    issues.push({
-      path: ["cluster", "accessEntries", c.accessEntries.indexOf(e), "access"],
-      effective: JSON.stringify(e.access),
-      message: `gives the preview role (cluster.previewRole) more than it reads; use "view"`,
-    });
-  }
-  return issues;
-}

@@ -1,7 +1,7 @@
 /**
  * The load balancer's edge: TLS at the NLB (Kubernetes target), client credentials checked by
  * nginx, a per-client rate limit and the networks allowed to connect. The keys live under
- * `loadBalancer` (schema.ts); how they combine is checked in edgeRules.ts.
+ * `loadBalancer` (schema.ts); how they combine is checked in rules/edge.ts.
  */
 import { z } from "zod";
 

@@ -3,10 +3,11 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { parse } from "yaml";
-import { versionWarning } from "../cluster/eksVersions";
+import { versionWarning } from "../catalog/eksVersions";
 import { ConfigError } from "./errors";
 import { parseStackConfig, rawConfigFromPulumi } from "./parse";
 import type { StackConfig } from "./schema";
+import type { StackCheck } from "./rules";
 import type { ConfigSecrecy } from "./secretConfig";
 
 /**
@@ -31,13 +32,14 @@ function stackFile(): ConfigSecrecy["stackFile"] {
 /**
  * Reads and validates this stack's `mcp-superserver:*` config once, before any resource is
  * declared. A bad config stops the run with every problem listed and no stack trace; a cluster
- * version past its standard support is a warning in the run's output.
+ * version past its standard support is a warning in the run's output. `stackChecks`: see
+ * parseStackConfig.
  */
-export function loadStackConfig(today: Date = new Date()): StackConfig {
+export function loadStackConfig(today: Date = new Date(), stackChecks: readonly StackCheck[] = []): StackConfig {
   try {
     const all = pulumi.runtime.allConfig();
     const secrecy = { secretKeys: new Set(Object.keys(all).filter(isConfigSecret)), stackFile: stackFile() };
-    const cfg = parseStackConfig(rawConfigFromPulumi(all), today, secrecy);
+    const cfg = parseStackConfig(rawConfigFromPulumi(all), today, secrecy, stackChecks);
     const warning = cfg.target === "kubernetes" && cfg.cluster.mode === "create" ? versionWarning(cfg.cluster.version, today) : undefined;
     if (warning) void pulumi.log.warn(warning);
     return cfg;

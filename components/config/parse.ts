@@ -3,12 +3,12 @@
  * StackConfig, or throws a ConfigError listing every problem. Pure: no Pulumi here.
  */
 import { ConfigError, formatIssue, fullKey } from "./errors";
-import { crossFieldIssues } from "./rules";
+import { crossFieldIssues, type StackCheck } from "./rules";
 import { stackConfigSchema, type StackConfig } from "./schema";
 import { plainSecretProblems, type ConfigSecrecy } from "./secretConfig";
 
-function ruleProblems(raw: Record<string, unknown>, cfg: StackConfig, today: Date): string[] {
-  return crossFieldIssues(cfg, today).flatMap((p) =>
+function ruleProblems(raw: Record<string, unknown>, cfg: StackConfig, today: Date, stackChecks: readonly StackCheck[]): string[] {
+  return crossFieldIssues(cfg, today, stackChecks).flatMap((p) =>
     formatIssue(stackConfigSchema, raw, { code: "custom", path: p.path, message: p.message, input: undefined }, p.effective),
   );
 }
@@ -31,9 +31,16 @@ function without(raw: Record<string, unknown>, issues: readonly { path: Property
 /**
  * `today` (the run's date by default) places the EKS version in its support calendar. `secrecy`,
  * what Pulumi says is secret, refuses secret keys given in plain text (secretConfig.ts); without
- * it (unit tests of the schema and the rules) secrecy is not checked.
+ * it (unit tests of the schema and the rules) secrecy is not checked. `stackChecks` check the
+ * stack the config renders (rules/issue.ts, StackCheck); the program hands them in through
+ * components/checks/config.ts.
  */
-export function parseStackConfig(raw: Record<string, unknown>, today: Date = new Date(), secrecy?: ConfigSecrecy): StackConfig {
+export function parseStackConfig(
+  raw: Record<string, unknown>,
+  today: Date = new Date(),
+  secrecy?: ConfigSecrecy,
+  stackChecks: readonly StackCheck[] = [],
+): StackConfig {
   const plainSecrets = secrecy ? plainSecretProblems(raw, secrecy) : [];
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) {
@@ -41,10 +48,10 @@ export function parseStackConfig(raw: Record<string, unknown>, today: Date = new
     // A schema error must not hide the rules' findings: check the rules on the rest of the
     // config, each bad value replaced by its default, and report what they find about other keys.
     const rest = stackConfigSchema.safeParse(without(raw, result.error.issues as { path: PropertyKey[]; keys?: string[] }[]));
-    const more = rest.success ? ruleProblems(raw, rest.data, today).filter((p) => !problems.some((q) => q.split(":")[1] === p.split(":")[1])) : [];
+    const more = rest.success ? ruleProblems(raw, rest.data, today, stackChecks).filter((p) => !problems.some((q) => q.split(":")[1] === p.split(":")[1])) : [];
     throw new ConfigError([...problems, ...more, ...plainSecrets]);
   }
-  const problems = [...ruleProblems(raw, result.data, today), ...plainSecrets];
+  const problems = [...ruleProblems(raw, result.data, today, stackChecks), ...plainSecrets];
   if (problems.length) throw new ConfigError(problems);
   return result.data;
 }

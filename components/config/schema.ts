@@ -2,11 +2,11 @@
  * The one schema of the stack config. Every key lives in the `mcp-superserver` namespace: the
  * top-level properties here are the config keys (`mcp-superserver:hub`, ...), objects are set
  * with `pulumi config set --path`. Defaults are the runbook's numbers. Cross-field rules are in
- * rules.ts; error wording in errors.ts.
+ * rules/; error wording in errors.ts.
  */
 import { z } from "zod";
-import { DEFAULT_EKS_VERSION } from "../cluster/eksVersions";
-import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../cluster/gpuInstances";
+import { DEFAULT_EKS_VERSION } from "../catalog/eksVersions";
+import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../catalog/gpuInstances";
 import { HUB_MODEL_ROLES, UPSTREAM_HUB_SOURCE, hubModelEnv, type HubModelRole } from "../contracts/hub";
 import { previewRoleSchema, secretsEncryptionSchema } from "./clusterSecurity";
 import { autoscalerSchema } from "./clusterAddonsSchema";
@@ -422,7 +422,7 @@ export const clusterSchema = z
       .string()
       .regex(/^1\.\d{2}$/, "is not a Kubernetes minor version; use forms like 1.35")
       .describe(
-        "Create mode: Kubernetes version of the EKS cluster; one of the EKS release calendar (components/cluster/eksVersions.ts), refused past its end of extended support, warned about past its end of standard support.",
+        "Create mode: Kubernetes version of the EKS cluster; one of the EKS release calendar (components/catalog/eksVersions.ts), refused past its end of extended support, warned about past its end of standard support.",
       )
       .default(DEFAULT_EKS_VERSION),
     endpointAccess: z

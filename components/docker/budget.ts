@@ -5,7 +5,7 @@
  * refuse two services on one host port. Pure: no Pulumi here.
  */
 import type { StackConfig } from "../config/schema";
-import { ROLE_CONFIG_SECTION } from "../workloads/configSections";
+import { ROLE_CONFIG_SECTION } from "../contracts/configSections";
 import { replicaNames, type Workload } from "../workloads/types";
 import { describeDockerStack, type DockerStack } from "./stack";
 

@@ -1,12 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, DeployedWorkload, Platform } from "../platform";
+import type { DeployOptions, DeployedWorkload, StackSecrets, Target } from "../workloads/target";
 import type { SecretFileSpec, SecretName, SecretRef, Workload } from "../workloads/types";
 import { replicaNames } from "../workloads/types";
 import { dockerCompanionSpec, dockerContainerSpec, type DockerSettings } from "./container";
 import { dockerSecretUpload } from "./secretFiles";
-
-export type Secrets = Record<SecretName, pulumi.Output<string>>;
 
 export interface DeployedContainers extends DeployedWorkload {
   containers: docker.Container[];
@@ -16,10 +14,10 @@ export interface DeployedContainers extends DeployedWorkload {
  * Turns workload descriptions into Docker resources on one private network. Volumes are
  * created by the caller (they outlive and are shared between workloads) and referenced by name.
  */
-export class DockerPlatform implements Platform {
+export class DockerPlatform implements Target {
   constructor(
     private readonly network: docker.Network,
-    private readonly secrets: Partial<Secrets>,
+    private readonly secrets: StackSecrets,
     private readonly settings: DockerSettings,
   ) {}
 

@@ -10,7 +10,7 @@
  * ports with TLS listeners, "*" when absent: we name ours), `aws-load-balancer-ssl-negotiation-policy`
  * (the ELB security policy; the controller's default ELBSecurityPolicy-2016-08 still accepts TLS 1.0).
  */
-import { edgeTerminatesTls } from "../config/edgeRules";
+import { edgeTerminatesTls } from "../config/rules/edge";
 import type { StackConfig } from "../config/schema";
 import { PORT } from "../workloads/types";
 

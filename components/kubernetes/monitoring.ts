@@ -6,7 +6,7 @@
 import { HUB_PATH } from "../contracts/hub";
 import { BLACKBOX_MODULE } from "../render/blackbox";
 import type { KubernetesSdJob } from "../render/prometheus";
-import { nginxExporterArgs } from "../render/nginxExporter";
+import { nginxExporterArgs } from "../workloads/nginxExporter";
 import { JOB, NGINX_JOB } from "../workloads/monitoringTargets";
 import { PORT, SERVICE } from "../workloads/types";
 import type { K8sObject } from "./types";

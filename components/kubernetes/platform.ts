@@ -5,13 +5,11 @@ import { createHash } from "node:crypto";
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, DeployedWorkload, Platform } from "../platform";
+import type { DeployOptions, DeployedWorkload, StackSecrets, Target } from "../workloads/target";
 import type { SecretName, Workload } from "../workloads/types";
 import { workloadObjects } from "./objects";
 import type { SecretSpec, WorkloadPlan } from "./plan";
 import type { Json, K8sObject } from "./types";
-
-export type Secrets = Partial<Record<SecretName, pulumi.Output<string>>>;
 
 /** The resource classes the adapter uses, by apiVersion/kind (all take the object as their args). */
 const CLASSES: Record<string, new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource> = {
@@ -55,12 +53,12 @@ export function createObject(
   return new Class(objectResourceName(prefix, o), o, { ...opts, provider, deleteBeforeReplace: true });
 }
 
-export class KubernetesPlatform implements Platform {
+export class KubernetesPlatform implements Target {
   private readonly services = new Map<string, k8s.core.v1.Service>();
 
   constructor(
     readonly provider: k8s.Provider,
-    private readonly secrets: Secrets,
+    private readonly secrets: StackSecrets,
     private readonly plans: Record<string, WorkloadPlan>,
   ) {}
 

@@ -4,6 +4,7 @@
  * allow-list and the backup job. Pure: no Pulumi here.
  */
 import type { StackConfig } from "../config/schema";
+import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE, DEVICE_PLUGIN_NAME } from "../contracts/clusterAddons";
 import { hubWorkload } from "../workloads/hub";
 import { workloadLabels } from "../workloads/labels";
 import { loadBalancerWorkload, type HubUpstreams } from "../workloads/loadBalancer";
@@ -21,8 +22,6 @@ import { DISK_SELECTOR, JOB, addressesByServiceName, monitoringFiles, type Conta
 import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
 import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
-import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE } from "../cluster/clusterAutoscaler";
-import { DEVICE_PLUGIN_NAME } from "../cluster/clusterObjects";
 import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
 import {
   GPU_EXPORTER_JOB,

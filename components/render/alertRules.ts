@@ -8,6 +8,7 @@ import { stringify } from "yaml";
 import { durationSeconds } from "../config/primitives";
 import type { Thresholds } from "../config/schema";
 import type { HubMetricsContract } from "../contracts/hub";
+import type { AlertRule } from "./alertRule";
 import { backupVerificationRules, outsideBackupStopWindow } from "./backupAlertRules";
 import { probeRules, type ProbeRulesInput } from "./probeRules";
 import { BACKUP_SUCCESS_METRIC, backupAgeSeconds, cpuOfLimit, hubRecordingRules, hubSeries, memoryOfLimit, type RecordingRule } from "./promql";
@@ -16,19 +17,7 @@ import { workloadHealthGroups, type WorkloadHealthInput } from "./workloadHealth
 
 /** The backup job's success metric, which BackupMissing watches. */
 export { BACKUP_SUCCESS_METRIC };
-
-export type Severity = "critical" | "warning" | "none";
-
-export interface AlertRule {
-  alert: string;
-  expr: string;
-  for: string;
-  severity: Severity;
-  summary: string;
-  description: string;
-  /** Extra labels, e.g. the `service` a per-service rule watches. */
-  labels?: Record<string, string>;
-}
+export type { AlertRule, Severity } from "./alertRule";
 
 /** Series of one service in the container metrics (cAdvisor). */
 export interface ContainerTarget {

@@ -3,7 +3,7 @@
  * Docker backup's planned Neo4j stop, which Neo4jDown must not page for while it lasts.
  */
 import type { Thresholds } from "../config/schema";
-import type { AlertRule } from "./alertRules";
+import type { AlertRule } from "./alertRule";
 import { BACKUP_VERIFIED_METRIC, STOP_WINDOW_METRIC } from "./backupMetrics";
 
 /**

@@ -10,7 +10,7 @@
  * Conflict when the name is taken, which makes the lock container an atomic lock.
  * Source: Docker Engine API v1.47 reference (ContainerCreate 409 "conflict", ContainerStop `t`).
  */
-import { NEO4J_CAPABILITIES } from "../workloads/capabilities";
+import { NEO4J_CAPABILITIES } from "../contracts/capabilities";
 import { shellQuote } from "./backupShell";
 
 /**

@@ -4,7 +4,7 @@
  * leaves `probe_success` absent, so Neo4jDown and OllamaDown, which compare it with 0, could
  * never fire).
  */
-import type { AlertRule } from "./alertRules";
+import type { AlertRule } from "./alertRule";
 
 export interface ProbeRulesInput {
   /** Job probing the hub through nginx as a CLI client calls it. */

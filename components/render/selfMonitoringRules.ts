@@ -18,7 +18,7 @@
  *    chat message, so a single one lost after Alertmanager's retries is a real failure; the
  *    mixins' `for` (15m and 5m) rides out a transient error.
  */
-import type { AlertRule } from "./alertRules";
+import type { AlertRule } from "./alertRule";
 
 export interface SelfMonitoringInput {
   /** Job scraping Prometheus' own /metrics. */

@@ -10,7 +10,7 @@
  *  - The GPU node: NVIDIA dcgm-exporter's default counters (`etc/default-counters.csv`):
  *    `DCGM_FI_DEV_FB_USED`/`_FREE` (MiB) and `DCGM_FI_DEV_XID_ERRORS` (the last XID seen).
  */
-import type { AlertRule } from "./alertRules";
+import type { AlertRule } from "./alertRule";
 
 export type WorkloadHealthInput =
   | { kind: "docker"; containerSelector: string }

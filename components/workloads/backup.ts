@@ -6,7 +6,7 @@ import { resourceSpec } from "./common";
 import { neo4jMemoryValue } from "./neo4j";
 import { secretAsFile } from "./secretFiles";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type Workload } from "./types";
-import { BACKUP_SCHEDULER_CAPABILITIES } from "./capabilities";
+import { BACKUP_SCHEDULER_CAPABILITIES } from "../contracts/capabilities";
 
 const BACKUP_WORK_VOLUME = "backup-work";
 const WORK_DIR = "/backups";

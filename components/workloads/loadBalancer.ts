@@ -3,11 +3,11 @@ import { renderNginxConf, type NginxInput, type NginxServer, type NginxUpstreams
 import { AUTH_JS_FILE, authScript, type NginxAuth } from "../render/nginxAuth";
 import { SESSION_JS_FILE, SESSION_KEY_FILE, sessionScript } from "../render/nginxSession";
 import { UPSTREAM_NAME } from "../render/nginxUpstream";
-import { edgeTerminatesTls } from "../config/edgeRules";
+import { edgeTerminatesTls } from "../config/rules/edge";
 import { httpCheck, resourceSpec } from "./common";
 import { SECRETS_DIR } from "./secretFiles";
 import { PORT, SERVICE, type Workload } from "./types";
-import { NGINX_CAPABILITIES } from "./capabilities";
+import { NGINX_CAPABILITIES } from "../contracts/capabilities";
 
 /**
  * Where the load balancer finds the hubs: a fixed list (Docker: one container per replica, names

@@ -2,18 +2,16 @@ import type { StackConfig } from "../config/schema";
 import { HUB_METRICS_CONTRACTS } from "../contracts/hub";
 import { renderAlertRules, type AlertRulesInput } from "../render/alertRules";
 import { renderAlertmanagerConfig, type ReceiverName } from "../render/alertmanager";
-import { probeNeedsToken } from "../config/edgeRules";
+import { probeNeedsToken } from "../config/rules/edge";
 import { renderBlackboxConfig } from "../render/blackbox";
-import { nginxExporterArgs } from "../render/nginxExporter";
+import { nginxExporterArgs } from "./nginxExporter";
 import { renderPrometheusConfig, type PrometheusInput } from "../render/prometheus";
 import { httpCheck, resourceSpec } from "./common";
 import { BACKUP_METRICS_VOLUME, PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
 import { SECRETS_DIR } from "./secretFiles";
-import { CADVISOR_CAPABILITIES } from "./capabilities";
+import { CADVISOR_CAPABILITIES } from "../contracts/capabilities";
+import { ALERTMANAGER_CONFIG_PATH, ALERT_RULES_PATH, PROMETHEUS_CONFIG_PATH } from "../contracts/monitoringPaths";
 
-export const PROMETHEUS_CONFIG_PATH = "/etc/prometheus/prometheus.yml";
-export const ALERT_RULES_PATH = "/etc/prometheus/rules/alert-rules.yml";
-export const ALERTMANAGER_CONFIG_PATH = "/etc/alertmanager/alertmanager.yml";
 /** node_exporter's textfile directory, where the backup job reports its last success. */
 export const TEXTFILE_DIR = "/textfile";
 

@@ -2,7 +2,8 @@ import type { StackConfig } from "../config/schema";
 import { resourceSpec } from "./common";
 import { secretAsFile } from "./secretFiles";
 import { PORT, SERVICE, type KubernetesProbes, type Workload } from "./types";
-import { NEO4J_CAPABILITIES } from "./capabilities";
+import { NEO4J_CAPABILITIES } from "../contracts/capabilities";
+import { neo4jSettingEnv } from "../contracts/neo4j";
 
 const KiB = 1024;
 
@@ -12,15 +13,6 @@ export function neo4jMemoryValue(bytes: number): string {
     if (bytes % unit === 0) return `${bytes / unit}${suffix}`;
   }
   return String(bytes);
-}
-
-/**
- * Neo4j 5 settings as environment variables: `server.memory.heap.max_size` becomes
- * `NEO4J_server_memory_heap_max__size` (dots to `_`, underscores doubled). The 4.x names
- * (`dbms.memory.*`) that the runbook shows are rejected by Neo4j 5 and are not used.
- */
-export function neo4jSettingEnv(setting: string): string {
-  return `NEO4J_${setting.replace(/_/g, "__").replace(/\./g, "_")}`;
 }
 
 /** Only Neo4j Enterprise serves Prometheus metrics; Community is watched by its Bolt probe alone. */

@@ -2,25 +2,11 @@
  * The target-neutral description of one service. Built by pure functions of the stack config
  * (one module per service); the Docker adapter (and the Kubernetes one) turn it into resources.
  */
+import type { CapabilityNeeds } from "../contracts/capabilities";
+import type { Role } from "../contracts/roles";
 
-/** The role of a workload: the `app.kubernetes.io/component` label, which policies key on. */
-export type Role =
-  | "hub"
-  | "neo4j"
-  | "ollama"
-  | "load-balancer"
-  | "prometheus"
-  | "alertmanager"
-  | "grafana"
-  | "blackbox-exporter"
-  | "node-exporter"
-  | "cadvisor"
-  | "nginx-exporter"
-  | "kube-state-metrics"
-  | "gpu-exporter"
-  | "object-store"
-  | "pushgateway"
-  | "backup";
+export type { Role } from "../contracts/roles";
+
 
 /**
  * A pinned image to pull, or one the stack builds: `ref` names it (the local tag on Docker), the
@@ -130,15 +116,6 @@ export interface HostAccess {
   privileged?: boolean;
   pidHost?: boolean;
 }
-
-/** Linux capabilities as Docker's `--cap-add` and a Kubernetes securityContext name them (no CAP_ prefix). */
-export type Capability = "CHOWN" | "DAC_OVERRIDE" | "FOWNER" | "KILL" | "SETGID" | "SETUID" | "SYSLOG";
-
-/**
- * What a container gets back after dropping every capability: each one with the step of the
- * image's own start (or of its process) that fails without it, and the source of that fact.
- */
-export type CapabilityNeeds = Partial<Record<Capability, string>>;
 
 export interface Workload {
   /** Service name: stable DNS name inside the stack and the base of container names. */

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parse } from "yaml";
 import { prometheusSchema } from "../../components/config/schema";
-import { ALERT_RULES_PATH } from "../../components/workloads/monitoring";
+import { ALERT_RULES_PATH } from "../../components/contracts/monitoringPaths";
 import { DOCKER_CONTAINER, podMemory, podOf } from "./pods";
 
 export const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";

@@ -2,7 +2,7 @@
  * Guardrail: no container keeps every Linux capability. A privileged container, one that adds
  * ALL, or one that never drops ALL runs with the runtime's default set at least (Docker: 14
  * capabilities, moby oci/caps/defaults.go; containerd's CRI the same list), which the images of
- * this stack do not need; each adds back what its start needs (components/workloads/capabilities.ts).
+ * this stack do not need; each adds back what its start needs (components/contracts/capabilities.ts).
  * On Kubernetes this is Pod Security's `restricted` level (capabilities.drop must include ALL;
  * privileged false), on Docker `--cap-drop ALL` and no `--privileged`.
  */

@@ -3,8 +3,8 @@
  * turns "a resource that runs a pod" into a PodView, marking everything else not applicable.
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
-import { ROLE_CONFIG_SECTION } from "../../components/workloads/configSections";
-import type { Role } from "../../components/workloads/types";
+import { ROLE_CONFIG_SECTION } from "../../components/contracts/configSections";
+import type { Role } from "../../components/contracts/roles";
 import { type PodView, POD_TYPES, podOf } from "./pods";
 
 /** One property of a policy's config schema (the SDK does not export this type by name). */

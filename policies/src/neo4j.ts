@@ -4,8 +4,7 @@
  * the JVM never pauses to grow it.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { NEO4J_MIN_HEADROOM_BYTES } from "../../components/config/rules";
-import { neo4jSettingEnv } from "../../components/workloads/neo4j";
+import { NEO4J_MIN_HEADROOM_BYTES, neo4jSettingEnv } from "../../components/contracts/neo4j";
 import { quantitySchema, validatePods } from "./kit";
 import { type ContainerView, describePod, type PodView } from "./pods";
 import { formatBytes, neo4jBytes, quantityBytes } from "./quantities";

@@ -8,7 +8,8 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { YAMLParseError, parse } from "yaml";
-import { parseStackConfig, rawConfigFromPulumi } from "../../components/config/parse";
+import { parseCheckedConfig } from "../../components/checks/config";
+import { rawConfigFromPulumi } from "../../components/config/parse";
 import type { StackConfig } from "../../components/config/schema";
 import type { ConfigSecrecy } from "../../components/config/secretConfig";
 
@@ -89,5 +90,5 @@ export function readPulumiConfigFile(file: string, project: string): PulumiConfi
 /** The typed config of a stack file, as the program would see it (secret values as placeholders). */
 export function readStackConfig(file: string, project: string): StackConfig {
   const { config, secrecy } = readPulumiConfigFile(file, project);
-  return parseStackConfig(rawConfigFromPulumi(config), new Date(), secrecy);
+  return parseCheckedConfig(rawConfigFromPulumi(config), new Date(), secrecy);
 }

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, isSecretMarker, redactSecrets, runUnderMocks, secretConfigValues, type MockRun } from "./mockEngine";
 import { ConfigError } from "../../components/config/errors";
-import { parseStackConfig, rawConfigFromPulumi } from "../../components/config/parse";
+import { parseCheckedConfig } from "../../components/checks/config";
+import { rawConfigFromPulumi } from "../../components/config/parse";
 import { readPulumiConfigFile } from "./stackConfigFile";
 
 export interface SynthEntry {
@@ -30,7 +31,7 @@ export async function synthesize(opts: { stack: string; configFile: string }): P
   try {
     // The program checks secrecy against Pulumi.<stack>.yaml, where `pulumi` looks; the synth's
     // file may be another one (--config): check the config against that file first.
-    parseStackConfig(rawConfigFromPulumi(config), new Date(), secrecy);
+    parseCheckedConfig(rawConfigFromPulumi(config), new Date(), secrecy);
     const run = await runUnderMocks({
       stack: opts.stack,
       config,

@@ -5,28 +5,10 @@
  * renders with the default (runbook) thresholds; the Neo4j query alerts against Enterprise.
  */
 import { stringify } from "yaml";
+import type { AlertCase } from "./alertCase";
 import { BACKUP_ALERT_CASES } from "./backupAlertScenarios";
 
 const RUNBOOK = "https://github.com/mcp-superserver/mcp-superserver-infra/blob/main/docs/runbook.md";
-
-export interface ExpectedAlert {
-  labels: Record<string, string>;
-  summary: string;
-  description: string;
-}
-
-export interface AlertCase {
-  alert: string;
-  /** What the case shows, e.g. "fires when every replica is down". */
-  title: string;
-  interval: string;
-  /** How often promtool evaluates the rules; cases run together must agree. */
-  evaluationInterval?: string;
-  series: { series: string; values: string }[];
-  evalTime: string;
-  /** Empty: the alert must not fire at evalTime. */
-  expected: ExpectedAlert[];
-}
 
 const HUB_UP = (replica: number, values: string) => ({
   series: `up{job="mcp-hub",instance="mcp-hub-${replica}:3000",service="mcp-hub"}`,

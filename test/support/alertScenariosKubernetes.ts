@@ -3,7 +3,7 @@
  * with the kubelet's cAdvisor labels (`namespace`, `pod`, `container`) and discovered hub pods,
  * plus the kube-state-metrics and volume alerts only Kubernetes has.
  */
-import type { AlertCase } from "./alertScenarios";
+import type { AlertCase } from "./alertCase";
 
 const MiB = 1024 ** 2;
 const memory = (pod: string, container: string, limitBytes: number, workingSetBytes: number) => [

@@ -3,7 +3,7 @@
  * (the client path, missing probe results) and container crashes on Docker, against the rules
  * the Docker stack renders. Expected texts are written out as an operator reads them.
  */
-import type { AlertCase } from "./alertScenarios";
+import type { AlertCase } from "./alertCase";
 
 const PROM = 'job="prometheus",instance="localhost:9090"';
 const AM = 'job="alertmanager",instance="alertmanager:9093"';

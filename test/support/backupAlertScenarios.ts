@@ -2,7 +2,7 @@
  * promtool cases for the backup alerts of components/render/backupAlertRules.ts: the restore
  * drill's BackupUnverified, and Neo4jDown around the Docker backup's announced stop window.
  */
-import type { AlertCase } from "./alertScenarios";
+import type { AlertCase } from "./alertCase";
 
 const NEO4J_PROBE = 'probe_success{job="probe-neo4j",instance="neo4j:7687",service="neo4j"}';
 /** The window's end as the backup publishes it: Unix seconds, here relative to promtool's time 0. */

@@ -1,4 +1,4 @@
-import type { Role } from "./types";
+import type { Role } from "./roles";
 
 /** The stack config section whose `resources` size each role (exporters and MinIO have fixed ones). */
 export const ROLE_CONFIG_SECTION: Partial<Record<Role, string>> = {

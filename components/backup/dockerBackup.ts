@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { versionedBucket } from "./bucket";
-import type { DockerPlatform } from "./docker/platform";
-import { OBJECT_STORE_REGION, OBJECT_STORE_USER } from "./workloads/backup";
-import type { Workload } from "./workloads/types";
+import type { DockerPlatform } from "../docker/platform";
+import { OBJECT_STORE_REGION, OBJECT_STORE_USER } from "../workloads/backup";
+import type { Workload } from "../workloads/types";
 
 export interface BackupBucketArgs {
   platform: DockerPlatform;

@@ -3,13 +3,13 @@
  * CIDRs in range, names derived from the namespace, cron syntax of the target's scheduler, backup
  * timing against its alert, timeouts against the hub's and image versions the config relies on.
  * Receiver URLs need no rule: Alertmanager's egress opens the port of each configured URL
- * (components/kubernetes/stack.ts, receiverPorts). Same shape and wording as rules.ts.
+ * (components/kubernetes/stack.ts, receiverPorts). Same shape and wording as rules/index.ts.
  */
 import { CronExpressionParser } from "cron-parser";
-import { durationSeconds } from "./primitives";
-import { formatBytes } from "./quantity";
-import type { RuleIssue } from "./rules";
-import type { StackConfig } from "./schema";
+import { durationSeconds } from "../primitives";
+import { formatBytes } from "../quantity";
+import type { RuleIssue } from "./issue";
+import type { StackConfig } from "../schema";
 
 /** Host ports the Docker target publishes, by the key that sets them; Neo4j's are fixed. */
 export function dockerHostPortKeys(cfg: StackConfig): { key: string; port: number }[] {

@@ -13,7 +13,14 @@
  * setgroups (initgroups) needs CAP_SETGID even for root; setuid to another uid needs CAP_SETUID;
  * a signal to a process of another uid needs CAP_KILL.
  */
-import type { CapabilityNeeds } from "./types";
+/** Linux capabilities as Docker's `--cap-add` and a Kubernetes securityContext name them (no CAP_ prefix). */
+export type Capability = "CHOWN" | "DAC_OVERRIDE" | "FOWNER" | "KILL" | "SETGID" | "SETUID" | "SYSLOG";
+
+/**
+ * What a container gets back after dropping every capability: each one with the step of the
+ * image's own start (or of its process) that fails without it, and the source of that fact.
+ */
+export type CapabilityNeeds = Partial<Record<Capability, string>>;
 
 /**
  * Neo4j 5's image starts `tini -g -- /startup/docker-entrypoint.sh` as root

@@ -2,15 +2,15 @@
  * The system node group at its maximum size must hold everything that can only run there, the
  * hub at its autoscaling maximum included: otherwise the autoscaler's upper pods stay Pending
  * however far the cluster autoscaler scales. Checked with the node overhead of nodeCapacity.ts and
- * the packing of podPacking.ts, on the pods as rendered (kubernetes/systemPool.ts).
+ * the packing of podPacking.ts (components/catalog/), on the pods as rendered (systemPool.ts).
  */
-import { roomForOnePod } from "../cluster/nodeCapacity";
-import { packPods, type PodDemand } from "../cluster/podPacking";
-import { SYSTEM_INSTANCES } from "../cluster/systemInstances";
-import { systemPoolPods } from "../kubernetes/systemPool";
-import { formatBytes, formatMillicores } from "./quantity";
-import type { RuleIssue } from "./rules";
-import type { StackConfig } from "./schema";
+import { roomForOnePod } from "../catalog/nodeCapacity";
+import { packPods, type PodDemand } from "../catalog/podPacking";
+import { SYSTEM_INSTANCES } from "../catalog/systemInstances";
+import { systemPoolPods } from "./systemPool";
+import { formatBytes, formatMillicores } from "../config/quantity";
+import type { RuleIssue } from "../config/rules/issue";
+import type { StackConfig } from "../config/schema";
 
 const wholeMiB = (bytes: number) => formatBytes(Math.floor(bytes / 1024 ** 2) * 1024 ** 2);
 
@@ -25,7 +25,7 @@ export function systemPoolCapacity(cfg: StackConfig): RuleIssue[] {
           {
             path: ["cluster", "systemNodes", "instanceTypes", i],
             effective: type,
-            message: `is not in the capacity table (components/cluster/systemInstances.ts: ${Object.keys(SYSTEM_INSTANCES).join(", ")}); add it with its vCPUs, memory and max pods, or use one of those`,
+            message: `is not in the capacity table (components/catalog/systemInstances.ts: ${Object.keys(SYSTEM_INSTANCES).join(", ")}); add it with its vCPUs, memory and max pods, or use one of those`,
           },
         ],
   );

@@ -1,6 +1,6 @@
 /** One component per service; each deploys its workload on the platform (see WorkloadComponent). */
 import type * as pulumi from "@pulumi/pulumi";
-import { WorkloadComponent, type WorkloadComponentArgs } from "./workloadComponent";
+import { WorkloadComponent, type WorkloadComponentArgs } from "./component";
 
 function componentType(type: string) {
   return class extends WorkloadComponent {

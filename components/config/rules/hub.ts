@@ -3,9 +3,9 @@
  * and latency thresholds are bounds of the histogram the hub exports (the alerts count the
  * share of requests slower than a bucket bound, which only exists at those bounds).
  */
-import { HUB_METRICS_CONTRACTS, HUB_MODEL_ROLES, type HubMetricsContract } from "../contracts/hub";
-import type { RuleIssue } from "./rules";
-import type { StackConfig } from "./schema";
+import { HUB_METRICS_CONTRACTS, HUB_MODEL_ROLES, type HubMetricsContract } from "../../contracts/hub";
+import type { RuleIssue } from "./issue";
+import type { StackConfig } from "../schema";
 
 function modelsPulled(cfg: StackConfig): RuleIssue[] {
   const pulled = cfg.ollama.models;

@@ -3,9 +3,9 @@
  * plain HTTP is a choice written in the config and only for an internal one; rotation keepers
  * and source ranges name things that exist.
  */
-import { octetsOk } from "./crossKeyRules";
-import type { RuleIssue } from "./rules";
-import type { StackConfig } from "./schema";
+import { octetsOk } from "./crossKeys";
+import type { RuleIssue } from "./issue";
+import type { StackConfig } from "../schema";
 
 /**
  * The client the monitoring probe through nginx is: with `healthPublic: false` its /health/ready

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Workload } from "./workloads/types";
+import type { SecretName, Workload } from "./types";
 
 export interface DeployOptions {
   parent: pulumi.Resource;
@@ -16,7 +16,10 @@ export interface DeployedWorkload {
   resources: pulumi.Resource[];
 }
 
+/** The stack's secret values by name, as both targets receive them (each workload reads the ones it names). */
+export type StackSecrets = Partial<Record<SecretName, pulumi.Output<string>>>;
+
 /** Where workloads run: Docker containers or Kubernetes objects. Components deploy through it. */
-export interface Platform {
+export interface Target {
   deploy(name: string, w: Workload, opts: DeployOptions): DeployedWorkload;
 }

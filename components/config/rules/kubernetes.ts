@@ -1,16 +1,15 @@
 /**
  * Cross-field rules of the Kubernetes target: cluster mode, node group sizes, whether Ollama
- * fits on a GPU node, hub autoscaling bounds. Same shape and wording as rules.ts.
+ * fits on a GPU node, hub autoscaling bounds. Same shape and wording as rules/index.ts.
  */
-import { EKS_VERSIONS, supportStatus } from "../cluster/eksVersions";
-import { GPU_INSTANCES } from "../cluster/gpuInstances";
-import { roomForOnePod } from "../cluster/nodeCapacity";
+import { EKS_VERSIONS, supportStatus } from "../../catalog/eksVersions";
+import { GPU_INSTANCES } from "../../catalog/gpuInstances";
+import { roomForOnePod } from "../../catalog/nodeCapacity";
 import { clusterSecurityIssues } from "./clusterSecurity";
-import { systemPoolCapacity } from "./capacityRules";
-import { NOT_SET } from "./errors";
-import { formatBytes, formatMillicores } from "./quantity";
-import type { RuleIssue } from "./rules";
-import type { StackConfig } from "./schema";
+import { NOT_SET } from "../errors";
+import { formatBytes, formatMillicores } from "../quantity";
+import type { RuleIssue, StackCheck } from "./issue";
+import type { StackConfig } from "../schema";
 
 function clusterMode(cfg: StackConfig): RuleIssue[] {
   const c = cfg.cluster;
@@ -124,7 +123,7 @@ function eksVersion(cfg: StackConfig, today: Date): RuleIssue[] {
   const { status, entry } = supportStatus(version, today);
   const known = EKS_VERSIONS.map((v) => v.version).join(", ");
   if (status === "unknown") {
-    return [{ path: ["cluster", "version"], effective: version, message: `is not in the EKS release calendar this stack knows (${known}); add it to components/cluster/eksVersions.ts with its dates, or use one of those` }];
+    return [{ path: ["cluster", "version"], effective: version, message: `is not in the EKS release calendar this stack knows (${known}); add it to components/catalog/eksVersions.ts with its dates, or use one of those` }];
   }
   if (status === "ended") {
     return [
@@ -182,7 +181,8 @@ function pagingReceiver(cfg: StackConfig): RuleIssue[] {
   return [];
 }
 
-export function kubernetesIssues(cfg: StackConfig, today: Date): RuleIssue[] {
+/** `stackChecks` run on the stack the config renders (see StackCheck), after every other rule here passed. */
+export function kubernetesIssues(cfg: StackConfig, today: Date, stackChecks: readonly StackCheck[] = []): RuleIssue[] {
   const issues = [
     ...clusterMode(cfg),
     ...eksVersion(cfg, today),
@@ -211,7 +211,7 @@ export function kubernetesIssues(cfg: StackConfig, today: Date): RuleIssue[] {
       message: "is too few on Kubernetes: use at least 2 so a node drain or a rollout never takes the entry point away",
     });
   }
-  // The capacity rule renders the stack: only a config without other Kubernetes issues is rendered.
-  if (issues.length === 0) issues.push(...systemPoolCapacity(cfg));
+  // A stack check renders the stack: only a config without other Kubernetes issues is rendered.
+  if (issues.length === 0) issues.push(...stackChecks.flatMap((check) => check(cfg)));
   return issues;
 }

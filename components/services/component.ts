@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, Platform } from "./platform";
-import type { Workload } from "./workloads/types";
+import type { DeployOptions, Target } from "../workloads/target";
+import type { Workload } from "../workloads/types";
 
 export interface WorkloadComponentArgs {
   workload: Workload;
-  platform: Platform;
+  platform: Target;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** The built image, for a workload whose image the stack builds. */
   image?: pulumi.Input<string>;

@@ -5,15 +5,15 @@
  * Neo4j's ReadWriteOnce volume, so it is pinned to Neo4j's node), the largest of the other backup
  * pods, and the cluster's own controllers. Pure.
  */
-import { CLUSTER_AUTOSCALER_RESOURCES } from "../cluster/clusterAutoscaler";
-import { LOAD_BALANCER_CONTROLLER_REQUESTS } from "../cluster/loadBalancerController";
-import type { PodDemand } from "../cluster/podPacking";
+import { CLUSTER_AUTOSCALER_RESOURCES } from "./clusterAutoscaler";
+import { LOAD_BALANCER_CONTROLLER_REQUESTS } from "./loadBalancerController";
+import type { PodDemand } from "../catalog/podPacking";
 import { parseBytes, parseMillicores } from "../config/quantity";
 import type { StackConfig } from "../config/schema";
-import { BACKUP_CRONJOB, RESTORE_CRONJOB, VERIFY_CRONJOB } from "./backupJob";
-import { workloadObjects } from "./objects";
-import { describeKubernetesStack } from "./stack";
-import type { Json, K8sObject } from "./types";
+import { BACKUP_CRONJOB, RESTORE_CRONJOB, VERIFY_CRONJOB } from "../kubernetes/backupJob";
+import { workloadObjects } from "../kubernetes/objects";
+import { describeKubernetesStack } from "../kubernetes/stack";
+import type { Json, K8sObject } from "../kubernetes/types";
 
 type Requests = { cpu?: string; memory?: string };
 type ContainerJson = { resources?: { requests?: Requests }; restartPolicy?: string };

@@ -2,25 +2,18 @@
  * Rules that tie several keys together. Each returns problems as (path, message) pairs, where
  * the path names the key to change and the message completes "<value> ...".
  */
-import { hubIssues } from "./hubRules";
-import { crossKeyIssues } from "./crossKeyRules";
-import { edgeIssues } from "./edgeRules";
-import { kubernetesIssues } from "./kubernetesRules";
-import { formatBytes, formatMillicores } from "./quantity";
-import type { Resources, StackConfig } from "./schema";
+import { hubIssues } from "./hub";
+import { crossKeyIssues } from "./crossKeys";
+import { edgeIssues } from "./edge";
+import { kubernetesIssues } from "./kubernetes";
+import { formatBytes, formatMillicores } from "../quantity";
+import type { Resources, StackConfig } from "../schema";
+import { NEO4J_MIN_HEADROOM_BYTES } from "../../contracts/neo4j";
+import type { RuleIssue, StackCheck } from "./issue";
 
-export interface RuleIssue {
-  path: (string | number)[];
-  /** The value in force, shown when the key was left to its default. */
-  effective: string;
-  message: string;
-}
+export type { RuleIssue, StackCheck } from "./issue";
 
-const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
-
-/** Memory Neo4j needs outside heap and page cache (JVM metaspace, threads, native buffers). */
-export const NEO4J_MIN_HEADROOM_BYTES = GiB;
 
 type Part = "hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana" | "backup";
 const PARTS: Part[] = ["hub", "neo4j", "ollama", "loadBalancer", "prometheus", "alertmanager", "grafana", "backup"];
@@ -108,7 +101,7 @@ function thresholdOrder(cfg: StackConfig): RuleIssue[] {
     }));
 }
 
-function targetFit(cfg: StackConfig, today: Date): RuleIssue[] {
+function targetFit(cfg: StackConfig, today: Date, stackChecks: readonly StackCheck[]): RuleIssue[] {
   const issues: RuleIssue[] = [];
   if (cfg.target === "docker") {
     if (cfg.loadBalancer.replicas !== 1) {
@@ -120,19 +113,19 @@ function targetFit(cfg: StackConfig, today: Date): RuleIssue[] {
     }
     for (const part of PARTS) issues.push(...dockerWholeMiB(part, cfg[part].resources));
   } else {
-    issues.push(...kubernetesIssues(cfg, today));
+    issues.push(...kubernetesIssues(cfg, today, stackChecks));
   }
   return issues;
 }
 
-/** `today` decides where the EKS version stands in its support calendar. */
-export function crossFieldIssues(cfg: StackConfig, today: Date): RuleIssue[] {
+/** `today` decides where the EKS version stands in its support calendar; `stackChecks` see StackCheck. */
+export function crossFieldIssues(cfg: StackConfig, today: Date, stackChecks: readonly StackCheck[] = []): RuleIssue[] {
   return [
     ...PARTS.flatMap((part) => requestsWithinLimits(part, cfg[part].resources)),
     ...neo4jMemory(cfg),
     ...editionMatchesImage(cfg),
     ...thresholdOrder(cfg),
-    ...targetFit(cfg, today),
+    ...targetFit(cfg, today, stackChecks),
     ...hubIssues(cfg),
     ...crossKeyIssues(cfg),
     ...edgeIssues(cfg),

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { versionedBucket } from "./bucket";
-import { backupAccessPolicy, irsaTrustPolicy, tlsOnlyBucketPolicy } from "./cluster/irsa";
-import type { KubernetesPlatform } from "./kubernetes/platform";
-import type { K8sObject } from "./kubernetes/types";
+import { backupAccessPolicy, irsaTrustPolicy, tlsOnlyBucketPolicy } from "../cluster/irsa";
+import type { KubernetesPlatform } from "../kubernetes/platform";
+import type { K8sObject } from "../kubernetes/types";
 
 export interface S3BackupArgs {
   bucket: string;
