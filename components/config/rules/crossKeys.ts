@@ -42,23 +42,28 @@ function hostPortClashes(cfg: StackConfig): RuleIssue[] {
 
 export const octetsOk = (ip: string) => ip.split(".").every((o) => Number(o) <= 255 && String(Number(o)) === o);
 
+/** An IPv4 CIDR (its shape checked by the schema) whose parts are in range. */
+const cidrInRange = (text: string) => {
+  const [ip, prefix] = text.split("/");
+  return octetsOk(ip) && Number(prefix) <= 32;
+};
+
+/** Each out-of-range CIDR of a list, at its index under `path`. */
+export function cidrListIssues(path: (string | number)[], cidrs: readonly string[]): RuleIssue[] {
+  return cidrs.flatMap((c, i) => (cidrInRange(c) ? [] : [{ path: [...path, i], effective: c, message: "is out of range: each part 0-255, the prefix 0-32, e.g. 203.0.113.0/24" }]));
+}
+
 function addresses(cfg: StackConfig): RuleIssue[] {
   const issues: RuleIssue[] = [];
   if (cfg.target === "docker" && !octetsOk(cfg.docker.bindAddress)) {
     issues.push({ path: ["docker", "bindAddress"], effective: cfg.docker.bindAddress, message: "is not an IPv4 address (each part 0-255, no leading zeros); use 127.0.0.1 or 0.0.0.0" });
   }
   if (cfg.target !== "kubernetes") return issues;
-  const cidr = (text: string) => {
-    const [ip, prefix] = text.split("/");
-    return octetsOk(ip) && Number(prefix) <= 32;
-  };
-  (cfg.cluster.apiAllowedCidrs ?? []).forEach((c, i) => {
-    if (!cidr(c)) issues.push({ path: ["cluster", "apiAllowedCidrs", i], effective: c, message: "is out of range: each part 0-255, the prefix 0-32, e.g. 203.0.113.0/24" });
-  });
+  issues.push(...cidrListIssues(["cluster", "apiAllowedCidrs"], cfg.cluster.apiAllowedCidrs ?? []));
   const vpc = cfg.cluster.vpc.cidr;
   if (vpc !== undefined) {
     const [a, b, c, d] = vpc.split("/")[0].split(".").map(Number);
-    if (!cidr(vpc)) issues.push({ path: ["cluster", "vpc", "cidr"], effective: vpc, message: "is out of range: each part 0-255, e.g. 10.40.0.0/16" });
+    if (!cidrInRange(vpc)) issues.push({ path: ["cluster", "vpc", "cidr"], effective: vpc, message: "is out of range: each part 0-255, e.g. 10.40.0.0/16" });
     else if (c !== 0 || d !== 0) issues.push({ path: ["cluster", "vpc", "cidr"], effective: vpc, message: `has host bits set; a /16 starts at ${a}.${b}.0.0` });
   }
   return issues;

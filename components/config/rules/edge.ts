@@ -3,7 +3,7 @@
  * plain HTTP is a choice written in the config and only for an internal one; rotation keepers
  * and source ranges name things that exist.
  */
-import { octetsOk } from "./crossKeys";
+import { cidrListIssues } from "./crossKeys";
 import type { RuleIssue } from "./issue";
 import type { StackConfig } from "../schema";
 
@@ -101,13 +101,7 @@ function sourceRanges(cfg: StackConfig): RuleIssue[] {
       message: "applies only to the Kubernetes target with loadBalancer.serviceType LoadBalancer (the NLB); remove it",
     });
   }
-  ranges.forEach((range, i) => {
-    const [ip, prefix] = range.split("/");
-    if (!octetsOk(ip) || Number(prefix) > 32) {
-      issues.push({ path: ["loadBalancer", "sourceRanges", i], effective: range, message: "is out of range: each part 0-255, the prefix 0-32, e.g. 203.0.113.0/24" });
-    }
-  });
-  return issues;
+  return [...issues, ...cidrListIssues(["loadBalancer", "sourceRanges"], ranges)];
 }
 
 export function edgeIssues(cfg: StackConfig): RuleIssue[] {
