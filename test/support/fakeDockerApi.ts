@@ -113,7 +113,16 @@ export class FakeDockerApi {
       return;
     }
     socket.write("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
-    socket.end(stdoutFrame(m![1] === "exec" ? "nodes\n42\n" : "done\n"));
+    const answer = () => void socket.end(stdoutFrame(m![1] === "exec" ? "nodes\n42\n" : "done\n"));
+    if (url.searchParams.get("stdin") !== "1") return answer();
+    // Attached stdin (docker run --interactive): like dockerd, read the client's input to its end
+    // before the stream closes; closing with unread input would reset the connection.
+    socket.resume();
+    const done = setTimeout(answer, 2000);
+    socket.once("end", () => {
+      clearTimeout(done);
+      answer();
+    });
   }
 
   private answer(method: string, url: URL, body: string, res: http.ServerResponse): void {
