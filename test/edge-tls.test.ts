@@ -28,7 +28,7 @@ const prodRaw = (loadBalancer: Record<string, unknown>) => ({
 /** The nginx Service as the Kubernetes description renders it for `loadBalancer` settings. */
 function nginxService(loadBalancer: Record<string, unknown>): any {
   const k = describeKubernetesStack(parseStackConfig(prodRaw(loadBalancer)), "prod");
-  return workloadObjects(k.loadBalancer.workload, k.loadBalancer.plan).objects.find((o) => o.kind === "Service" && o.metadata.name === "nginx");
+  return workloadObjects(k.services.loadBalancer.workload, k.services.loadBalancer.plan).objects.find((o) => o.kind === "Service" && o.metadata.name === "nginx");
 }
 
 describe("the nginx Service's edge annotations", () => {
@@ -63,7 +63,7 @@ describe("the nginx Service's edge annotations", () => {
   it("tells the hubs the scheme clients use: https behind the NLB's TLS, http without it", () => {
     const conf = (loadBalancer: Record<string, unknown>) => {
       const k = describeKubernetesStack(parseStackConfig(prodRaw(loadBalancer)), "prod");
-      return k.loadBalancer.workload.files.find((f) => f.name === "nginx.conf")!.content;
+      return k.services.loadBalancer.workload.files.find((f) => f.name === "nginx.conf")!.content;
     };
     expect(conf({ tls: { certificateArn: ARN } })).toContain("proxy_set_header X-Forwarded-Proto https;");
     expect(conf({ internal: true, tls: { mode: "none" } })).toContain("proxy_set_header X-Forwarded-Proto $scheme;");
@@ -71,11 +71,11 @@ describe("the nginx Service's edge annotations", () => {
 
   it("mounts the tokens file into nginx as a secret file, never as environment", () => {
     const k = describeKubernetesStack(parseStackConfig(prodRaw({ tls: { certificateArn: ARN } })), "prod");
-    expect(k.loadBalancer.workload.secretFiles).toEqual([
+    expect(k.services.loadBalancer.workload.secretFiles).toEqual([
       { name: "mcp-session-key", mountPath: "/run/secrets/mcp-session-key", secret: "mcp-session-key" },
       { name: "client-tokens", mountPath: "/run/secrets/client-tokens", secret: "client-tokens" },
     ]);
-    expect(k.loadBalancer.workload.secretEnv).toEqual({});
+    expect(k.services.loadBalancer.workload.secretEnv).toEqual({});
   });
 });
 

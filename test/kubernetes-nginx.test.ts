@@ -17,8 +17,8 @@ const prodConfig = () => readStackConfig(path.join(ROOT, "Pulumi.prod.yaml"), PR
 function prodNginx() {
   const cfg = prodConfig();
   const stack = describeKubernetesStack(cfg, "prod");
-  const conf = stack.loadBalancer.workload.files.find((f) => f.name === "nginx.conf")!.content;
-  const hubs = hubUpstreams(cfg, stack.hub.workload);
+  const conf = stack.services.loadBalancer.workload.files.find((f) => f.name === "nginx.conf")!.content;
+  const hubs = hubUpstreams(cfg, stack.services.hub.workload);
   if (hubs.kind !== "resolve") throw new Error("the prod stack resolves the hubs at run time");
   return { conf, names: [hubs.host, hubs.resolver] };
 }

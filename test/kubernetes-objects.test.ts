@@ -63,7 +63,7 @@ describe("workload objects", () => {
       ...k.nodeShared,
       ...k.backup,
       k.backupServiceAccount,
-      ...[k.hub, k.neo4j, k.ollama, k.loadBalancer, k.prometheus, k.alertmanager, ...k.exporters].flatMap((p) => workloadObjects(p.workload, p.plan).objects),
+      ...[k.services.hub, k.services.neo4j, k.services.ollama, k.services.loadBalancer, k.services.prometheus, k.services.alertmanager, k.services.blackbox, k.services.pushgateway, k.services.kubeStateMetrics, k.services.nodeExporter, k.services.gpuExporter].flatMap((p) => workloadObjects(p.workload, p.plan).objects),
     ];
     for (const o of all) validateObject(o);
     expect(all.length).toBeGreaterThan(40);

@@ -13,7 +13,7 @@ import { promtoolCheckRules } from "./support/validators";
 import { prometheusFiles } from "./support/stackFiles";
 
 function grafanaFiles(raw: Record<string, unknown> = {}) {
-  const w = describeDockerStack(parseStackConfig(raw), "dev").grafana;
+  const w = describeDockerStack(parseStackConfig(raw), "dev").services.grafana;
   const byName = Object.fromEntries(w.files.map((f) => [f.name, f]));
   return {
     workload: w,

@@ -56,23 +56,23 @@ describe("Neo4j metrics", () => {
   }
   const scrapeJobs = (raw: Record<string, unknown>) => {
     const stack = describeDockerStack(parseStackConfig(raw), "dev");
-    const prom = parse(stack.prometheus.files.find((f) => f.name === "prometheus.yml")!.content) as PromConfig;
+    const prom = parse(stack.services.prometheus.files.find((f) => f.name === "prometheus.yml")!.content) as PromConfig;
     return { stack, jobs: Object.fromEntries(prom.scrape_configs.map((j) => [j.job_name, j.static_configs[0].targets])) };
   };
 
   it("are enabled, exposed and scraped on Enterprise", () => {
     const { stack, jobs } = scrapeJobs({ neo4j: { edition: "enterprise", image: "neo4j:5.26.0-enterprise" } });
-    expect(stack.neo4j.env).toMatchObject({
+    expect(stack.services.neo4j.env).toMatchObject({
       NEO4J_server_metrics_prometheus_enabled: "true",
       NEO4J_server_metrics_prometheus_endpoint: "0.0.0.0:2004",
     });
-    expect(stack.neo4j.ports.map((p) => p.port)).toContain(2004);
+    expect(stack.services.neo4j.ports.map((p) => p.port)).toContain(2004);
     expect(jobs.neo4j).toEqual(["neo4j:2004"]);
   });
 
   it("are absent on Community, which has no metrics endpoint", () => {
     const { stack, jobs } = scrapeJobs({});
-    expect(Object.keys(stack.neo4j.env).filter((k) => k.includes("metrics"))).toEqual([]);
+    expect(Object.keys(stack.services.neo4j.env).filter((k) => k.includes("metrics"))).toEqual([]);
     expect(jobs.neo4j).toBeUndefined();
     expect(jobs["probe-neo4j"]).toEqual(["neo4j:7687"]);
   });

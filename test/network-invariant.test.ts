@@ -20,7 +20,7 @@ const CONFIGS = {
 };
 
 function built(k: KubernetesStack) {
-  const planned = [k.hub, k.neo4j, k.ollama, k.loadBalancer, k.prometheus, k.alertmanager, k.grafana, ...k.exporters];
+  const planned = Object.values(k.services);
   const objects = [...k.shared, ...planned.flatMap((p) => workloadObjects(p.workload, p.plan).objects)] as any[];
   const controllers = objects.filter((o) => ["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind));
   return {
@@ -48,20 +48,11 @@ describe.each(Object.entries(CONFIGS))("NetworkPolicies as the VPC CNI enforces 
   });
 
   it("admits every in-namespace flow toward a workload to its pods and to its Service's ClusterIP", () => {
-    const flows = allowedFlows(cfg, k.nodeNamespace, {
-      hub: k.hub.workload,
-      neo4j: k.neo4j.workload,
-      ollama: k.ollama.workload,
-      loadBalancer: k.loadBalancer.workload,
-      prometheus: k.prometheus.workload,
-      alertmanager: k.alertmanager.workload,
-      grafana: k.grafana.workload,
-      blackbox: k.exporters[0].workload,
-      pushgateway: k.exporters[1].workload,
-      kubeStateMetrics: k.exporters[2].workload,
-      nodeExporter: k.exporters[3].workload,
-      gpuExporter: k.exporters[4].workload,
-    });
+    const flows = allowedFlows(
+      cfg,
+      k.nodeNamespace,
+      Object.fromEntries(Object.entries(k.services).map(([key, p]) => [key, p.workload])) as Parameters<typeof allowedFlows>[2],
+    );
     let checked = 0;
     for (const f of flows) {
       if (!("workload" in f.from) || !("workload" in f.to) || f.to.namespace) continue;

@@ -48,7 +48,7 @@ describe("nginx.conf", () => {
   });
 
   it("the dev stack's file lists the hub replicas by their container names, re-resolved through Docker's DNS", () => {
-    const conf = file(stack.loadBalancer, "nginx.conf").content;
+    const conf = file(stack.services.loadBalancer, "nginx.conf").content;
     for (const n of [1, 2, 3]) expect(conf).toContain(`server mcp-hub-${n}:3000 resolve max_fails=3 fail_timeout=10s;`);
     expect(conf.split("\n").map((l) => l.trim())).toContain("resolver 127.0.0.11 valid=5s ipv6=off;");
     const r = nginxTest(withoutResolve(conf), ["mcp-hub-1", "mcp-hub-2", "mcp-hub-3"]);
@@ -57,8 +57,8 @@ describe("nginx.conf", () => {
 });
 
 describe("Prometheus", () => {
-  const prometheusYml = file(stack.prometheus, "prometheus.yml");
-  const rules = file(stack.prometheus, "alert-rules.yml");
+  const prometheusYml = file(stack.services.prometheus, "prometheus.yml");
+  const rules = file(stack.services.prometheus, "alert-rules.yml");
 
   it("promtool check config accepts prometheus.yml with its rule file", () => {
     const r = promtoolCheckConfig(prometheusYml.content, { [rules.mountPath]: rules.content });
@@ -78,7 +78,7 @@ describe("Prometheus", () => {
   });
 
   it("blackbox_exporter accepts its modules", () => {
-    const r = blackboxCheckConfig(file(stack.exporters[0], "blackbox.yml").content);
+    const r = blackboxCheckConfig(file(stack.services.blackbox, "blackbox.yml").content);
     expect(r.status, r.output).toBe(0);
     expect(r.output).toContain("Config file is ok");
   });
@@ -86,7 +86,7 @@ describe("Prometheus", () => {
 
 describe("alertmanager.yml", () => {
   it("amtool accepts it without receivers (dev)", () => {
-    const r = amtoolCheckConfig(file(stack.alertmanager, "alertmanager.yml").content);
+    const r = amtoolCheckConfig(file(stack.services.alertmanager, "alertmanager.yml").content);
     expect(r.status, r.output).toBe(0);
   });
 

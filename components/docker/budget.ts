@@ -41,7 +41,7 @@ export interface DockerBudget {
 }
 
 export function stackWorkloads(d: DockerStack): Workload[] {
-  return [d.hub, d.neo4j, d.ollama, d.loadBalancer, d.prometheus, d.alertmanager, d.grafana, ...d.exporters, d.objectStore, d.backup, d.backupDockerApi];
+  return [...Object.values(d.services), d.objectStore, d.backup, d.backupDockerApi];
 }
 
 /**

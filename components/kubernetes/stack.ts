@@ -5,62 +5,38 @@
  */
 import type { StackConfig } from "../config/schema";
 import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE, DEVICE_PLUGIN_NAME } from "../contracts/clusterAddons";
-import { hubWorkload } from "../workloads/hub";
+import { servicesOn, type KubernetesServiceKey } from "../services";
+import { describeServices } from "../services/describe";
+import type { TargetFacts } from "../services/types";
 import { workloadLabels } from "../workloads/labels";
-import { loadBalancerWorkload, type HubUpstreams } from "../workloads/loadBalancer";
-import { stackGrafanaWorkload } from "../workloads/grafana";
-import {
-  alertmanagerWorkload,
-  blackboxWorkload,
-  gpuExporterWorkload,
-  kubeStateMetricsWorkload,
-  nodeExporterWorkload,
-  prometheusWorkload,
-  pushgatewayWorkload,
-} from "../workloads/monitoring";
+import type { HubUpstreams } from "../workloads/loadBalancer";
 import { DISK_SELECTOR, JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
-import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
-import { ollamaWorkload } from "../workloads/ollama";
+import { neo4jMetricsEnabled } from "../workloads/neo4j";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
 import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
 import {
   GPU_EXPORTER_JOB,
   KUBELET_JOB,
   KUBE_STATE_METRICS_JOB,
-  KUBE_STATE_METRICS_SERVICE_ACCOUNT,
-  PROMETHEUS_SERVICE_ACCOUNT,
   kubeStateMetricsRbac,
   kubernetesScrapeJobs,
-  nginxExporterSidecar,
   prometheusRbac,
 } from "./monitoring";
 import { ANY_HOST, PUBLIC_INTERNET, awsApiPeer, kubernetesApiPeers } from "./egressPeers";
 import { networkPolicies, type Flow, type Peer } from "./networkPolicy";
-import { NLB_READINESS_GATE_LABEL, nlbAnnotations, nlbServiceSpec } from "./loadBalancerService";
+import { NLB_READINESS_GATE_LABEL } from "./loadBalancerService";
 import { headlessServiceName } from "./objects";
-import type { WorkloadPlan } from "./plan";
-import { edgeAnnotations, edgeSourceRanges } from "./edgeTls";
-import { containerSecurityContext } from "./security";
+import type { Planned } from "./plan";
+import { servicePlans } from "./plans";
 import type { K8sObject } from "./types";
-
-export interface Planned {
-  workload: Workload;
-  plan: WorkloadPlan;
-}
 
 export interface KubernetesStack {
   namespace: string;
   nodeNamespace: string;
   bucket: string;
   namespaces: K8sObject[];
-  hub: Planned;
-  neo4j: Planned;
-  ollama: Planned;
-  loadBalancer: Planned;
-  prometheus: Planned;
-  alertmanager: Planned;
-  grafana: Planned;
-  exporters: Planned[];
+  /** Every service of the registry that Kubernetes runs, with its plan, by key. */
+  services: Record<KubernetesServiceKey, Planned>;
   /** Namespace-wide objects: NetworkPolicies and Prometheus' RBAC. */
   shared: K8sObject[];
   /** The node namespace's NetworkPolicies (a default deny and the scrapes it answers). */
@@ -68,9 +44,6 @@ export interface KubernetesStack {
   backup: K8sObject[];
   backupServiceAccount: K8sObject;
 }
-
-/** The runbook waits 30 s for in-flight requests; before that, 10 s for endpoints and nginx to stop sending. */
-export const HUB_DRAIN = { preStopSeconds: 10, inFlightSeconds: 30 } as const;
 
 const BACKUP_JOB_NAME = "mcp-backup";
 
@@ -89,10 +62,7 @@ export function hubUpstreams(cfg: StackConfig, hub: Workload): HubUpstreams {
 }
 
 /** The workloads the allow-list connects (name and role are what their pods are selected by). */
-export type FlowWorkloads = Record<
-  "hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana" | "blackbox" | "pushgateway" | "nodeExporter" | "kubeStateMetrics" | "gpuExporter",
-  Workload
->;
+export type FlowWorkloads = Record<KubernetesServiceKey, Workload>;
 
 /** The backup and restore pods, labelled like a workload named `backup` (backupJob.ts). */
 const BACKUP_PODS = { name: SERVICE.backup, role: "backup" as const };
@@ -197,124 +167,74 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   const nodeNamespace = `${namespace}-node`;
   const bucket = `mcp-superserver-backups-${stack}`;
   const fqdn = (service: string) => `${service}.${namespace}.svc.${k.clusterDomain}`;
-  const base = { namespace, storageClass: k.storageClass };
   const partOf = { "app.kubernetes.io/part-of": "mcp-superserver", "app.kubernetes.io/managed-by": "pulumi" };
+  const plans = servicePlans(cfg, nodeNamespace);
 
-  const hub = hubWorkload(cfg);
-  const neo4j = neo4jWorkload(cfg);
-  const ollama = ollamaWorkload(cfg);
-  const loadBalancer = loadBalancerWorkload(cfg, hubUpstreams(cfg, hub));
-  const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: true });
-  const blackbox = blackboxWorkload(cfg);
-  const nodeExporter = nodeExporterWorkload(cfg, { textfile: false });
-  const pushgateway = pushgatewayWorkload(cfg);
-  const kubeStateMetrics = kubeStateMetricsWorkload(cfg, [namespace, nodeNamespace]);
-  const gpuExporter = gpuExporterWorkload(cfg);
-
-  const grafana = stackGrafanaWorkload(cfg, { containerLabel: "pod", containerSelector: `namespace="${namespace}", container!=""` });
-
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, blackbox, nodeExporter, pushgateway, kubeStateMetrics, gpuExporter];
-  const inNodeNamespace = (w: Pick<Workload, "role">) => w.role === "node-exporter" || w.role === "gpu-exporter";
-  // Hub pods are discovered from the API (kubernetes_sd below), not listed.
-  const addresses = addressesByServiceName(neo4jMetricsEnabled(cfg), [], {
-    [SERVICE.pushgateway]: [`${SERVICE.pushgateway}:${PORT.pushgateway}`],
-    [KUBE_STATE_METRICS_JOB]: [`${SERVICE.kubeStateMetrics}:${PORT.kubeStateMetrics}`],
-  });
-  // The backup and restore pods run a container named `neo4j` (and `aws`) in the same namespace:
-  // every other service's selector leaves them out, or their memory would count as Neo4j's.
-  const notBackupPods = `pod!~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*"`;
-  const view: ContainerView = {
-    containers: [
-      ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
-        service: w.name,
-        selector: `namespace="${inNodeNamespace(w) ? nodeNamespace : namespace}", container="${w.role}", ${notBackupPods}`,
-      })),
-      // The backup and restore pods' two containers.
-      { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
-      ...(cfg.cluster.mode === "create" ? [{ service: DEVICE_PLUGIN_NAME, selector: `namespace="kube-system", container="${DEVICE_PLUGIN_NAME}"` }] : []),
-      ...(cfg.cluster.mode === "create" && cfg.cluster.autoscaler.enabled
-        ? [{ service: CLUSTER_AUTOSCALER, selector: `namespace="${CLUSTER_AUTOSCALER_NAMESPACE}", container="${CLUSTER_AUTOSCALER}"` }]
-        : []),
-    ],
-    containerLabel: "pod",
-    diskSelector: DISK_SELECTOR,
-    workloadHealth: { kind: "kubernetes", namespaces: [namespace, nodeNamespace], kubeStateMetricsJob: KUBE_STATE_METRICS_JOB, kubeletJob: KUBELET_JOB, gpuJob: GPU_EXPORTER_JOB },
-  };
-  const files = monitoringFiles(addresses, view, { stack, target: "kubernetes" });
-  const prometheus = prometheusWorkload(cfg, {
-    ...files,
-    prometheus: {
-      ...files.prometheus,
-      // The hub job is the discovered one (same job name, so the rules match).
-      jobs: files.prometheus.jobs.filter((j) => j.job !== JOB.hub),
-      kubernetesJobs: kubernetesScrapeJobs(namespace, nodeNamespace),
+  const facts: TargetFacts = {
+    target: "kubernetes",
+    hubUpstreams: (hub) => hubUpstreams(cfg, hub),
+    containers: { containerLabel: "pod", containerSelector: `namespace="${namespace}", container!=""` },
+    namespaces: [namespace, nodeNamespace],
+    monitoringFiles: (watched) => {
+      // Hub pods are discovered from the API (kubernetes_sd below), not listed.
+      const addresses = addressesByServiceName(neo4jMetricsEnabled(cfg), [], {
+        [SERVICE.pushgateway]: [`${SERVICE.pushgateway}:${PORT.pushgateway}`],
+        [KUBE_STATE_METRICS_JOB]: [`${SERVICE.kubeStateMetrics}:${PORT.kubeStateMetrics}`],
+      });
+      // Each service's pods in the namespace its plan puts them in (the node daemons have their own).
+      const namespaceOf = (w: Pick<Workload, "role">) => {
+        const s = servicesOn("kubernetes").find((m) => m.role === w.role);
+        return s ? plans[s.key].namespace : namespace;
+      };
+      // The backup and restore pods run a container named `neo4j` (and `aws`) in the same namespace:
+      // every other service's selector leaves them out, or their memory would count as Neo4j's.
+      const notBackupPods = `pod!~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*"`;
+      const view: ContainerView = {
+        containers: [
+          ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
+            service: w.name,
+            selector: `namespace="${namespaceOf(w)}", container="${w.role}", ${notBackupPods}`,
+          })),
+          // The backup and restore pods' two containers.
+          { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
+          ...(cfg.cluster.mode === "create" ? [{ service: DEVICE_PLUGIN_NAME, selector: `namespace="kube-system", container="${DEVICE_PLUGIN_NAME}"` }] : []),
+          ...(cfg.cluster.mode === "create" && cfg.cluster.autoscaler.enabled
+            ? [{ service: CLUSTER_AUTOSCALER, selector: `namespace="${CLUSTER_AUTOSCALER_NAMESPACE}", container="${CLUSTER_AUTOSCALER}"` }]
+            : []),
+        ],
+        containerLabel: "pod",
+        diskSelector: DISK_SELECTOR,
+        workloadHealth: { kind: "kubernetes", namespaces: [namespace, nodeNamespace], kubeStateMetricsJob: KUBE_STATE_METRICS_JOB, kubeletJob: KUBELET_JOB, gpuJob: GPU_EXPORTER_JOB },
+      };
+      const files = monitoringFiles(addresses, view, { stack, target: "kubernetes" });
+      return {
+        ...files,
+        prometheus: {
+          ...files.prometheus,
+          // The hub job is the discovered one (same job name, so the rules match).
+          jobs: files.prometheus.jobs.filter((j) => j.job !== JOB.hub),
+          kubernetesJobs: kubernetesScrapeJobs(namespace, nodeNamespace),
+        },
+      };
     },
-  });
-
-  const flowWorkloads: FlowWorkloads = { hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, blackbox, pushgateway, nodeExporter, kubeStateMetrics, gpuExporter };
-  const flows = allowedFlows(cfg, nodeNamespace, flowWorkloads);
+  };
+  const workloads = describeServices(cfg, "kubernetes", facts);
+  const services = Object.fromEntries(
+    (Object.keys(workloads) as KubernetesServiceKey[]).map((key) => [key, { workload: workloads[key], plan: plans[key] }]),
+  ) as Record<KubernetesServiceKey, Planned>;
+  const flows = allowedFlows(cfg, nodeNamespace, workloads);
   const nlb = cfg.loadBalancer.serviceType === "LoadBalancer";
-  const lbAnnotations = nlb ? nlbAnnotations(cfg.loadBalancer.internal) : undefined;
-  const single = { kind: "Deployment" as const, ...base, service: { type: "ClusterIP" as const } };
 
   return {
     namespace,
     nodeNamespace,
     bucket,
     namespaces: [namespaceObject(namespace, "restricted", { ...partOf, ...(nlb ? NLB_READINESS_GATE_LABEL : {}) }), namespaceObject(nodeNamespace, "privileged", partOf)],
-    hub: {
-      workload: hub,
-      plan: {
-        ...base,
-        kind: "Deployment",
-        strategy: "rolling",
-        drain: HUB_DRAIN,
-        hpa: { ...cfg.hub.autoscaling },
-        pdb: { minAvailable: Math.max(1, cfg.hub.autoscaling.minReplicas - 1) },
-        spread: true,
-        service: { type: "ClusterIP" },
-        headlessService: true,
-      },
-    },
-    neo4j: {
-      workload: neo4j,
-      // The cluster autoscaler never drains Neo4j's node to save a node: a move is a stop of the
-      // database and its volume's reattachment (cluster-autoscaler FAQ, "What types of pods can prevent CA from removing a node?").
-      plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" }, podAnnotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" } },
-    },
-    ollama: { workload: ollama, plan: { ...base, kind: "Deployment", strategy: "recreate", gpuNode: true, service: { type: "ClusterIP" } } },
-    loadBalancer: {
-      workload: loadBalancer,
-      plan: {
-        ...base,
-        kind: "Deployment",
-        strategy: "rolling",
-        spread: true,
-        pdb: { maxUnavailable: 1 },
-        service: {
-          type: cfg.loadBalancer.serviceType,
-          portNames: ["http"],
-          annotations: { ...lbAnnotations, ...edgeAnnotations(cfg) },
-          spec: { ...(nlb ? nlbServiceSpec() : {}), ...edgeSourceRanges(cfg) },
-        },
-        sidecars: [nginxExporterSidecar(cfg.prometheus.exporters.nginx.image, containerSecurityContext(true))],
-      },
-    },
-    prometheus: { workload: prometheus, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" }, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT } },
-    alertmanager: { workload: alertmanager, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
-    grafana: { workload: grafana, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
-    exporters: [
-      { workload: blackbox, plan: single },
-      // Its persistence volume is ReadWriteOnce: the old pod must let go of it before the new one starts.
-      { workload: pushgateway, plan: { ...single, strategy: "recreate" } },
-      { workload: kubeStateMetrics, plan: { ...single, serviceAccount: KUBE_STATE_METRICS_SERVICE_ACCOUNT } },
-      { workload: nodeExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", everyNode: true } },
-      { workload: gpuExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", gpuNode: true } },
-    ],
+    services,
     shared: [
       ...networkPolicies(namespace, partOf, flows),
-      ...prometheusRbac(namespace, workloadLabels(prometheus, SERVICE.prometheus)),
-      ...kubeStateMetricsRbac(namespace, workloadLabels(kubeStateMetrics, SERVICE.kubeStateMetrics)),
+      ...prometheusRbac(namespace, workloadLabels(workloads.prometheus, SERVICE.prometheus)),
+      ...kubeStateMetricsRbac(namespace, workloadLabels(workloads.kubeStateMetrics, SERVICE.kubeStateMetrics)),
     ],
     nodeShared: networkPolicies(nodeNamespace, partOf, flows, namespace),
     backup: backupObjects(cfg, {
@@ -323,7 +243,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
       bucket,
       pushgatewayUrl: `http://${fqdn(SERVICE.pushgateway)}:${PORT.pushgateway}/metrics/job/${BACKUP_JOB_NAME}`,
       verifyPushgatewayUrl: `http://${fqdn(SERVICE.pushgateway)}:${PORT.pushgateway}/metrics/job/${BACKUP_JOB_NAME}-verify`,
-      neo4j,
+      neo4j: workloads.neo4j,
       ...(cfg.neo4j.edition === "enterprise" ? { onlineBackupFrom: `${fqdn(SERVICE.neo4j)}:${PORT.neo4jBackup}` } : {}),
     }),
     backupServiceAccount: backupServiceAccount(cfg, namespace),

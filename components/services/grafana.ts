@@ -1,0 +1,12 @@
+/** Grafana: the overview dashboard over Prometheus, provisioned from files. */
+import { stackGrafanaWorkload } from "../workloads/grafana";
+import { service } from "./types";
+
+export const grafana = service({
+  key: "grafana",
+  role: "grafana",
+  component: { type: "mcp-superserver:monitoring:Grafana", name: "grafana" },
+  targets: ["docker", "kubernetes"],
+  waitsFor: ["prometheus"],
+  workload: (cfg, target) => stackGrafanaWorkload(cfg, target.containers),
+});

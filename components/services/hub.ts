@@ -1,0 +1,12 @@
+/** The MCP hub: N stateless replicas behind nginx, backed by Neo4j and Ollama (components/contracts/hub.ts). */
+import { hubWorkload } from "../workloads/hub";
+import { service } from "./types";
+
+export const hub = service({
+  key: "hub",
+  role: "hub",
+  component: { type: "mcp-superserver:hub:Hub", name: "hub" },
+  targets: ["docker", "kubernetes"],
+  waitsFor: ["neo4j", "ollama"],
+  workload: (cfg) => hubWorkload(cfg),
+});
