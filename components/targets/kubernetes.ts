@@ -47,18 +47,20 @@ export class KubernetesTarget implements StackTarget<Planned> {
     return this.platform.deploy(name, placed, opts);
   }
 
-  /** A GPU workload waits for the GPU node group; the nginx Service for the controller that makes it an NLB. */
-  prerequisites({ plan }: Planned): pulumi.Resource[] {
-    return [...(plan.gpuNode ? this.cluster.gpuReady : []), ...(plan.service?.type === "LoadBalancer" ? this.cluster.loadBalancerReady : [])];
+  /**
+   * A workload that asks for GPUs waits for the GPU node group and the device plugin that
+   * advertises them; the nginx Service for the controller that makes it an NLB.
+   */
+  prerequisites({ workload, plan }: Planned): pulumi.Resource[] {
+    return [...(workload.gpus > 0 ? this.cluster.gpuReady : []), ...(plan.service?.type === "LoadBalancer" ? this.cluster.loadBalancerReady : [])];
   }
 
   /**
-   * Nothing waits for a Deployment on the GPU node group: its rollout waits for a Ready pod, and a
-   * GPU quota of 0 (common on new accounts) would hold every service behind it. A DaemonSet there
-   * is done at once when no GPU node exists (Pulumi awaits its scheduled pods only).
+   * Nothing waits for a workload that asks for GPUs: its rollout waits for a Ready pod, and a GPU
+   * quota of 0 (common on new accounts) would hold every service behind it.
    */
-  awaitable({ plan }: Planned): boolean {
-    return !(plan.gpuNode && plan.kind === "Deployment");
+  awaitable({ workload }: Planned): boolean {
+    return workload.gpus === 0;
   }
 
   builtImage(name: string, w: Workload): pulumi.Output<string> | undefined {
