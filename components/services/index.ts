@@ -10,6 +10,7 @@ import { loadBalancer } from "./loadBalancer";
 import { neo4j } from "./neo4j";
 import { ollama } from "./ollama";
 import { prometheus } from "./prometheus";
+import type { Role } from "../workloads/types";
 import type { ServiceModule, TargetKind } from "./types";
 
 export const SERVICES = [
@@ -37,6 +38,15 @@ export type TargetServiceKey<T extends TargetKind> = KeyOn<Module, T>;
 export type DockerServiceKey = TargetServiceKey<"docker">;
 export type KubernetesServiceKey = TargetServiceKey<"kubernetes">;
 
+/**
+ * Every role belongs to a service of the list, or to the backup component (MinIO, the scheduler
+ * and its Docker API proxy, the backup CronJobs): a role nobody runs fails to compile.
+ */
+type BackupRole = "object-store" | "backup";
+type RoleWithoutService = Exclude<Role, Module["role"] | BackupRole>;
+const everyRoleRuns: [RoleWithoutService] extends [never] ? true : RoleWithoutService = true;
+void everyRoleRuns;
+
 /** A wait on a key that is no service fails to compile. */
 type UnknownWait = Exclude<Module["waitsFor"][number], ServiceKey>;
 const noUnknownWait: [UnknownWait] extends [never] ? true : UnknownWait = true;
@@ -44,7 +54,8 @@ void noUnknownWait;
 
 /** The services a target runs, in the order of the list. */
 export function servicesOn<T extends TargetKind>(target: T): ServiceModule<TargetServiceKey<T>, ServiceKey, TargetKind>[] {
-  return SERVICES.filter((s) => (s.targets as readonly TargetKind[]).includes(target)) as ServiceModule<TargetServiceKey<T>, ServiceKey, TargetKind>[];
+  const on: readonly ServiceModule[] = SERVICES.filter((s) => (s.targets as readonly TargetKind[]).includes(target));
+  return on as ServiceModule<TargetServiceKey<T>, ServiceKey, TargetKind>[];
 }
 
 /**

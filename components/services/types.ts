@@ -28,10 +28,10 @@ export interface TargetFacts {
 /** Every service described so far, by key: what a later service (the load balancer) builds on. */
 export type Described = Readonly<Record<string, Workload>>;
 
-export interface ServiceModule<K extends string = string, W extends string = string, T extends TargetKind = TargetKind> {
+export interface ServiceModule<K extends string = string, W extends string = string, T extends TargetKind = TargetKind, R extends Role = Role> {
   key: K;
   /** The `app.kubernetes.io/component` label of its containers. */
-  role: Role;
+  role: R;
   /** Its component resource: the type token and the child name (`<stack component>-<name>`). */
   component: { type: string; name: string };
   targets: readonly T[];
@@ -45,7 +45,7 @@ export interface ServiceModule<K extends string = string, W extends string = str
   workload(cfg: StackConfig, target: TargetFacts, described: Described): Workload;
 }
 
-/** A module with its key, waits and targets kept as literals, which the registry checks (index.ts). */
-export function service<const K extends string, const W extends string, const T extends TargetKind>(m: ServiceModule<K, W, T>): ServiceModule<K, W, T> {
+/** A module with its key, role, waits and targets kept as literals, which the registry checks (index.ts). */
+export function service<const M extends ServiceModule>(m: M): M {
   return m;
 }
