@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parse } from "yaml";
 import { prometheusSchema } from "../../components/config/schema";
+import { ALERT } from "../../components/contracts/alerts";
 import { ALERT_RULES_PATH } from "../../components/contracts/monitoringPaths";
 import { DOCKER_CONTAINER, podMemory, podOf } from "./pods";
 
@@ -48,7 +49,7 @@ function memoryAlerts(content: string): MemoryAlert[] {
   const doc = (parse(content) ?? {}) as { groups?: { rules?: { alert?: string; expr?: string; labels?: Record<string, string> }[] }[] };
   return (doc.groups ?? []).flatMap((g) =>
     (g.rules ?? [])
-      .filter((r) => r.alert === "HighMemoryUsage" || r.alert === "CriticalMemoryUsage")
+      .filter((r) => r.alert === ALERT.highMemory || r.alert === ALERT.criticalMemory)
       .map((r) => {
         const match = />\s*([0-9.eE+-]+)\s*$/.exec(String(r.expr ?? ""));
         return { alert: r.alert!, service: r.labels?.service, threshold: match ? Number(match[1]) : undefined };
@@ -96,8 +97,8 @@ export const memoryAlertThresholds: StackValidationPolicy = {
     }
     const alerts = files.flatMap((f) => memoryAlerts(f.content));
     const expected = [
-      { alert: "HighMemoryUsage", percent: config.warningPercent, key: "memoryWarningPercent" },
-      { alert: "CriticalMemoryUsage", percent: config.criticalPercent, key: "memoryCriticalPercent" },
+      { alert: ALERT.highMemory, percent: config.warningPercent, key: "memoryWarningPercent" },
+      { alert: ALERT.criticalMemory, percent: config.criticalPercent, key: "memoryCriticalPercent" },
     ];
     for (const service of [...services].sort()) {
       for (const e of expected) {

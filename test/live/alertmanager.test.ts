@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig } from "../../components/config/parse";
 import { alertmanagerConfig } from "../../components/workloads/monitoring";
-import { prometheusFiles } from "../support/stackFiles";
+import { kubernetesPrometheusFiles, prometheusFiles } from "../support/stackFiles";
 import { freePort, startDaemon, waitFor, type Daemon } from "../support/processes";
 import { runTool, tempFiles } from "../support/exec";
 import { amtoolCheckConfig } from "../support/validators";
@@ -79,6 +79,42 @@ describe("alertmanager.yml", () => {
       "severity=critical",
     ]);
     expect(r.status).not.toBe(0);
+  });
+});
+
+/** The inhibitions the domains own, written out: source alert, target alerts, labels that must be equal. */
+const EXPECTED_INHIBITIONS: [source: string, targets: string[], equal?: string[]][] = [
+  ["BlackboxExporterDown", ["TargetDown"], ["job"]],
+  ["CriticalDiskSpace", ["LowDiskSpace"], ["instance", "mountpoint"]],
+  ["CriticalErrorRate", ["HighErrorRate"], ["job"]],
+  ["CriticalMemoryUsage", ["HighMemoryUsage"], ["service", "name", "pod"]],
+  ["MCPHubDown", ["HighErrorRate", "CriticalErrorRate", "HighResponseTime", "VeryHighResponseTime", "MCPHubDegraded", "MCPHubMetricsMissing"]],
+  ["MCPHubDown", ["TargetDown"], ["job"]],
+  ["Neo4jDown", ["MCPHubDegraded"]],
+  ["OllamaDown", ["MCPHubDegraded"]],
+  ["VeryHighResponseTime", ["HighResponseTime"], ["job"]],
+];
+
+describe("inhibit_rules", () => {
+  const rendered = (parse(alertmanagerConfig(cfg, {})) as { inhibit_rules: { source_matchers: string[]; target_matchers: string[]; equal?: string[] }[] }).inhibit_rules;
+
+  it("are the domains' inhibitions, each once", () => {
+    const expected = EXPECTED_INHIBITIONS.map(([source, targets, equal]) => ({
+      source_matchers: [`alertname="${source}"`],
+      target_matchers: [`alertname=~"${targets.join("|")}"`],
+      ...(equal ? { equal } : {}),
+    }));
+    const key = (r: object) => JSON.stringify(r);
+    expect(rendered.map(key).sort()).toEqual(expected.map(key).sort());
+  });
+
+  it("name only alerts the stacks render, as sources and as targets", () => {
+    const docker = (parse(prometheusFiles()["alert-rules.yml"]) as RuleFile).groups.flatMap((g) => g.rules);
+    const prod = (parse(kubernetesPrometheusFiles()["alert-rules.yml"]) as RuleFile).groups.flatMap((g) => g.rules);
+    for (const [name, stackRules] of [["dev", docker], ["prod", prod]] as const) {
+      const alerts = new Set(stackRules.map((r) => r.alert));
+      for (const [source, targets] of EXPECTED_INHIBITIONS) for (const a of [source, ...targets]) expect(alerts, `${name}: ${a}`).toContain(a);
+    }
   });
 });
 

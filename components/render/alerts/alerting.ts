@@ -1,6 +1,6 @@
 /**
- * Alerts on the alerting pipeline itself, mixin style. Names, expressions, `for` and severities
- * are those of the upstream mixins:
+ * The alerting pipeline itself (Prometheus and Alertmanager), mixin style. Names, expressions,
+ * `for` and severities are those of the upstream mixins:
  *  - prometheus/prometheus `documentation/prometheus-mixin/alerts.libsonnet` (group `prometheus`),
  *  - prometheus/alertmanager `doc/alertmanager-mixin/alerts.libsonnet` (group `alertmanager.rules`),
  * with the mixins' `prometheusSelector`/`alertmanagerSelector` being our job names and their
@@ -18,16 +18,10 @@
  *    chat message, so a single one lost after Alertmanager's retries is a real failure; the
  *    mixins' `for` (15m and 5m) rides out a transient error.
  */
-import type { AlertRule } from "./alertRule";
+import { ALERT } from "../../contracts/alerts";
+import { groupName, type AlertDomain, type AlertRule } from "./domain";
 
-export interface SelfMonitoringInput {
-  /** Job scraping Prometheus' own /metrics. */
-  prometheusJob: string;
-  /** Job scraping Alertmanager's /metrics. */
-  alertmanagerJob: string;
-}
-
-export function prometheusSelfRules(job: string): AlertRule[] {
+function prometheusSelfRules(job: string): AlertRule[] {
   const sel = `job="${job}"`;
   return [
     {
@@ -84,7 +78,7 @@ export function prometheusSelfRules(job: string): AlertRule[] {
   ];
 }
 
-export function alertmanagerSelfRules(job: string): AlertRule[] {
+function alertmanagerSelfRules(job: string): AlertRule[] {
   const sel = `job="${job}"`;
   return [
     {
@@ -96,7 +90,7 @@ export function alertmanagerSelfRules(job: string): AlertRule[] {
       description: "Configuration has failed to load for {{ $labels.instance }}.",
     },
     {
-      alert: "AlertmanagerFailedToSendAlerts",
+      alert: ALERT.alertmanagerFailedToSend,
       // `reason` exists from Alertmanager 0.26 on; ignoring it is harmless before.
       expr:
         `(rate(alertmanager_notifications_failed_total{${sel}}[15m])` +
@@ -110,11 +104,17 @@ export function alertmanagerSelfRules(job: string): AlertRule[] {
 }
 
 /** Alerts whose page must go out on every receiver: they say a receiver may be failing. */
-export const ALL_RECEIVERS_ALERTS = ["AlertmanagerFailedToSendAlerts"];
+export const ALL_RECEIVERS_ALERTS = [ALERT.alertmanagerFailedToSend];
 
-export function selfMonitoringGroups(i: SelfMonitoringInput): { group: string; rules: AlertRule[] }[] {
-  return [
-    { group: "mcp-superserver.prometheus", rules: prometheusSelfRules(i.prometheusJob) },
-    { group: "mcp-superserver.alertmanager", rules: alertmanagerSelfRules(i.alertmanagerJob) },
-  ];
-}
+/** The alerting pipeline, one group per mixin. */
+export const ALERTING_ALERTS: AlertDomain = {
+  name: "alerting",
+  groups: (i) =>
+    i.selfMonitoring
+      ? [
+          { group: groupName("prometheus"), rules: prometheusSelfRules(i.selfMonitoring.prometheusJob) },
+          { group: groupName("alertmanager"), rules: alertmanagerSelfRules(i.selfMonitoring.alertmanagerJob) },
+        ]
+      : [],
+  inhibitions: [],
+};
