@@ -70,9 +70,9 @@ describe("policy metadata", () => {
     expect(defaults("memory-limit-request-ratio").maxRatio).toBe(2);
     // Neo4j's memory guide: "1GB is a good starting point" for the OS beside heap and page cache.
     expect(defaults("neo4j-memory-fits-limit").headroom).toBe("1Gi");
-    // The same typed config the alert rules are rendered from.
+    // The policy and the config the alert rules are rendered from, both at the runbook's 90 % / 95 %.
     const alerts = prometheusSchema.parse({}).alerts;
-    expect(defaults("memory-alert-thresholds")).toMatchObject({ warningPercent: alerts.memoryWarningPercent, criticalPercent: alerts.memoryCriticalPercent });
+    expect(defaults("memory-alert-thresholds")).toMatchObject({ warningPercent: 90, criticalPercent: 95 });
     expect([alerts.memoryWarningPercent, alerts.memoryCriticalPercent]).toEqual([90, 95]);
   });
 });
