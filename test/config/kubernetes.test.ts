@@ -39,6 +39,8 @@ describe("GPU node sizing", () => {
     const fitting = Object.entries(GPU_INSTANCES).filter(([, i]) => roomForOnePod(i).memoryBytes >= 32 * GiB);
     const smallest = Math.min(...fitting.map(([, i]) => i.memoryGiB));
     expect(GPU_INSTANCES[DEFAULT_GPU_INSTANCE_TYPE].memoryGiB).toBe(smallest);
+    // AWS's accelerated-computing table: g5.2xlarge has 32 GiB, g5.4xlarge 64 GiB.
+    expect([DEFAULT_GPU_INSTANCE_TYPE, smallest]).toEqual(["g5.4xlarge", 64]);
   });
 });
 

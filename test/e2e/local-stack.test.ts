@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { CommandError, type PulumiCommand } from "@pulumi/pulumi/automation";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "../support/repo";
-import { PASSPHRASE_FILE, PULUMI_CLI_VERSION } from "../../scripts/lib/localStack";
+import { PULUMI_CLI_VERSION } from "../../scripts/lib/localStack";
 import type { PreflightResult } from "../../scripts/lib/preflight";
 import { runStack, type StackDeps } from "../../scripts/stack";
 
@@ -139,7 +139,7 @@ describe("npm run up", () => {
   it("generates a passphrase once, owner-only, and reuses it", async () => {
     const first = recorder();
     await runStack(["up"], workDir, first.deps);
-    const file = path.join(workDir, PASSPHRASE_FILE);
+    const file = path.join(workDir, ".pulumi-passphrase");
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const passphrase = readFileSync(file, "utf8").trim();
     expect(passphrase.length).toBeGreaterThanOrEqual(32);
@@ -154,8 +154,9 @@ describe("npm run up", () => {
     expect(r.calls.install).toHaveLength(1);
     const install = r.calls.install[0] as { root: string; version: { version: string } };
     expect(install.root).toBe(path.join(workDir, ".pulumi-cli"));
-    expect(install.version.version).toBe(PULUMI_CLI_VERSION);
-    expect(r.output()).toContain(`installing ${PULUMI_CLI_VERSION}`);
+    // The version package.json pins for @pulumi/pulumi.
+    expect(install.version.version).toBe("3.248.0");
+    expect(r.output()).toContain("installing 3.248.0");
   });
 
   it("ends a failed deployment with exit 1 and one short line, not the CLI's output a second time", async () => {
@@ -227,7 +228,7 @@ describe("npm run down", () => {
   it("--purge --yes deletes containers, bucket, volumes, state and the generated passphrase", async () => {
     const r = recorder();
     await runStack(["up"], workDir, r.deps);
-    expect(existsSync(path.join(workDir, PASSPHRASE_FILE))).toBe(true);
+    expect(existsSync(path.join(workDir, ".pulumi-passphrase"))).toBe(true);
     const purge = recorder();
     expect(await runStack(["down", "--purge", "--yes"], workDir, purge.deps)).toBe(0);
     expect(purge.calls.ops).toEqual([{ destroy: { excludeProtected: true } }, "exportStack", { destroy: { excludeProtected: false } }]);
@@ -239,7 +240,7 @@ describe("npm run down", () => {
       ["stack", "rm", "--stack", "dev", "--yes", "--non-interactive"],
     ]);
     expect(purge.calls.volumes).toEqual([["mcp-neo4j-data", "mcp-ollama-models", "mcp-backup-objects"]]);
-    expect(existsSync(path.join(workDir, PASSPHRASE_FILE))).toBe(false);
+    expect(existsSync(path.join(workDir, ".pulumi-passphrase"))).toBe(false);
   });
 });
 

@@ -124,7 +124,7 @@ describe("policy pack on the dev stack (Docker)", () => {
   it("memory-alert-thresholds: no rules file deployed", async () => {
     const r = await checkPolicies(changed(dev, "mcp-prometheus-container", (i) => (i.uploads = [])), "dev");
     expect(messages(r, "memory-alert-thresholds")).toEqual([
-      `no alert rules file ${ALERT_RULES_PATH} is deployed; render the memory alerts (prometheus.alerts) into it`,
+      "no alert rules file /etc/prometheus/rules/alert-rules.yml is deployed; render the memory alerts (prometheus.alerts) into it",
     ]);
   });
 

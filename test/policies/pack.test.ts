@@ -5,8 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { formatBytes, parseBytes, prometheusSchema } from "../../components/config";
-import { NEO4J_MIN_HEADROOM_BYTES } from "../../components/contracts/neo4j";
+import { parseBytes, prometheusSchema } from "../../components/config";
 import { policies } from "../../policies/src";
 import { validateJsonSchema } from "../../scripts/lib/jsonSchema";
 import { policyConfigJsonSchema, reconcilePolicyConfig } from "../../scripts/lib/policyConfig";
@@ -69,10 +68,11 @@ describe("policy metadata", () => {
     expect(bytes(bounds.neo4jMinLimit)).toBe(8 * 1024 ** 3);
     expect(bytes(bounds.ollamaMinLimit)).toBe(32 * 1024 ** 3);
     expect(defaults("memory-limit-request-ratio").maxRatio).toBe(2);
-    expect(defaults("neo4j-memory-fits-limit").headroom).toBe(formatBytes(NEO4J_MIN_HEADROOM_BYTES));
-    // The same typed config the alert rules are rendered from.
+    // Neo4j's memory guide: "1GB is a good starting point" for the OS beside heap and page cache.
+    expect(defaults("neo4j-memory-fits-limit").headroom).toBe("1Gi");
+    // The policy and the config the alert rules are rendered from, both at the runbook's 90 % / 95 %.
     const alerts = prometheusSchema.parse({}).alerts;
-    expect(defaults("memory-alert-thresholds")).toMatchObject({ warningPercent: alerts.memoryWarningPercent, criticalPercent: alerts.memoryCriticalPercent });
+    expect(defaults("memory-alert-thresholds")).toMatchObject({ warningPercent: 90, criticalPercent: 95 });
     expect([alerts.memoryWarningPercent, alerts.memoryCriticalPercent]).toEqual([90, 95]);
   });
 });

@@ -26,9 +26,11 @@ function prodNginx() {
 
 describe("prod nginx.conf", () => {
   it("follows the hubs' headless Service through the cluster DNS", () => {
-    const { conf, names } = prodNginx();
-    expect(conf).toContain(`server ${names[0]}:3000 resolve `);
-    expect(conf).toMatch(new RegExp(`^\\s*resolver ${names[1].replace(/\./g, "\\.")} valid=\\S+ ipv6=off;$`, "m"));
+    const { conf } = prodNginx();
+    // The headless Service's name in the stack's namespace (<service>.<namespace>.svc.cluster.local,
+    // Kubernetes' DNS for Services), and EKS's cluster DNS Service (CoreDNS behind kube-dns in kube-system).
+    expect(conf).toContain("server mcp-hub-headless.mcp.svc.cluster.local:3000 resolve ");
+    expect(conf).toMatch(/^\s*resolver kube-dns\.kube-system\.svc\.cluster\.local valid=\S+ ipv6=off;$/m);
   });
 
   it("passes nginx -t for every directive this nginx supports", () => {

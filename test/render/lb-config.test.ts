@@ -34,10 +34,9 @@ describe("the load balancer's nginx.conf", () => {
     const upstream = lines.slice(lines.indexOf("upstream mcp_hub {"), lines.indexOf("}", lines.indexOf("upstream mcp_hub {")));
     // nginx >= 1.27.3 requires both for `resolve`: the peers live in the zone, DNS comes from the resolver.
     expect(upstream).toContain("zone mcp_hub 64k;");
-    expect(upstream).toContain(
-      `server ${PROD_HUBS.host}:3000 resolve max_fails=${cfg.loadBalancer.maxFails} fail_timeout=${cfg.loadBalancer.failTimeout};`,
-    );
-    expect(lines).toContain(`resolver ${PROD_HUBS.resolver} valid=${cfg.loadBalancer.dnsRefresh} ipv6=off;`);
+    // The prod stack's load-balancer settings: maxFails 3, failTimeout 10s, dnsRefresh 5s.
+    expect(upstream).toContain("server mcp-hub.mcp-superserver.svc.cluster.local:3000 resolve max_fails=3 fail_timeout=10s;");
+    expect(lines).toContain("resolver kube-dns.kube-system.svc.cluster.local valid=5s ipv6=off;");
   });
 
   it("sizes nginx workers to the container's CPU limit", () => {
