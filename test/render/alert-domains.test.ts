@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ALERT_DOMAINS } from "../components/render/alerts/domains";
-import { alertReferenceRows } from "../components/render/alerts/reference";
-import { kubernetesPrometheusFiles, prometheusFiles } from "./support/stackFiles";
+import { ALERT_DOMAINS } from "../../components/render/alerts/domains";
+import { alertReferenceRows } from "../../components/render/alerts/reference";
+import { kubernetesPrometheusFiles, prometheusFiles } from "../support/stackFiles";
 
 const DOMAIN_ALERTS: Record<string, string[]> = {
   hub: ["MCPHubDown", "MCPHubDegraded", "HighErrorRate", "CriticalErrorRate", "HighResponseTime", "VeryHighResponseTime", "MCPHubMetricsMissing"],
