@@ -5,7 +5,7 @@
  */
 import type { StackConfig } from "../config/schema";
 import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE, DEVICE_PLUGIN_NAME } from "../contracts/clusterAddons";
-import { servicesOn, type KubernetesServiceKey } from "../services";
+import { SERVICES, servicesOn, type KubernetesServiceKey } from "../services";
 import { describeServices } from "../services/describe";
 import type { TargetFacts } from "../services/types";
 import { workloadLabels } from "../workloads/labels";
@@ -61,9 +61,6 @@ export function hubUpstreams(cfg: StackConfig, hub: Workload): HubUpstreams {
   };
 }
 
-/** The workloads the allow-list connects (name and role are what their pods are selected by). */
-export type FlowWorkloads = Record<KubernetesServiceKey, Workload>;
-
 /** The backup and restore pods, labelled like a workload named `backup` (backupJob.ts). */
 const BACKUP_PODS = { name: SERVICE.backup, role: "backup" as const };
 
@@ -85,41 +82,42 @@ export function receiverPorts(cfg: StackConfig): number[] {
 
 /**
  * Every connection the stack's namespaces allow; the NetworkPolicies are derived from this list.
- * Egress beyond the cluster's pods is as narrow as a NetworkPolicy can say it (egressPeers.ts);
- * what stays open to every public address on 443 says why in its reason.
+ * Between the stack's services: what each service's module says it talks to. Egress beyond the
+ * cluster's pods is as narrow as a NetworkPolicy can say it (egressPeers.ts); what stays open to
+ * every public address on 443 says why in its reason.
  */
-export function allowedFlows(cfg: StackConfig, nodeNamespace: string, w: FlowWorkloads): Flow[] {
+export function allowedFlows(cfg: StackConfig, services: Record<KubernetesServiceKey, Planned>): Flow[] {
   const anywhere = { cidr: ANY_HOST };
+  const placed = services as Partial<Record<string, Planned>>;
+  const known = new Set<string>(SERVICES.map((s) => s.key));
+  // A service's pods, in the namespace its plan puts them in (the node daemons have their own).
+  const peer = ({ workload, plan }: Planned): Peer =>
+    plan.namespace === cfg.kubernetes.namespace ? { workload } : { workload, namespace: plan.namespace };
   const pods = (workload: Pick<Workload, "name" | "role">) => ({ workload });
-  const to = (workload: Workload, portName: string) => ({ to: pods(workload), port: containerPort(workload, portName) });
   const toKubernetesApi = (from: Peer, reason: string): Flow[] => kubernetesApiPeers(cfg).map((api) => ({ from, to: api, port: 443, reason }));
+  const between = servicesOn("kubernetes").flatMap((s) =>
+    (s.talksTo?.(cfg) ?? []).flatMap((talk): Flow[] => {
+      if (!known.has(talk.to)) throw new Error(`service ${s.key} talks to ${talk.to}, which is no service of the registry`);
+      const other = placed[talk.to];
+      if (!other) return [];
+      const port = typeof talk.port === "number" ? talk.port : containerPort(other.workload, talk.port);
+      return [{ from: pods(services[s.key].workload), to: peer(other), port, reason: talk.reason }];
+    }),
+  );
+  const w = (key: KubernetesServiceKey) => services[key].workload;
   const flows: Flow[] = [
-    { from: anywhere, ...to(w.loadBalancer, "http"), reason: "clients through the NLB" },
-    { from: pods(w.loadBalancer), ...to(w.hub, "http"), reason: "nginx proxies to the hub pods" },
-    { from: pods(w.hub), ...to(w.neo4j, "bolt"), reason: "the hub's graph memory" },
-    { from: pods(w.hub), ...to(w.ollama, "http"), reason: "the hub's LLM calls" },
-    { from: pods(w.prometheus), ...to(w.hub, "http"), reason: "hub metrics" },
-    { from: pods(w.prometheus), to: pods(w.loadBalancer), port: PORT.nginxExporter, reason: "nginx exporter" },
-    { from: pods(w.prometheus), ...to(w.blackbox, "http"), reason: "Neo4j and Ollama probes" },
-    { from: pods(w.prometheus), ...to(w.alertmanager, "http"), reason: "alerts, and Alertmanager's metrics" },
-    { from: pods(w.prometheus), ...to(w.pushgateway, "http"), reason: "the backup's last success" },
-    { from: pods(w.prometheus), ...to(w.kubeStateMetrics, "http"), reason: "pod restarts and crash loops" },
-    { from: pods(w.prometheus), to: { workload: w.nodeExporter, namespace: nodeNamespace }, port: containerPort(w.nodeExporter, "http"), reason: "disk space" },
-    { from: pods(w.prometheus), to: { workload: w.gpuExporter, namespace: nodeNamespace }, port: containerPort(w.gpuExporter, "http"), reason: "GPU memory and XID errors" },
-    ...toKubernetesApi(pods(w.prometheus), "Kubernetes API: discovery and kubelet cAdvisor"),
-    { from: pods(w.grafana), ...to(w.prometheus, "http"), reason: "dashboard queries" },
-    { from: pods(w.blackbox), ...to(w.neo4j, "bolt"), reason: "Bolt TCP probe" },
-    { from: pods(w.blackbox), ...to(w.ollama, "http"), reason: "Ollama HTTP probe" },
-    { from: pods(w.blackbox), ...to(w.loadBalancer, "http"), reason: "the client-path probe of the hub through nginx" },
-    ...toKubernetesApi(pods(w.kubeStateMetrics), "Kubernetes API: watching pods"),
+    { from: anywhere, to: pods(w("loadBalancer")), port: containerPort(w("loadBalancer"), "http"), reason: "clients through the NLB" },
+    ...between,
+    ...toKubernetesApi(pods(w("prometheus")), "Kubernetes API: discovery and kubelet cAdvisor"),
+    ...toKubernetesApi(pods(w("kubeStateMetrics")), "Kubernetes API: watching pods"),
     {
-      from: pods(w.ollama),
+      from: pods(w("ollama")),
       to: PUBLIC_INTERNET,
       port: 443,
       reason: "model pulls from the Ollama registry (registry.ollama.ai and the CDN it redirects to: host names, no published address ranges)",
     },
     ...receiverPorts(cfg).map((port) => ({
-      from: pods(w.alertmanager),
+      from: pods(w("alertmanager")),
       to: anywhere,
       port,
       reason: "webhook receivers at the ports of their URLs: hosts by name (a paging service's addresses are not fixed), possibly inside the VPC",
@@ -131,13 +129,10 @@ export function allowedFlows(cfg: StackConfig, nodeNamespace: string, w: FlowWor
       reason: "S3 and STS (IRSA): their regional endpoints' addresses are AWS's public ranges (ip-ranges.json), which change, and a NetworkPolicy cannot name a prefix list",
     },
     ...toKubernetesApi(pods(BACKUP_PODS), "Kubernetes API: scaling Neo4j and the backup Lease"),
-    { from: pods(BACKUP_PODS), ...to(w.pushgateway, "http"), reason: "the backup's last success" },
+    { from: pods(BACKUP_PODS), to: pods(w("pushgateway")), port: containerPort(w("pushgateway"), "http"), reason: "the backup's last success" },
   ];
   if (cfg.neo4j.edition === "enterprise") {
-    flows.push({ from: pods(BACKUP_PODS), ...to(w.neo4j, "backup"), reason: "Enterprise online backup" });
-  }
-  if (neo4jMetricsEnabled(cfg)) {
-    flows.push({ from: pods(w.prometheus), ...to(w.neo4j, "metrics"), reason: "Neo4j Enterprise metrics" });
+    flows.push({ from: pods(BACKUP_PODS), to: pods(w("neo4j")), port: containerPort(w("neo4j"), "backup"), reason: "Enterprise online backup" });
   }
   return flows;
 }
@@ -222,7 +217,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   const services = Object.fromEntries(
     (Object.keys(workloads) as KubernetesServiceKey[]).map((key) => [key, { workload: workloads[key], plan: plans[key] }]),
   ) as Record<KubernetesServiceKey, Planned>;
-  const flows = allowedFlows(cfg, nodeNamespace, workloads);
+  const flows = allowedFlows(cfg, services);
   const nlb = cfg.loadBalancer.serviceType === "LoadBalancer";
 
   return {

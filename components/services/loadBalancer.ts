@@ -9,4 +9,5 @@ export const loadBalancer = service({
   targets: ["docker", "kubernetes"],
   waitsFor: ["hub"],
   workload: (cfg, target, described) => loadBalancerWorkload(cfg, target.hubUpstreams(described.hub)),
+  talksTo: () => [{ to: "hub", port: "http", reason: "nginx proxies to the hub pods" }],
 });

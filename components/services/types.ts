@@ -25,6 +25,18 @@ export interface TargetFacts {
   monitoringFiles(watched: Workload[]): MonitoringFiles;
 }
 
+/**
+ * A connection this service opens to another service of the stack: toward a port of the other's
+ * workload by name, or by number for a port of a sidecar beside it. The Kubernetes allow-list
+ * (NetworkPolicies) admits exactly these, besides what leaves the stack.
+ */
+export interface Talk {
+  /** The other service's key in the registry. */
+  to: string;
+  port: string | number;
+  reason: string;
+}
+
 /** Every service described so far, by key: what a later service (the load balancer) builds on. */
 export type Described = Readonly<Record<string, Workload>>;
 
@@ -43,6 +55,8 @@ export interface ServiceModule<K extends string = string, W extends string = str
   /** Prometheus watches every other workload: it is described after all of them. */
   watchesStack?: boolean;
   workload(cfg: StackConfig, target: TargetFacts, described: Described): Workload;
+  /** Who it connects to inside the stack; a service the target does not run is skipped. */
+  talksTo?(cfg: StackConfig): readonly Talk[];
 }
 
 /** A module with its key, role, waits and targets kept as literals, which the registry checks (index.ts). */
