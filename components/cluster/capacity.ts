@@ -6,7 +6,7 @@
  */
 import { roomForOnePod } from "../catalog/nodeCapacity";
 import { packPods, type PodDemand } from "../catalog/podPacking";
-import { SYSTEM_INSTANCES } from "../catalog/systemInstances";
+import { SYSTEM_INSTANCES } from "../catalog/instanceTypes";
 import { systemPoolPods } from "./systemPool";
 import { formatBytes, formatMillicores } from "../config/quantity";
 import type { RuleIssue } from "../config/rules/issue";
@@ -25,7 +25,7 @@ export function systemPoolCapacity(cfg: StackConfig): RuleIssue[] {
           {
             path: ["cluster", "systemNodes", "instanceTypes", i],
             effective: type,
-            message: `is not in the capacity table (components/catalog/systemInstances.ts: ${Object.keys(SYSTEM_INSTANCES).join(", ")}); add it with its vCPUs, memory and max pods, or use one of those`,
+            message: `is not in the capacity table (components/catalog/instanceTypes.ts, system pool: ${Object.keys(SYSTEM_INSTANCES).join(", ")}); add it there with its vCPUs, memory and max pods, or use one of those`,
           },
         ],
   );

@@ -3,7 +3,7 @@
  * fits on a GPU node, hub autoscaling bounds. Same shape and wording as rules/index.ts.
  */
 import { EKS_VERSIONS, supportStatus } from "../../catalog/eksVersions";
-import { GPU_INSTANCES } from "../../catalog/gpuInstances";
+import { GPU_INSTANCES } from "../../catalog/instanceTypes";
 import { roomForOnePod } from "../../catalog/nodeCapacity";
 import { clusterSecurityIssues } from "./clusterSecurity";
 import { NOT_SET } from "../errors";
