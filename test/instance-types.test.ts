@@ -16,6 +16,7 @@ import {
   SYSTEM_INSTANCES,
 } from "../components/catalog/instanceTypes";
 import { allocatableMemoryBytes, roomForOnePod } from "../components/catalog/nodeCapacity";
+import { formatWholeMiB } from "../components/config/quantity";
 
 const MiB = 1024 ** 2;
 
@@ -100,6 +101,7 @@ describe("what a node leaves for pods (one formula for the config rules and the 
   it("is nominal memory less the kernel's 5 %, kube-reserved (255Mi + 11Mi per pod) and the eviction threshold", () => {
     // m6i.xlarge: 16384Mi - 819.2Mi - (255 + 11 x 58)Mi - 100Mi = 14571.8Mi.
     expect(allocatableMemoryBytes(INSTANCE_TYPES["m6i.xlarge"]) / MiB).toBeCloseTo(14571.8, 5);
+    expect(formatWholeMiB(allocatableMemoryBytes(INSTANCE_TYPES["m6i.xlarge"]))).toBe("14571Mi");
     // With a 500Mi eviction threshold instead: 400Mi less.
     expect(allocatableMemoryBytes(INSTANCE_TYPES["m6i.xlarge"], 500 * MiB) / MiB).toBeCloseTo(14171.8, 5);
     // g5.4xlarge: 65536Mi - 3276.8Mi - (255 + 11 x 234)Mi - 100Mi = 59330.2Mi.

@@ -10,7 +10,7 @@ import { EKS_DEFAULT_INSTANCE_TYPE, INSTANCE_TYPES, type InstanceType } from "..
 import { allocatableMemoryBytes, EVICTION_HARD_BYTES } from "../../components/catalog/nodeCapacity";
 import { GPU_RESOURCE_SCHEMA, QUANTITY_PATTERN, quantitySchema } from "./kit";
 import { describePod, podGpus, podMemory, type PodView, podOf, selectsNode, tolerates } from "./pods";
-import { formatBytes, MiB, quantityBytes } from "./quantities";
+import { formatBytes, formatWholeMiB, quantityBytes } from "./quantities";
 
 export const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 
@@ -78,14 +78,11 @@ function customTypes(config: CapacityConfig): Record<string, NodeType> {
   );
 }
 
-/** A node's allocatable memory rounded down to whole MiB, so that messages show a quantity (14571Mi), not a byte count. */
-const allocatable = (type: NodeType, evict: number) => Math.floor(allocatableMemoryBytes(type, evict) / MiB) * MiB;
-
 function checkSet(set: Pool[], placed: PlacedPod[], perNode: Map<Pool, { memory: number; gpus: number }>, evict: number, report: ReportViolation) {
   const inSet = placed.filter((p) => p.pools.every((pool) => set.includes(pool)));
   if (inSet.length === 0) return;
   const names = set.map((p) => `"${p.name}" (${p.instanceType}, max ${p.maxSize})`).join(" + ");
-  const memoryCapacity = set.reduce((sum, p) => sum + (allocatable(p.type!, evict) - perNode.get(p)!.memory) * p.maxSize, 0);
+  const memoryCapacity = set.reduce((sum, p) => sum + (allocatableMemoryBytes(p.type!, evict) - perNode.get(p)!.memory) * p.maxSize, 0);
   const gpuCapacity = set.reduce((sum, p) => sum + (p.type!.gpus - perNode.get(p)!.gpus) * p.maxSize, 0);
   const memory = inSet.reduce((sum, p) => sum + p.memory, 0);
   const gpus = inSet.reduce((sum, p) => sum + p.gpus, 0);
@@ -93,7 +90,7 @@ function checkSet(set: Pool[], placed: PlacedPod[], perNode: Map<Pool, { memory:
   if (memory > memoryCapacity) {
     report(
       `node pool ${names}: pods that must run there request ${formatBytes(memory)} of memory, ` +
-        `more than its ${formatBytes(Math.max(0, memoryCapacity))} allocatable at max size; ${change}`,
+        `more than its ${formatWholeMiB(Math.max(0, memoryCapacity))} allocatable at max size; ${change}`,
     );
   }
   if (gpus > gpuCapacity) {
@@ -156,9 +153,9 @@ export const nodePoolCapacity: StackValidationPolicy = {
         }
         continue;
       }
-      const fitsSomeNode = eligible.some((p) => allocatable(p.type!, evict) >= memory && p.type!.gpus >= gpus);
+      const fitsSomeNode = eligible.some((p) => allocatableMemoryBytes(p.type!, evict) >= memory && p.type!.gpus >= gpus);
       if (!fitsSomeNode) {
-        const sizes = eligible.map((p) => `"${p.name}" ${p.instanceType}: ${formatBytes(allocatable(p.type!, evict))}, ${p.type!.gpus} GPU(s)`);
+        const sizes = eligible.map((p) => `"${p.name}" ${p.instanceType}: ${formatWholeMiB(allocatableMemoryBytes(p.type!, evict))}, ${p.type!.gpus} GPU(s)`);
         report(
           `${name}: one pod requests ${formatBytes(memory)} and ${gpus} GPU(s), more than any node of its pools offers (${sizes.join("; ")}); use a larger instance type`,
         );
