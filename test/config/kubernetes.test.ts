@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eksKubeconfig } from "../../components/cluster/clusterObjects";
 import { DEFAULT_EKS_VERSION, supportStatus, upgradeSupportType, versionWarning } from "../../components/catalog/eksVersions";
-import { GPU_INSTANCES, DEFAULT_GPU_INSTANCE_TYPE } from "../../components/catalog/gpuInstances";
+import { GPU_INSTANCES, DEFAULT_GPU_INSTANCE_TYPE } from "../../components/catalog/instanceTypes";
 import { usableAzs } from "../../components/cluster/network";
 import { kubeReservedMemoryBytes, kubeReservedMillicores, roomForOnePod } from "../../components/catalog/nodeCapacity";
 import { parseStackConfig } from "../../components/config/parse";

@@ -3,6 +3,7 @@
  * targets; an environment variable carries a secret only where the image reads it from nowhere
  * else (the README's list, literal here).
  */
+import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { unwrapSecrets, type MockRun } from "../../scripts/lib/mockEngine";
 import { CONTAINER, declareStack, k8sObjects, ofType, runProd } from "../support/mockStack";
@@ -22,7 +23,9 @@ describe("on Docker", () => {
     containers = ofType(run, CONTAINER).map((r) => unwrapSecrets(r.inputs));
   });
   const envOf = (c: any): [string, string][] => (c.envs ?? []).map((e: string) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]);
-  const secrets = () => [...run.generatedSecrets, "https://pager.example.com/hook/A"];
+  // nginx's client-tokens file holds the tokens' SHA-256 digests (hex), not the tokens.
+  const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+  const secrets = () => [...run.generatedSecrets, ...run.generatedSecrets.map(sha256), "https://pager.example.com/hook/A"];
 
   it("no container's env holds a secret but the README's env-only ones", () => {
     const holding = containers.flatMap((c) => envOf(c).filter(([, v]) => secrets().some((s) => v.includes(s))).map(([k]) => `${c.name} ${k}`));

@@ -4,6 +4,7 @@
  * program sends them (Pulumi mocks). And the config rules: an internet-facing prod NLB always
  * has TLS; plain HTTP only when the config says so, and then only internal.
  */
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig, rawConfigFromPulumi } from "../../components/config/parse";
@@ -18,6 +19,8 @@ import { configProblems } from "../support/configProblems";
 import { TEST_CERTIFICATE_ARN } from "../support/edge";
 
 const ARN = TEST_CERTIFICATE_ARN;
+/** nginx's tokens file holds each token's SHA-256 (hex), computed here with node's own crypto. */
+const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
 const OTHER_ARN = "arn:aws:acm:eu-west-1:444455556666:certificate/12345678-90ab-cdef-1234-567890abcdef";
 const prodRaw = (loadBalancer: Record<string, unknown>) => ({
   target: "kubernetes",
@@ -167,7 +170,7 @@ describe("the prod synth (mocks)", () => {
     expect(isSecretMarker(secret.inputs.stringData)).toBe(true);
     const [cli, ci] = tokens.map((t) => (t.outputs as { result: string }).result);
     expect(Object.keys(inputsOf(secret).stringData).sort()).toEqual(["client-tokens", "mcp-session-key"]);
-    expect(inputsOf(secret).stringData["client-tokens"]).toBe(`claude-cli ${cli}\nci ${ci}\n`);
+    expect(inputsOf(secret).stringData["client-tokens"]).toBe(`claude-cli ${sha256(cli)}\nci ${sha256(ci)}\n`);
   });
 
   it("gives the client-path probe a token of its own, in nginx's file and blackbox's, with healthPublic: false", async () => {
@@ -176,7 +179,7 @@ describe("the prod synth (mocks)", () => {
     const tokenOf = (name: string) => (closed.resources.find((r) => r.name === name)!.outputs as { result: string }).result;
     const token = tokenOf("mcp-client-token-monitoring-probe");
     expect(secretData("blackbox-exporter-secret-files")).toEqual({ "probe-token": token });
-    expect(secretData("nginx-secret-files")["client-tokens"]).toEqual(`ci ${tokenOf("mcp-client-token-ci")}\nmonitoring-probe ${token}\n`);
+    expect(secretData("nginx-secret-files")["client-tokens"]).toEqual(`ci ${sha256(tokenOf("mcp-client-token-ci"))}\nmonitoring-probe ${sha256(token)}\n`);
     const blackbox = byName(k8sObjects(closed, "ConfigMap"), "blackbox-exporter-files");
     expect(blackbox.data["blackbox.yml"]).toContain("credentials_file: /run/secrets/probe-token");
   });

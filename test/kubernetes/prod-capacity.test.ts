@@ -3,7 +3,7 @@ import { CLUSTER_AUTOSCALER_RELEASES, clusterAutoscalerImage } from "../../compo
 import { EKS_VERSIONS } from "../../components/catalog/eksVersions";
 import { roomForOnePod } from "../../components/catalog/nodeCapacity";
 import { packPods, type PodDemand } from "../../components/catalog/podPacking";
-import { SYSTEM_INSTANCES } from "../../components/catalog/systemInstances";
+import { SYSTEM_INSTANCES } from "../../components/catalog/instanceTypes";
 import type { MockRun } from "../../scripts/lib/mockEngine";
 import { validateObject } from "../support/kubernetesSchema";
 import { byName, inputsOf, k8sObjects, runProd } from "../support/mockStack";
@@ -95,7 +95,7 @@ describe("the hub's autoscaling maximum fits the system node group (config rule)
       "for pods on a node of its smallest type (m6i.large); neo4j (with the neo4j-restore pod on its node) requests 2500m CPU and 10Gi",
     );
     expect(configProblems(prod({ cluster: { systemNodes: { instanceTypes: ["x9.huge"] } } }))[0]).toMatch(
-      /^mcp-superserver:cluster\.systemNodes\.instanceTypes\[0\]: "x9\.huge" is not in the capacity table \(components\/catalog\/systemInstances\.ts: /,
+      /^mcp-superserver:cluster\.systemNodes\.instanceTypes\[0\]: "x9\.huge" is not in the capacity table \(components\/catalog\/instanceTypes\.ts, system pool: /,
     );
   });
 });

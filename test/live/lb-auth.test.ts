@@ -3,8 +3,10 @@
  * stack's rendered config and njs script, a stand-in hub behind it and the test tokens file in
  * place of the stack's secret file.
  */
+import { writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../components/config";
+import { clientTokensFile } from "../../components/render/nginxAuth";
 import { httpRequest, runLoad } from "../support/httpClient";
 import { TEST_CLIENT_TOKENS } from "../support/nginxPrefix";
 import { bearer, NginxProcess } from "../support/nginxProcess";
@@ -89,6 +91,26 @@ describe("bearer tokens on the MCP routes", () => {
     expect((await get(`${nginx.url}/health`)).status).toBe(401);
     expect((await get(`${nginx.url}/health/live`)).status).toBe(401);
     expect((await get(`${nginx.url}/health/live`, `Bearer ${TOKEN_A}`)).status).toBe(200);
+  });
+
+  it("hashes only the presented token: a stored digest is no token, a token stored in plain text matches nothing", async () => {
+    const nginx = await start();
+    const status = async (authorization: string) => (await get(`${nginx.url}/echo`, authorization)).status;
+    const digestA = clientTokensFile({ "client-a": TOKEN_A }).trim().split(" ")[1];
+    expect(await status(`Bearer ${TOKEN_A}`)).toBe(200);
+    // A leaked tokens file gives no token.
+    expect(await status(`Bearer ${digestA}`)).toBe(401);
+    // Read on each request: a line with the token itself no longer matches it; "abc" matches the
+    // line of its SHA-256 (FIPS 180-2, B.1).
+    writeFileSync(nginx.input.auth!.tokensFile, `client-a ${TOKEN_A}\nci ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n`);
+    expect(await status(`Bearer ${TOKEN_A}`)).toBe(401);
+    expect(await status("Bearer abc")).toBe(200);
+    expect(nginx.entries().map((e) => [e.status, e.client])).toEqual([
+      [200, "client-a"],
+      [401, ""],
+      [401, ""],
+      [200, "ci"],
+    ]);
   });
 
   it("renders no check with auth.enabled: false (requests reach the hub without a token)", async () => {

@@ -146,9 +146,9 @@ describe("policy pack on the prod stack (Kubernetes)", () => {
       "ollama (mcp-ollama-deployment-ollama) does not tolerate the GPU taint nvidia.com/gpu:NoSchedule; add a toleration for it",
       "ollama (mcp-ollama-deployment-ollama) does not select the GPU pool; add nodeSelector mcp-superserver/node-pool: gpu",
     ]);
-    // m6i.xlarge: 16384Mi - kube-reserved (255Mi + 11Mi x 58 pods) - 100Mi eviction = 15391Mi.
+    // m6i.xlarge: 16384Mi less the kernel's 5 % (819.2Mi), kube-reserved (255Mi + 11Mi x 58 pods) and 100Mi eviction = 14571.8Mi.
     expect(messages(r, "node-pool-capacity")).toEqual([
-      'ollama (mcp-ollama-deployment-ollama): one pod requests 16Gi and 0 GPU(s), more than any node of its pools offers ("mcp-cluster-system-nodes" m6i.xlarge: 15391Mi, 0 GPU(s)); use a larger instance type',
+      'ollama (mcp-ollama-deployment-ollama): one pod requests 16Gi and 0 GPU(s), more than any node of its pools offers ("mcp-cluster-system-nodes" m6i.xlarge: 14571Mi, 0 GPU(s)); use a larger instance type',
     ]);
   });
 
@@ -163,11 +163,11 @@ describe("policy pack on the prod stack (Kubernetes)", () => {
   });
 
   it("node-pool-capacity: a GPU pool of g5.xlarge cannot hold Ollama's 16Gi request", async () => {
-    // 16384Mi - kube-reserved (255Mi + 11Mi x 58 pods) - 100Mi eviction = 15391Mi per node. Two such
+    // 16384Mi less the kernel's 5 %, kube-reserved (255Mi + 11Mi x 58 pods) and 100Mi eviction = 14571Mi per node. Two such
     // nodes (max 2) would hold 16Gi in total, so only the per-pod check fails.
     const r = await checkPolicies(changed(prod, GPU_NODES, (i) => (i.instanceTypes = ["g5.xlarge"])), "prod");
     expectOnly(r, "node-pool-capacity", STACK, "mandatory", [
-      'ollama (mcp-ollama-deployment-ollama): one pod requests 16Gi and 1 GPU(s), more than any node of its pools offers ("mcp-cluster-gpu-nodes" g5.xlarge: 15391Mi, 1 GPU(s)); use a larger instance type',
+      'ollama (mcp-ollama-deployment-ollama): one pod requests 16Gi and 1 GPU(s), more than any node of its pools offers ("mcp-cluster-gpu-nodes" g5.xlarge: 14571Mi, 1 GPU(s)); use a larger instance type',
     ]);
   });
 
