@@ -5,6 +5,8 @@ import { service } from "./types";
 export const alertmanager = service({
   key: "alertmanager",
   role: "alertmanager",
+  title: "Alertmanager",
+  summary: "critical → paging, warning → chat, Watchdog → its own receiver",
   component: { type: "mcp-superserver:monitoring:Alertmanager", name: "alertmanager" },
   targets: ["docker", "kubernetes"],
   waitsFor: [],

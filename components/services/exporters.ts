@@ -22,6 +22,8 @@ const EXPORTER = "mcp-superserver:monitoring:Exporter";
 export const blackbox = service({
   key: "blackbox",
   role: "blackbox-exporter",
+  title: "blackbox_exporter",
+  summary: "deep probes: the Bolt handshake, Ollama's models, the hub through nginx",
   component: { type: EXPORTER, name: SERVICE.blackbox },
   targets: ["docker", "kubernetes"],
   waitsFor: [],
@@ -36,6 +38,8 @@ export const blackbox = service({
 export const pushgateway = service({
   key: "pushgateway",
   role: "pushgateway",
+  title: "Pushgateway",
+  summary: "the backup jobs' last success and last verified restore",
   component: { type: EXPORTER, name: SERVICE.pushgateway },
   targets: ["kubernetes"],
   waitsFor: [],
@@ -45,6 +49,8 @@ export const pushgateway = service({
 export const kubeStateMetrics = service({
   key: "kubeStateMetrics",
   role: "kube-state-metrics",
+  title: "kube-state-metrics",
+  summary: "pod restarts, crash loops and OOM kills",
   component: { type: EXPORTER, name: SERVICE.kubeStateMetrics },
   targets: ["kubernetes"],
   waitsFor: [],
@@ -54,6 +60,8 @@ export const kubeStateMetrics = service({
 export const nodeExporter = service({
   key: "nodeExporter",
   role: "node-exporter",
+  title: "node_exporter",
+  summary: "disk space; on Docker also the backup's last success (textfile collector)",
   component: { type: EXPORTER, name: SERVICE.nodeExporter },
   targets: ["docker", "kubernetes"],
   waitsFor: [],
@@ -64,6 +72,8 @@ export const nodeExporter = service({
 export const cadvisor = service({
   key: "cadvisor",
   role: "cadvisor",
+  title: "cAdvisor",
+  summary: "container memory and CPU, OOM kills and restarts",
   component: { type: EXPORTER, name: SERVICE.cadvisor },
   targets: ["docker"],
   waitsFor: [],
@@ -73,6 +83,8 @@ export const cadvisor = service({
 export const nginxExporter = service({
   key: "nginxExporter",
   role: "nginx-exporter",
+  title: "nginx exporter",
+  summary: "nginx connections and requests",
   component: { type: EXPORTER, name: SERVICE.nginxExporter },
   targets: ["docker"],
   waitsFor: [],
@@ -82,6 +94,8 @@ export const nginxExporter = service({
 export const gpuExporter = service({
   key: "gpuExporter",
   role: "gpu-exporter",
+  title: "DCGM exporter",
+  summary: "GPU memory and XID errors",
   component: { type: EXPORTER, name: SERVICE.gpuExporter },
   targets: ["kubernetes"],
   waitsFor: [],

@@ -5,6 +5,8 @@ import { service } from "./types";
 export const grafana = service({
   key: "grafana",
   role: "grafana",
+  title: "Grafana",
+  summary: "Prometheus datasource and the overview dashboard provisioned; generated admin password (`grafanaAdminPassword` output)",
   component: { type: "mcp-superserver:monitoring:Grafana", name: "grafana" },
   targets: ["docker", "kubernetes"],
   waitsFor: ["prometheus"],

@@ -5,6 +5,8 @@ import { service } from "./types";
 export const hub = service({
   key: "hub",
   role: "hub",
+  title: "MCP hub",
+  summary: "the upstream hub built from its pinned source; stateless; probes `/health/ready` and `/health/live`; a sidecar per replica (see [The hub](#the-hub))",
   component: { type: "mcp-superserver:hub:Hub", name: "hub" },
   targets: ["docker", "kubernetes"],
   waitsFor: ["neo4j", "ollama"],

@@ -5,6 +5,8 @@ import { service } from "./types";
 export const loadBalancer = service({
   key: "loadBalancer",
   role: "load-balancer",
+  title: "nginx",
+  summary: "`least_conn` over every hub replica; a bearer token per client on the MCP routes, rate-limited per client (see [Client tokens, TLS and rate limits](#client-tokens-tls-and-rate-limits))",
   component: { type: "mcp-superserver:loadbalancer:LoadBalancer", name: "lb" },
   targets: ["docker", "kubernetes"],
   waitsFor: ["hub"],

@@ -5,6 +5,8 @@ import { service } from "./types";
 export const ollama = service({
   key: "ollama",
   role: "ollama",
+  title: "Ollama",
+  summary: "`ollama.models` pulled at start onto the models volume; `ollama.gpu.count` NVIDIA GPUs when `ollama.gpu.enabled`",
   component: { type: "mcp-superserver:ollama:Ollama", name: "ollama" },
   targets: ["docker", "kubernetes"],
   waitsFor: [],

@@ -7,6 +7,8 @@ import { service } from "./types";
 export const prometheus = service({
   key: "prometheus",
   role: "prometheus",
+  title: "Prometheus",
+  summary: "scrapes the hubs and the exporters; blackbox probes for Neo4j, Ollama and the client path; alert rules from config",
   component: { type: "mcp-superserver:monitoring:Prometheus", name: "prometheus" },
   targets: ["docker", "kubernetes"],
   // What it scrapes is up before it starts, so its first evaluation does not page for them.

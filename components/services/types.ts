@@ -44,6 +44,9 @@ export interface ServiceModule<K extends string = string, W extends string = str
   key: K;
   /** The `app.kubernetes.io/component` label of its containers. */
   role: R;
+  /** Its name and what it does, for the README's services table (components/targets/reference.ts). */
+  title: string;
+  summary: string;
   /** Its component resource: the type token and the child name (`<stack component>-<name>`). */
   component: { type: string; name: string };
   targets: readonly T[];

@@ -7,6 +7,7 @@ import { ROOT } from "../support/repo";
 import { configReferenceRows, withConfigReference } from "../../components/config/reference";
 import { stackConfigSchema } from "../../components/config/schema";
 import { ALERT_REFERENCE_START, withAlertReference } from "../../components/render/alerts/reference";
+import { SERVICES_START, withServiceReference } from "../../components/targets/reference";
 import { kubernetesPrometheusFiles, prometheusFiles } from "../support/stackFiles";
 
 const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -42,6 +43,27 @@ describe("README", () => {
     expect(row("Neo4jSlowQueries")).toEqual([["neo4j", "warning", "Neo4j queries are slow", "Neo4j Enterprise"]]);
     expect(row("HighMemoryUsage")).toEqual([["resources", "warning", "`<service>` memory is near its limit", ""]]);
     expect(row("KubePersistentVolumeFillingUp").map((r) => r[1])).toEqual(["critical", "warning"]);
+  });
+
+  it("its services table is the one generated from the service registry (npm run docs:config)", () => {
+    expect(readme).toBe(withServiceReference(readme));
+    const drifted = readme.replace("| Ollama | `mcp-ollama` |", "| Ollama | `mcp-llm` |");
+    expect(drifted).not.toBe(readme);
+    expect(withServiceReference(drifted)).not.toBe(drifted);
+  });
+
+  it("its services table gives the runbook's limits and names and says which target runs what", () => {
+    const table = readme.slice(readme.indexOf(SERVICES_START)).split("\n\n")[0];
+    const rows = Object.fromEntries([...table.matchAll(/^\| ([^|]+) \| ([^|]+) \| ([^|]+) \| ([^|]+) \|/gm)].map((r) => [r[1], [r[2], r[3], r[4]]]));
+    // RUNBOOK.md "Resource limits": hub 1 CPU / 512M, Neo4j 8G, Ollama 32G; its container names mcp-hub-1..N, mcp-neo4j.
+    expect(rows["MCP hub"]).toEqual(["`mcp-hub-1..3`, `mcp-hub-N-sidecar`", "Deployment, 3..10 pods (HPA)", "1 CPU, 512Mi (request 500m, 256Mi)"]);
+    expect(rows["Neo4j 5"][2]).toBe("2 CPU, 8Gi (request 2, 8Gi)");
+    expect(rows["Ollama"]).toEqual(["`mcp-ollama`", "Deployment, on the GPU nodes", "8 CPU, 32Gi (request 4, 16Gi)"]);
+    expect(rows["cAdvisor"][1]).toBe("—");
+    expect(rows["kube-state-metrics"][0]).toBe("—");
+    expect(rows["node_exporter"][1]).toBe("DaemonSet, in `mcp-node`");
+    // 14 services: the hub, Neo4j, Ollama, nginx, Prometheus, Alertmanager, Grafana and seven exporters.
+    expect(Object.keys(rows).filter((k) => !["service", "---"].includes(k))).toHaveLength(14);
   });
 
   it("its first commands are install, the dev stack and the tests, all real scripts", () => {
