@@ -4,8 +4,9 @@
  * against `docker info` before any resource (scripts/lib/preflight.ts), and the config rules
  * refuse two services on one host port. Pure: no Pulumi here.
  */
-import type { StackConfig } from "../config/schema";
-import { ROLE_CONFIG_SECTION } from "../contracts/configSections";
+import type { Resources, StackConfig } from "../config/schema";
+import { ROLE_POLICIES } from "../contracts/rolePolicies";
+import type { Role } from "../contracts/roles";
 import { replicaNames, type Workload } from "../workloads/types";
 import { describeDockerStack, type DockerStack } from "./stack";
 
@@ -44,13 +45,17 @@ export function stackWorkloads(d: DockerStack): Workload[] {
   return [...Object.values(d.services), d.objectStore, d.backup, d.backupDockerApi];
 }
 
+/** The config sections that size a workload: a role whose section has no `resources` fails to compile. */
+type SizingSection = { [K in keyof StackConfig]: StackConfig[K] extends { resources: Resources } ? K : never }[keyof StackConfig];
+const sizingSection = (role: Role): SizingSection | null => ROLE_POLICIES[role].configSection;
+
 /**
  * Neo4j allocates its initial heap at start and fills its page cache as it reads: both count
  * as held, whatever the Docker reservation says (server.memory.* in the Neo4j 5 operations
  * manual, "Memory configuration").
  */
 function committedAtStart(cfg: StackConfig, w: Workload): number {
-  if (w.role !== "neo4j") return w.resources.requests.memory;
+  if (!ROLE_POLICIES[w.role].runsNeo4j) return w.resources.requests.memory;
   return Math.max(w.resources.requests.memory, cfg.neo4j.heap.initial + cfg.neo4j.pageCache);
 }
 
@@ -68,17 +73,18 @@ function portKey(w: Workload, port: number): string {
 
 export function dockerBudget(cfg: StackConfig, stack = "dev"): DockerBudget {
   const workloads = stackWorkloads(describeDockerStack(cfg, stack));
-  const containers = workloads.flatMap((w) =>
-    replicaNames(w).map((container) => ({
+  const containers = workloads.flatMap((w) => {
+    const section = sizingSection(w.role);
+    return replicaNames(w).map((container) => ({
       container,
-      ...(ROLE_CONFIG_SECTION[w.role] ? { section: ROLE_CONFIG_SECTION[w.role] } : {}),
+      ...(section ? { section } : {}),
       reservedBytes: committedAtStart(cfg, w),
       limitBytes: w.resources.limits.memory,
       cpuLimitMillicores: w.resources.limits.cpu,
       cpuRequestMillicores: w.resources.requests.cpu,
       gpus: w.gpus,
-    })),
-  );
+    }));
+  });
   // Companions (the hub's sidecars) are containers of their own, with their own reservations.
   const companions = workloads.flatMap((w) =>
     (w.companions ?? []).flatMap((c) =>

@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import { prometheusSchema } from "../../components/config/schema";
 import { ALERT } from "../../components/contracts/alerts";
 import { ALERT_RULES_PATH } from "../../components/contracts/monitoringPaths";
+import { rolePolicy } from "../../components/contracts/rolePolicies";
 import { DOCKER_CONTAINER, podMemory, podOf } from "./pods";
 
 export const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
@@ -32,8 +33,8 @@ interface MemoryAlert {
 /** Rule files by where they come from: Docker uploads at `rulesFile`, ConfigMap keys named like it. */
 function ruleFiles(resources: PolicyResource[], rulesFile: string): { source: string; content: string }[] {
   return resources.flatMap((r) => {
-    // Only Prometheus's uploads: others may hold secrets that are unknown during a preview.
-    if (r.type === DOCKER_CONTAINER && podOf(r.type, r.props)?.role === "prometheus") {
+    // Only the uploads of the role that holds the rules (Prometheus): others may hold secrets that are unknown during a preview.
+    if (r.type === DOCKER_CONTAINER && rolePolicy(podOf(r.type, r.props)?.role)?.holdsAlertRules) {
       const uploads: { file?: string; content?: unknown }[] = Array.isArray(r.props.uploads) ? r.props.uploads : [];
       return uploads.filter((u) => u.file === rulesFile && typeof u.content === "string").map((u) => ({ source: r.name, content: u.content as string }));
     }
