@@ -4,9 +4,9 @@
  * against `docker info` before any resource (scripts/lib/preflight.ts), and the config rules
  * refuse two services on one host port. Pure: no Pulumi here.
  */
-import type { Resources, StackConfig } from "../config/schema";
+import type { StackConfig } from "../config/schema";
+import { sizingSection } from "../config/sizing";
 import { ROLE_POLICIES } from "../contracts/rolePolicies";
-import type { Role } from "../contracts/roles";
 import { replicaNames, type Workload } from "../workloads/types";
 import { describeDockerStack, type DockerStack } from "./stack";
 
@@ -44,10 +44,6 @@ export interface DockerBudget {
 export function stackWorkloads(d: DockerStack): Workload[] {
   return [...Object.values(d.services), d.objectStore, d.backup, d.backupDockerApi];
 }
-
-/** The config sections that size a workload: a role whose section has no `resources` fails to compile. */
-type SizingSection = { [K in keyof StackConfig]: StackConfig[K] extends { resources: Resources } ? K : never }[keyof StackConfig];
-const sizingSection = (role: Role): SizingSection | null => ROLE_POLICIES[role].configSection;
 
 /**
  * Neo4j allocates its initial heap at start and fills its page cache as it reads: both count
