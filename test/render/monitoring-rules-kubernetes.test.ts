@@ -12,7 +12,7 @@ import { COMMUNITY_CASES, promtoolTestFile } from "../support/alertScenarios";
 import { KUBERNETES_CASES } from "../support/alertScenariosKubernetes";
 import { PLATFORM_CASES } from "../support/alertScenariosPlatform";
 import { exportedMetrics, metricNames } from "../support/metricCatalog";
-import { runTool, tempFiles } from "../support/exec";
+import { runToolAsync, tempFiles } from "../support/exec";
 import { kubernetesPrometheusFiles, prometheusFiles } from "../support/stackFiles";
 import { promtoolCheckRules } from "../support/validators";
 
@@ -61,10 +61,10 @@ describe("prod (Kubernetes) alert rules", () => {
     }
   });
 
-  it.each(runHere)("%s behaves as its cases say (prod rules)", (alert) => {
+  it.each(runHere)("%s behaves as its cases say (prod rules)", async (alert) => {
     const testFile = dir.file(`${alert}.test.yml`);
     writeFileSync(testFile, promtoolTestFile("prod.yml", ownCases(alert)));
-    const r = runTool("promtool", ["test", "rules", testFile], { cwd: dir.dir });
+    const r = await runToolAsync("promtool", ["test", "rules", testFile], { cwd: dir.dir });
     expect(r.output).toContain("SUCCESS");
     expect(r.status, r.output).toBe(0);
   });

@@ -13,7 +13,7 @@ import { COMMUNITY_CASES, ENTERPRISE_CASES, promtoolTestFile } from "../support/
 import { PLATFORM_CASES } from "../support/alertScenariosPlatform";
 import { exportedMetrics, metricNames } from "../support/metricCatalog";
 import { prometheusFiles } from "../support/stackFiles";
-import { runTool, tempFiles } from "../support/exec";
+import { runToolAsync, tempFiles } from "../support/exec";
 import { promtoolCheckRules } from "../support/validators";
 
 const ENTERPRISE = { neo4j: { edition: "enterprise", image: "neo4j:5.26.0-enterprise" } };
@@ -34,7 +34,7 @@ const namesOf = (text: string) => [...new Set(alertsOf(text).map((r) => r.alert)
 function promtoolTest(ruleFile: string, cases: AlertCase[], name: string) {
   const testFile = dir.file(`${name}.test.yml`);
   writeFileSync(testFile, promtoolTestFile(ruleFile, cases));
-  return runTool("promtool", ["test", "rules", testFile], { cwd: dir.dir });
+  return runToolAsync("promtool", ["test", "rules", testFile], { cwd: dir.dir });
 }
 
 describe("rendered alert rules", () => {
@@ -165,8 +165,8 @@ describe("promtool test rules", () => {
     }
   });
 
-  it.each(namesOf(community))("%s behaves as its cases say (community rules)", (alert) => {
-    const r = promtoolTest(
+  it.each(namesOf(community))("%s behaves as its cases say (community rules)", async (alert) => {
+    const r = await promtoolTest(
       "community.yml",
       [...COMMUNITY_CASES, ...PLATFORM_CASES].filter((c) => c.alert === alert),
       `community-${alert}`,
@@ -175,16 +175,16 @@ describe("promtool test rules", () => {
     expect(r.status, r.output).toBe(0);
   });
 
-  it("Neo4j query alerts behave as their cases say (enterprise rules)", () => {
-    const r = promtoolTest("enterprise.yml", ENTERPRISE_CASES, "enterprise");
+  it("Neo4j query alerts behave as their cases say (enterprise rules)", async () => {
+    const r = await promtoolTest("enterprise.yml", ENTERPRISE_CASES, "enterprise");
     expect(r.output).toContain("SUCCESS");
     expect(r.status, r.output).toBe(0);
   });
 
-  it("a wrong expectation fails promtool (the cases are not vacuous)", () => {
+  it("a wrong expectation fails promtool (the cases are not vacuous)", async () => {
     const [firing] = COMMUNITY_CASES.filter((c) => c.alert === "HighErrorRate" && c.expected.length);
     const wrong = { ...firing, expected: [{ ...firing.expected[0], description: "something else" }] };
-    const r = promtoolTest("community.yml", [wrong], "wrong");
+    const r = await promtoolTest("community.yml", [wrong], "wrong");
     expect(r.status).not.toBe(0);
   });
 });
