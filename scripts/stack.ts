@@ -15,8 +15,7 @@ import { CommandError, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi
 import { ConfigError } from "../components/config/errors";
 import type { StackConfig } from "../components/config/schema";
 import { dockerBudget } from "../components/docker/budget";
-import { dockerVolumeName } from "../components/docker/naming";
-import { PRECIOUS_VOLUMES } from "../components/superserver";
+import { PRECIOUS_VOLUMES, dockerVolumeName } from "../components/docker/naming";
 import { PASSPHRASE_FILE, findPulumiCli, planLocalStack, type CliFinder, type LocalStackPlan } from "./lib/localStack";
 import { PROJECT } from "./lib/mockEngine";
 import { preflight, providerDockerHost, type PreflightResult } from "./lib/preflight";

@@ -11,9 +11,9 @@ import * as path from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyse, type Edge } from "../scripts/lib/importGraph";
+import { ROOT } from "./support/repo";
 
-const root = path.resolve(__dirname, "..");
-const facts = analyse(root, ts);
+const facts = analyse(ROOT, ts);
 const shown = (edges: Edge[]) => edges.map((e) => `${e.from}:${e.line} -> ${e.to}`);
 
 describe("the import graph", () => {

@@ -1,11 +1,16 @@
 /**
- * What an EKS node leaves for pods, computed the way the EKS AL2023 AMI's bootstrap sets the
- * kubelet: kube-reserved memory = 255Mi + 11Mi per pod the node may run, kube-reserved CPU by
- * the tiered per-core formula, an eviction threshold of 100Mi; plus what this stack's own
- * DaemonSets and EKS's (aws-node, kube-proxy, EBS CSI node, device plugin, node_exporter) take,
- * and the memory the kernel keeps before the kubelet counts capacity.
+ * What an EKS node leaves for pods, computed the way the EKS AL2023 AMI's nodeadm sets the
+ * kubelet (awslabs/amazon-eks-ami, nodeadm/internal/kubelet/config.go): kube-reserved memory =
+ * 255Mi + 11Mi per pod the node may run (getMemoryMebibytesToReserve), kube-reserved CPU by the
+ * tiered per-core formula (getCPUMillicoresToReserve), an eviction threshold of 100Mi
+ * (evictionHard memory.available); and the memory the kernel keeps before the kubelet counts
+ * capacity. That is the node's allocatable memory, the one formula both the config rules and the
+ * policy pack's capacity policy use. What one pod can have also leaves room for what the
+ * DaemonSets take (this stack's and EKS's: aws-node, kube-proxy, EBS CSI node, device plugin,
+ * node_exporter): a budget here, because the config rules run before any DaemonSet is rendered;
+ * the policy pack instead counts the DaemonSets of the stack it checks.
  */
-import type { GpuInstance } from "./gpuInstances";
+import type { InstanceType } from "./instanceTypes";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -42,21 +47,24 @@ export function kubeReservedMillicores(vcpus: number): number {
 export interface NodeRoom {
   memoryBytes: number;
   millicores: number;
-  overheadBytes: number;
 }
 
-/** What the overhead depends on: a node's vCPUs, memory and how many pods it may run. */
-export type NodeSize = Pick<GpuInstance, "vcpus" | "memoryGiB" | "maxPods">;
+/** What the node's memory reservations depend on: its memory and how many pods it may run. */
+export type NodeMemory = Pick<InstanceType, "memoryGiB" | "maxPods">;
+
+/**
+ * The node's allocatable memory (bytes): nominal memory less what the node keeps before pods (the
+ * kernel's share, kube-reserved, the eviction threshold: the AMI's 100Mi unless told otherwise).
+ */
+export function allocatableMemoryBytes(i: NodeMemory, evictionBytes = EVICTION_HARD_BYTES): number {
+  const nominal = i.memoryGiB * GiB;
+  return nominal - Math.ceil(nominal * KERNEL_RESERVED_SHARE + kubeReservedMemoryBytes(i.maxPods) + evictionBytes);
+}
 
 /** Memory and CPU one pod can have on an otherwise empty node of this type. */
-export function roomForOnePod(i: NodeSize): NodeRoom {
-  const nominal = i.memoryGiB * GiB;
-  const overheadBytes = Math.ceil(
-    nominal * KERNEL_RESERVED_SHARE + kubeReservedMemoryBytes(i.maxPods) + EVICTION_HARD_BYTES + DAEMONSET_BUDGET_BYTES,
-  );
+export function roomForOnePod(i: Pick<InstanceType, "vcpus" | "memoryGiB" | "maxPods">): NodeRoom {
   return {
-    memoryBytes: nominal - overheadBytes,
+    memoryBytes: allocatableMemoryBytes(i) - DAEMONSET_BUDGET_BYTES,
     millicores: i.vcpus * 1000 - kubeReservedMillicores(i.vcpus) - DAEMONSET_BUDGET_MILLICORES,
-    overheadBytes,
   };
 }

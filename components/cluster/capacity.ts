@@ -6,13 +6,11 @@
  */
 import { roomForOnePod } from "../catalog/nodeCapacity";
 import { packPods, type PodDemand } from "../catalog/podPacking";
-import { SYSTEM_INSTANCES } from "../catalog/systemInstances";
+import { SYSTEM_INSTANCES } from "../catalog/instanceTypes";
 import { systemPoolPods } from "./systemPool";
-import { formatBytes, formatMillicores } from "../config/quantity";
+import { formatMillicores, formatWholeMiB } from "../config/quantity";
 import type { RuleIssue } from "../config/rules/issue";
 import type { StackConfig } from "../config/schema";
-
-const wholeMiB = (bytes: number) => formatBytes(Math.floor(bytes / 1024 ** 2) * 1024 ** 2);
 
 export function systemPoolCapacity(cfg: StackConfig): RuleIssue[] {
   const c = cfg.cluster;
@@ -25,7 +23,7 @@ export function systemPoolCapacity(cfg: StackConfig): RuleIssue[] {
           {
             path: ["cluster", "systemNodes", "instanceTypes", i],
             effective: type,
-            message: `is not in the capacity table (components/catalog/systemInstances.ts: ${Object.keys(SYSTEM_INSTANCES).join(", ")}); add it with its vCPUs, memory and max pods, or use one of those`,
+            message: `is not in the capacity table (components/catalog/instanceTypes.ts, system pool: ${Object.keys(SYSTEM_INSTANCES).join(", ")}); add it there with its vCPUs, memory and max pods, or use one of those`,
           },
         ],
   );
@@ -46,8 +44,8 @@ export function systemPoolCapacity(cfg: StackConfig): RuleIssue[] {
       path: ["cluster", "systemNodes", "instanceTypes"],
       effective: JSON.stringify(types),
       message:
-        `leaves ${formatMillicores(room.millicores)} CPU and ${wholeMiB(room.memoryBytes)} for pods on a node of its smallest type (${type}); ${p.name} requests ` +
-        `${formatMillicores(p.millicores)} CPU and ${wholeMiB(p.memoryBytes)} on one node and could never be scheduled. Use a larger instance type` +
+        `leaves ${formatMillicores(room.millicores)} CPU and ${formatWholeMiB(room.memoryBytes)} for pods on a node of its smallest type (${type}); ${p.name} requests ` +
+        `${formatMillicores(p.millicores)} CPU and ${formatWholeMiB(p.memoryBytes)} on one node and could never be scheduled. Use a larger instance type` +
         (p.keys ? ` or lower ${p.keys}` : ""),
     }));
   }
@@ -61,9 +59,9 @@ export function systemPoolCapacity(cfg: StackConfig): RuleIssue[] {
       path: ["hub", "autoscaling", "maxReplicas"],
       effective: String(a.maxReplicas),
       message:
-        `does not fit on the system node group: ${a.maxReplicas} hub pods (${formatMillicores(hub.millicores)} CPU and ${wholeMiB(hub.memoryBytes)} each with the sidecar, hard hostname spread) ` +
-        `with the rest of the system pool request ${formatMillicores(result.requested.millicores)} CPU and ${wholeMiB(result.requested.memoryBytes)} in all; ` +
-        `cluster.systemNodes.${nodesKey} (${nodes}) ${type} nodes leave ${formatMillicores(room.millicores)} CPU and ${wholeMiB(room.memoryBytes)} each for pods, ` +
+        `does not fit on the system node group: ${a.maxReplicas} hub pods (${formatMillicores(hub.millicores)} CPU and ${formatWholeMiB(hub.memoryBytes)} each with the sidecar, hard hostname spread) ` +
+        `with the rest of the system pool request ${formatMillicores(result.requested.millicores)} CPU and ${formatWholeMiB(result.requested.memoryBytes)} in all; ` +
+        `cluster.systemNodes.${nodesKey} (${nodes}) ${type} nodes leave ${formatMillicores(room.millicores)} CPU and ${formatWholeMiB(room.memoryBytes)} each for pods, ` +
         `and no node has room left for ${result.unplaced}. ` +
         `${enough ? `It fits from ${enough} nodes: raise` : "Raise"} cluster.systemNodes.${nodesKey}, ` +
         "use a larger instance type, or lower hub.autoscaling.maxReplicas",

@@ -62,7 +62,7 @@ export function createControllers(name: string, args: ControllerArgs, parent: pu
   );
   if (!args.config.cluster.autoscaler.enabled) return { loadBalancerController, autoscaler: [] };
   const caRole = irsaRole(`${name}-autoscaler-role`, args, CLUSTER_AUTOSCALER_NAMESPACE, CLUSTER_AUTOSCALER, clusterAutoscalerPolicy(args.clusterName), opts);
-  // Every version of the EKS calendar has a release (test/prod-capacity.test.ts); the config refuses any other version.
+  // Every version of the EKS calendar has a release (test/kubernetes/prod-capacity.test.ts); the config refuses any other version.
   const image = clusterAutoscalerImage(args.config.cluster.version)!;
   const objects = clusterAutoscalerObjects({ clusterName: args.clusterName, region: deferred(args.region), image }).map((o): K8sObject =>
     o.kind === "ServiceAccount" ? { ...o, metadata: { ...o.metadata, annotations: { "eks.amazonaws.com/role-arn": deferred(caRole.role.arn) } } } : o,

@@ -74,17 +74,17 @@ function cronJobPod(objects: K8sObject[], name: string): Json {
 /** The system pool's pods; `stack` only names objects, which the requests do not depend on. */
 export function systemPoolPods(cfg: StackConfig, stack: string): PodDemand[] {
   const k = describeKubernetesStack(cfg, stack);
-  const planned = [k.hub, k.neo4j, k.loadBalancer, k.prometheus, k.alertmanager, k.grafana, ...k.exporters].filter((p) => !p.plan.gpuNode && !p.plan.everyNode);
+  const planned = Object.values(k.services).filter((p) => !p.plan.gpuNode && !p.plan.everyNode);
   const restore = podRequests(cronJobPod(k.backup, RESTORE_CRONJOB) as never);
   const pods = planned.map(({ workload, plan }): PodDemand => {
     const controller = workloadObjects(workload, plan).objects.find((o) => o.kind === plan.kind)!;
     const r = podRequests((controller.spec as { template: { spec: never } }).template.spec);
-    const beside = workload.name === k.neo4j.workload.name ? restore : { millicores: 0, memoryBytes: 0 };
+    const beside = workload.name === k.services.neo4j.workload.name ? restore : { millicores: 0, memoryBytes: 0 };
     const withRestore = beside.millicores > 0 || beside.memoryBytes > 0;
     return {
       name: withRestore ? `${workload.name} (with the ${RESTORE_CRONJOB} pod on its node)` : workload.name,
       ...(withRestore ? { keys: "neo4j.resources.requests and backup.resources.requests (each of the restore pod's two containers)" } : {}),
-      ...(workload.name === k.hub.workload.name ? { keys: "hub.resources.requests" } : {}),
+      ...(workload.name === k.services.hub.workload.name ? { keys: "hub.resources.requests" } : {}),
       millicores: r.millicores + beside.millicores,
       memoryBytes: r.memoryBytes + beside.memoryBytes,
       replicas: plan.hpa ? plan.hpa.maxReplicas : workload.replicas,

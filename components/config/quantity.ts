@@ -120,6 +120,11 @@ export function formatBytes(bytes: number): string {
   return String(bytes);
 }
 
+/** Bytes rounded down to whole MiB, as a quantity ("13547Mi"): what a node leaves for pods is no round number of bytes. */
+export function formatWholeMiB(bytes: number): string {
+  return formatBytes(Math.floor(bytes / 1024 ** 2) * 1024 ** 2);
+}
+
 /** Millicores → Kubernetes CPU quantity ("1000" → "1", "500" → "500m"). */
 export function formatMillicores(millicores: number): string {
   return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;

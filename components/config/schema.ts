@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { DEFAULT_EKS_VERSION } from "../catalog/eksVersions";
-import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../catalog/gpuInstances";
+import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCE_TYPES } from "../catalog/instanceTypes";
 import { HUB_MODEL_ROLES, UPSTREAM_HUB_SOURCE, hubModelEnv, type HubModelRole } from "../contracts/hub";
 import { previewRoleSchema, secretsEncryptionSchema } from "./clusterSecurity";
 import { autoscalerSchema } from "./clusterAddonsSchema";

@@ -5,7 +5,8 @@
  * refuse two services on one host port. Pure: no Pulumi here.
  */
 import type { StackConfig } from "../config/schema";
-import { ROLE_CONFIG_SECTION } from "../contracts/configSections";
+import { sizingSection } from "../config/sizing";
+import { ROLE_POLICIES } from "../contracts/rolePolicies";
 import { replicaNames, type Workload } from "../workloads/types";
 import { describeDockerStack, type DockerStack } from "./stack";
 
@@ -41,7 +42,7 @@ export interface DockerBudget {
 }
 
 export function stackWorkloads(d: DockerStack): Workload[] {
-  return [d.hub, d.neo4j, d.ollama, d.loadBalancer, d.prometheus, d.alertmanager, d.grafana, ...d.exporters, d.objectStore, d.backup, d.backupDockerApi];
+  return [...Object.values(d.services), d.objectStore, d.backup, d.backupDockerApi];
 }
 
 /**
@@ -50,7 +51,7 @@ export function stackWorkloads(d: DockerStack): Workload[] {
  * manual, "Memory configuration").
  */
 function committedAtStart(cfg: StackConfig, w: Workload): number {
-  if (w.role !== "neo4j") return w.resources.requests.memory;
+  if (!ROLE_POLICIES[w.role].runsNeo4j) return w.resources.requests.memory;
   return Math.max(w.resources.requests.memory, cfg.neo4j.heap.initial + cfg.neo4j.pageCache);
 }
 
@@ -68,17 +69,18 @@ function portKey(w: Workload, port: number): string {
 
 export function dockerBudget(cfg: StackConfig, stack = "dev"): DockerBudget {
   const workloads = stackWorkloads(describeDockerStack(cfg, stack));
-  const containers = workloads.flatMap((w) =>
-    replicaNames(w).map((container) => ({
+  const containers = workloads.flatMap((w) => {
+    const section = sizingSection(w.role);
+    return replicaNames(w).map((container) => ({
       container,
-      ...(ROLE_CONFIG_SECTION[w.role] ? { section: ROLE_CONFIG_SECTION[w.role] } : {}),
+      ...(section ? { section } : {}),
       reservedBytes: committedAtStart(cfg, w),
       limitBytes: w.resources.limits.memory,
       cpuLimitMillicores: w.resources.limits.cpu,
       cpuRequestMillicores: w.resources.requests.cpu,
       gpus: w.gpus,
-    })),
-  );
+    }));
+  });
   // Companions (the hub's sidecars) are containers of their own, with their own reservations.
   const companions = workloads.flatMap((w) =>
     (w.companions ?? []).flatMap((c) =>

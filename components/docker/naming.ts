@@ -24,3 +24,6 @@ export function dockerContainerSelector(replicas: string[]): string {
   const names = replicas.map(dockerContainerName);
   return names.length === 1 ? `name="${names[0]}"` : `name=~"${names.map(promRegex).join("|")}"`;
 }
+
+/** Volumes whose loss would lose data or a long download: kept when the stack is destroyed. */
+export const PRECIOUS_VOLUMES = new Set(["neo4j-data", "ollama-models", "backup-objects"]);

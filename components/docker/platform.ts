@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, DeployedWorkload, StackSecrets, Target } from "../workloads/target";
+import type { DeployOptions, DeployedWorkload, Placed, StackSecrets, Target } from "../workloads/target";
 import type { SecretFileSpec, SecretName, SecretRef, Workload } from "../workloads/types";
 import { replicaNames } from "../workloads/types";
 import { dockerCompanionSpec, dockerContainerSpec, type DockerSettings } from "./container";
@@ -45,7 +45,7 @@ export class DockerPlatform implements Target {
     return pulled.imageId;
   }
 
-  deploy(name: string, w: Workload, opts: DeployOptions): DeployedContainers {
+  deploy(name: string, { workload: w }: Placed, opts: DeployOptions): DeployedContainers {
     const image = this.image(name, w, opts);
     const replicas = replicaNames(w);
     const containers = replicas.map((replica, i) => {

@@ -6,28 +6,26 @@
  * `permissions`, `owner`, `group`; numeric ids are used as they are, kreuzwerker/
  * terraform-provider-docker#996).
  */
+import { IMAGE_USERS, type ImageUser } from "../contracts/imageUsers";
 import type { Role, SecretFileSpec } from "../workloads/types";
 
 export const DOCKER_SECRET_FILE_MODE = "0400";
 
 /**
  * uid:gid each image reads its secret files as on Docker, where the stack sets no user: the
- * image's own. Neo4j's entrypoint starts as root but checks the file is readable by its neo4j user
- * (7474:7474, docker-neo4j Dockerfile `adduser --uid 7474`); Grafana runs as 472:0 (its Dockerfile,
- * GF_UID/GF_GID); Alertmanager as nobody (65534:65534, its Dockerfile `USER nobody`); MinIO and the
- * backup scheduler (docker CLI image) run as root.
+ * image's own (contracts/imageUsers.ts). Neo4j's entrypoint starts as root but checks the file is
+ * readable by its neo4j user; nginx's workers, which run the njs script, read the client tokens
+ * (the master reads no secret); blackbox reads the probe token (loadBalancer.auth.healthPublic:
+ * false); the backup scheduler runs the docker CLI image.
  */
-const SECRET_READER: Partial<Record<Role, { uid: number; gid: number }>> = {
-  neo4j: { uid: 7474, gid: 7474 },
-  grafana: { uid: 472, gid: 0 },
-  alertmanager: { uid: 65534, gid: 65534 },
-  "object-store": { uid: 0, gid: 0 },
-  backup: { uid: 0, gid: 0 },
-  // The probe token (loadBalancer.auth.healthPublic: false): prom/blackbox-exporter's Dockerfile `USER nobody`.
-  "blackbox-exporter": { uid: 65534, gid: 65534 },
-  // nginx's workers, which run the njs script, are the image's nginx user (nginxinc/docker-nginx
-  // Dockerfile: `adduser -u 101`, nginx built with --user=nginx); the master (root) reads no secret.
-  "load-balancer": { uid: 101, gid: 101 },
+const SECRET_READER: Partial<Record<Role, ImageUser>> = {
+  neo4j: IMAGE_USERS.neo4j,
+  grafana: IMAGE_USERS.grafana,
+  alertmanager: IMAGE_USERS.nobody,
+  "object-store": IMAGE_USERS.root,
+  backup: IMAGE_USERS.root,
+  "blackbox-exporter": IMAGE_USERS.nobody,
+  "load-balancer": IMAGE_USERS.nginx,
 };
 
 export function dockerSecretUpload(role: Role, f: SecretFileSpec) {

@@ -4,35 +4,20 @@
  */
 import type { StackConfig } from "../config/schema";
 import { BACKUP_WORK_VOLUME, backupDockerNames, backupSchedulerWorkload, objectStoreWorkload, type DockerBackupContext } from "../workloads/backup";
+import { describeServices } from "../services/describe";
+import type { DockerServiceKey } from "../services";
+import type { TargetFacts } from "../services/types";
 import { backupDockerProxyWorkload } from "../workloads/backupDockerProxy";
-import { stackGrafanaWorkload } from "../workloads/grafana";
-import { hubWorkload } from "../workloads/hub";
-import { loadBalancerWorkload } from "../workloads/loadBalancer";
-import {
-  alertmanagerWorkload,
-  blackboxWorkload,
-  cadvisorWorkload,
-  nginxExporterWorkload,
-  nodeExporterWorkload,
-  prometheusWorkload,
-} from "../workloads/monitoring";
-import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
+import { NEO4J_DATA_VOLUME, neo4jMetricsEnabled } from "../workloads/neo4j";
 import { DISK_SELECTOR, NGINX_JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
-import { ollamaWorkload } from "../workloads/ollama";
 import { PORT, SERVICE, replicaNames, type Workload } from "../workloads/types";
 import { DOCKER_PREFIX, dockerContainerName, dockerContainerSelector, dockerNetworkName, dockerVolumeName } from "./naming";
 
 export interface DockerStack {
   network: string;
   bucket: string;
-  hub: Workload;
-  neo4j: Workload;
-  ollama: Workload;
-  loadBalancer: Workload;
-  prometheus: Workload;
-  alertmanager: Workload;
-  grafana: Workload;
-  exporters: Workload[];
+  /** Every service of the registry that Docker runs, described, by key. */
+  services: Record<DockerServiceKey, Workload>;
   objectStore: Workload;
   backup: Workload;
   /** The one container that mounts dockerd's socket; the backup reaches Docker through it. */
@@ -49,21 +34,10 @@ const DOCKER_DNS = "127.0.0.11";
 export function describeDockerStack(cfg: StackConfig, stack: string): DockerStack {
   const network = dockerNetworkName(stack);
   const bucket = `mcp-superserver-backups-${stack}`;
-  const hub = hubWorkload(cfg);
-  const hubReplicas = replicaNames(hub);
-  const neo4j = neo4jWorkload(cfg);
-  const ollama = ollamaWorkload(cfg);
-  const loadBalancer = loadBalancerWorkload(cfg, {
-    kind: "static",
-    servers: hubReplicas.map((host) => ({ host, port: cfg.hub.port })),
-    resolver: DOCKER_DNS,
-  });
-  const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: false });
-  const exporters = [blackboxWorkload(cfg), nodeExporterWorkload(cfg, { textfile: true }), cadvisorWorkload(cfg), nginxExporterWorkload(cfg)];
   const objectStore = objectStoreWorkload(cfg);
   const backupContext: DockerBackupContext = {
     neo4jContainer: dockerContainerName(SERVICE.neo4j),
-    neo4jDataVolume: dockerVolumeName(neo4j.volumes[0].name),
+    neo4jDataVolume: dockerVolumeName(NEO4J_DATA_VOLUME),
     workVolume: dockerVolumeName(BACKUP_WORK_VOLUME),
     network,
     bucket,
@@ -73,29 +47,41 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
   };
   const backup = backupSchedulerWorkload(cfg, backupContext);
   const backupDockerApi = backupDockerProxyWorkload(cfg, backupDockerNames(cfg, backupContext));
-
-  const grafana = stackGrafanaWorkload(cfg, { containerLabel: "name", containerSelector: `name=~"${DOCKER_PREFIX}.+"` });
-
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, ...exporters, objectStore, backup, backupDockerApi];
-  const addresses = addressesByServiceName(
-    neo4jMetricsEnabled(cfg),
-    hubReplicas.map((r) => `${r}:${cfg.hub.port}`),
-    {
-      [SERVICE.nodeExporter]: [`${SERVICE.nodeExporter}:${PORT.nodeExporter}`],
-      [SERVICE.cadvisor]: [`${SERVICE.cadvisor}:${PORT.cadvisor}`],
-      // Same job name as the Kubernetes sidecars' (kubernetesScrapeJobs).
-      [NGINX_JOB]: [`${SERVICE.nginxExporter}:${PORT.nginxExporter}`],
+  const containerSelector = `name=~"${DOCKER_PREFIX}.+"`;
+  const facts: TargetFacts = {
+    target: "docker",
+    hubUpstreams: (hub) => ({
+      kind: "static",
+      servers: replicaNames(hub).map((host) => ({ host, port: cfg.hub.port })),
+      resolver: DOCKER_DNS,
+    }),
+    containers: { containerLabel: "name", containerSelector },
+    namespaces: [],
+    monitoringFiles: (services) => {
+      const hub = services.find((w) => w.role === "hub")!;
+      const watched = [...services, objectStore, backup, backupDockerApi];
+      const addresses = addressesByServiceName(
+        neo4jMetricsEnabled(cfg),
+        replicaNames(hub).map((r) => `${r}:${cfg.hub.port}`),
+        {
+          [SERVICE.nodeExporter]: [`${SERVICE.nodeExporter}:${PORT.nodeExporter}`],
+          [SERVICE.cadvisor]: [`${SERVICE.cadvisor}:${PORT.cadvisor}`],
+          // Same job name as the Kubernetes sidecars' (kubernetesScrapeJobs).
+          [NGINX_JOB]: [`${SERVICE.nginxExporter}:${PORT.nginxExporter}`],
+        },
+      );
+      const view: ContainerView = {
+        containers: [...watched, { name: SERVICE.prometheus, replicas: 1, role: "prometheus" as const }].map((w) => ({
+          service: w.name,
+          selector: dockerContainerSelector(replicaNames(w)),
+        })),
+        containerLabel: "name",
+        diskSelector: DISK_SELECTOR,
+        workloadHealth: { kind: "docker", containerSelector },
+      };
+      return monitoringFiles(addresses, view, { stack, target: "docker" });
     },
-  );
-  const view: ContainerView = {
-    containers: [...watched, { name: SERVICE.prometheus, replicas: 1, role: "prometheus" as const }].map((w) => ({
-      service: w.name,
-      selector: dockerContainerSelector(replicaNames(w)),
-    })),
-    containerLabel: "name",
-    diskSelector: DISK_SELECTOR,
-    workloadHealth: { kind: "docker", containerSelector: `name=~"${DOCKER_PREFIX}.+"` },
   };
-  const prometheus = prometheusWorkload(cfg, monitoringFiles(addresses, view, { stack, target: "docker" }));
-  return { network, bucket, hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, exporters, objectStore, backup, backupDockerApi };
+  const services = describeServices(cfg, "docker", facts);
+  return { network, bucket, services, objectStore, backup, backupDockerApi };
 }

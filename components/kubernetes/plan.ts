@@ -1,4 +1,4 @@
-import type { SecretRef } from "../workloads/types";
+import type { SecretRef, Workload } from "../workloads/types";
 import type { Json, ObjectMeta } from "./types";
 
 /** How one workload runs on Kubernetes: what the target-neutral description leaves open. */
@@ -26,6 +26,12 @@ export interface WorkloadPlan {
   podAnnotations?: Record<string, string>;
   /** A service account whose token is mounted: only for pods that call the Kubernetes API. */
   serviceAccount?: string;
+}
+
+/** A workload with the plan it runs by: the two travel together from the stack's description to the platform. */
+export interface Planned {
+  workload: Workload;
+  plan: WorkloadPlan;
 }
 
 /** A Secret whose values the platform fills from the stack's secrets. */

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DeployOptions, DeployedWorkload, StackSecrets, Target } from "../workloads/target";
 import type { SecretName, Workload } from "../workloads/types";
 import { workloadObjects } from "./objects";
-import type { SecretSpec, WorkloadPlan } from "./plan";
+import type { Planned, SecretSpec } from "./plan";
 import type { Json, K8sObject } from "./types";
 
 /** The resource classes the adapter uses, by apiVersion/kind (all take the object as their args). */
@@ -53,13 +53,12 @@ export function createObject(
   return new Class(objectResourceName(prefix, o), o, { ...opts, provider, deleteBeforeReplace: true });
 }
 
-export class KubernetesPlatform implements Target {
+export class KubernetesPlatform implements Target<Planned> {
   private readonly services = new Map<string, k8s.core.v1.Service>();
 
   constructor(
     readonly provider: k8s.Provider,
     private readonly secrets: StackSecrets,
-    private readonly plans: Record<string, WorkloadPlan>,
   ) {}
 
   private secretValue(name: SecretName): pulumi.Output<string> {
@@ -119,9 +118,7 @@ export class KubernetesPlatform implements Target {
     }
   }
 
-  deploy(name: string, w: Workload, opts: DeployOptions): DeployedWorkload {
-    const plan = this.plans[w.name];
-    if (!plan) throw new Error(`workload "${w.name}" has no Kubernetes plan`);
+  deploy(name: string, { workload: w, plan }: Planned, opts: DeployOptions): DeployedWorkload {
     const { objects, secrets } = workloadObjects(w, plan);
     this.useBuiltImage(objects, w, opts.image);
     this.rollOnSecretChange(objects, secrets);

@@ -3,7 +3,7 @@
  * expects, whether its root filesystem can be read-only (and which paths it must write), and
  * environment its image needs to run as that user.
  */
-import { HUB_IMAGE_USER } from "../contracts/hub";
+import { IMAGE_USERS, type ImageUser } from "../contracts/imageUsers";
 import type { Role } from "../workloads/types";
 import type { Json } from "./types";
 
@@ -16,22 +16,24 @@ export interface PodSecurity {
   env?: Record<string, string>;
 }
 
-const NOBODY = 65534;
-const exporter: PodSecurity = { runAsUser: NOBODY, fsGroup: NOBODY, readOnlyRootFilesystem: true, writablePaths: [] };
+/** The image's own user, its group as the volumes' group. */
+const asImageUser = (u: ImageUser, fsGroup = u.gid) => ({ runAsUser: u.uid, fsGroup });
+const exporter: PodSecurity = { ...asImageUser(IMAGE_USERS.nobody), readOnlyRootFilesystem: true, writablePaths: [] };
 
 export const POD_SECURITY: Record<Role, PodSecurity> = {
-  // The hub image's own user (contracts/hub.ts); its log and data folders are scratch of the workload.
-  hub: { runAsUser: HUB_IMAGE_USER, fsGroup: HUB_IMAGE_USER, readOnlyRootFilesystem: true, writablePaths: ["/tmp"] },
+  // The hub image's own user; its log and data folders are scratch of the workload.
+  hub: { ...asImageUser(IMAGE_USERS.hub), readOnlyRootFilesystem: true, writablePaths: ["/tmp"] },
   // The Neo4j image's entrypoint rewrites conf/ from NEO4J_* variables at start: the root
-  // filesystem must stay writable. 7474 is the image's neo4j user.
-  neo4j: { runAsUser: 7474, fsGroup: 7474, readOnlyRootFilesystem: false, writablePaths: [] },
+  // filesystem must stay writable. It runs as the image's neo4j user.
+  neo4j: { ...asImageUser(IMAGE_USERS.neo4j), readOnlyRootFilesystem: false, writablePaths: [] },
   // Ollama keeps its key pair in $HOME/.ollama and may unpack runners to /tmp; models live on their own volume.
   ollama: { runAsUser: 1000, fsGroup: 1000, readOnlyRootFilesystem: true, writablePaths: ["/home/ollama", "/tmp"], env: { HOME: "/home/ollama" } },
-  // 101 is the nginx image's nginx user; pid and temp files go to /tmp (the rendered runDir).
-  "load-balancer": { runAsUser: 101, fsGroup: 101, readOnlyRootFilesystem: true, writablePaths: ["/tmp", "/var/cache/nginx"] },
+  // The nginx image's nginx user; pid and temp files go to /tmp (the rendered runDir).
+  "load-balancer": { ...asImageUser(IMAGE_USERS.nginx), readOnlyRootFilesystem: true, writablePaths: ["/tmp", "/var/cache/nginx"] },
   prometheus: exporter,
-  // 472 is the Grafana image's user; its data lives on a volume, logs and scratch on emptyDirs.
-  grafana: { runAsUser: 472, fsGroup: 472, readOnlyRootFilesystem: true, writablePaths: ["/tmp", "/var/log/grafana"] },
+  // The Grafana image's user, with its own uid as the volume's group (its image group is root's, 0);
+  // its data lives on a volume, logs and scratch on emptyDirs.
+  grafana: { ...asImageUser(IMAGE_USERS.grafana, IMAGE_USERS.grafana.uid), readOnlyRootFilesystem: true, writablePaths: ["/tmp", "/var/log/grafana"] },
   alertmanager: exporter,
   "blackbox-exporter": exporter,
   "node-exporter": exporter,
@@ -49,7 +51,7 @@ export const POD_SECURITY: Record<Role, PodSecurity> = {
   pushgateway: exporter,
   // The backup pod runs the Neo4j image (dump) and the AWS CLI image (upload) as neo4j's user,
   // so the dump can read the data volume.
-  backup: { runAsUser: 7474, fsGroup: 7474, readOnlyRootFilesystem: true, writablePaths: ["/tmp"] },
+  backup: { ...asImageUser(IMAGE_USERS.neo4j), readOnlyRootFilesystem: true, writablePaths: ["/tmp"] },
 };
 
 export function podSecurityContext(s: PodSecurity): Json {

@@ -5,62 +5,38 @@
  */
 import type { StackConfig } from "../config/schema";
 import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE, DEVICE_PLUGIN_NAME } from "../contracts/clusterAddons";
-import { hubWorkload } from "../workloads/hub";
+import { SERVICES, servicesOn, type KubernetesServiceKey } from "../services";
+import { describeServices } from "../services/describe";
+import type { TargetFacts } from "../services/types";
 import { workloadLabels } from "../workloads/labels";
-import { loadBalancerWorkload, type HubUpstreams } from "../workloads/loadBalancer";
-import { stackGrafanaWorkload } from "../workloads/grafana";
-import {
-  alertmanagerWorkload,
-  blackboxWorkload,
-  gpuExporterWorkload,
-  kubeStateMetricsWorkload,
-  nodeExporterWorkload,
-  prometheusWorkload,
-  pushgatewayWorkload,
-} from "../workloads/monitoring";
+import type { HubUpstreams } from "../workloads/loadBalancer";
 import { DISK_SELECTOR, JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
-import { neo4jMetricsEnabled, neo4jWorkload } from "../workloads/neo4j";
-import { ollamaWorkload } from "../workloads/ollama";
+import { neo4jMetricsEnabled } from "../workloads/neo4j";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
 import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
 import {
   GPU_EXPORTER_JOB,
   KUBELET_JOB,
   KUBE_STATE_METRICS_JOB,
-  KUBE_STATE_METRICS_SERVICE_ACCOUNT,
-  PROMETHEUS_SERVICE_ACCOUNT,
   kubeStateMetricsRbac,
   kubernetesScrapeJobs,
-  nginxExporterSidecar,
   prometheusRbac,
 } from "./monitoring";
 import { ANY_HOST, PUBLIC_INTERNET, awsApiPeer, kubernetesApiPeers } from "./egressPeers";
 import { networkPolicies, type Flow, type Peer } from "./networkPolicy";
-import { NLB_READINESS_GATE_LABEL, nlbAnnotations, nlbServiceSpec } from "./loadBalancerService";
+import { NLB_READINESS_GATE_LABEL } from "./loadBalancerService";
 import { headlessServiceName } from "./objects";
-import type { WorkloadPlan } from "./plan";
-import { edgeAnnotations, edgeSourceRanges } from "./edgeTls";
-import { containerSecurityContext } from "./security";
+import type { Planned } from "./plan";
+import { servicePlans } from "./plans";
 import type { K8sObject } from "./types";
-
-export interface Planned {
-  workload: Workload;
-  plan: WorkloadPlan;
-}
 
 export interface KubernetesStack {
   namespace: string;
   nodeNamespace: string;
   bucket: string;
   namespaces: K8sObject[];
-  hub: Planned;
-  neo4j: Planned;
-  ollama: Planned;
-  loadBalancer: Planned;
-  prometheus: Planned;
-  alertmanager: Planned;
-  grafana: Planned;
-  exporters: Planned[];
+  /** Every service of the registry that Kubernetes runs, with its plan, by key. */
+  services: Record<KubernetesServiceKey, Planned>;
   /** Namespace-wide objects: NetworkPolicies and Prometheus' RBAC. */
   shared: K8sObject[];
   /** The node namespace's NetworkPolicies (a default deny and the scrapes it answers). */
@@ -68,9 +44,6 @@ export interface KubernetesStack {
   backup: K8sObject[];
   backupServiceAccount: K8sObject;
 }
-
-/** The runbook waits 30 s for in-flight requests; before that, 10 s for endpoints and nginx to stop sending. */
-export const HUB_DRAIN = { preStopSeconds: 10, inFlightSeconds: 30 } as const;
 
 const BACKUP_JOB_NAME = "mcp-backup";
 
@@ -87,12 +60,6 @@ export function hubUpstreams(cfg: StackConfig, hub: Workload): HubUpstreams {
     resolver: `kube-dns.kube-system.svc.${domain}`,
   };
 }
-
-/** The workloads the allow-list connects (name and role are what their pods are selected by). */
-export type FlowWorkloads = Record<
-  "hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana" | "blackbox" | "pushgateway" | "nodeExporter" | "kubeStateMetrics" | "gpuExporter",
-  Workload
->;
 
 /** The backup and restore pods, labelled like a workload named `backup` (backupJob.ts). */
 const BACKUP_PODS = { name: SERVICE.backup, role: "backup" as const };
@@ -115,41 +82,42 @@ export function receiverPorts(cfg: StackConfig): number[] {
 
 /**
  * Every connection the stack's namespaces allow; the NetworkPolicies are derived from this list.
- * Egress beyond the cluster's pods is as narrow as a NetworkPolicy can say it (egressPeers.ts);
- * what stays open to every public address on 443 says why in its reason.
+ * Between the stack's services: what each service's module says it talks to. Egress beyond the
+ * cluster's pods is as narrow as a NetworkPolicy can say it (egressPeers.ts); what stays open to
+ * every public address on 443 says why in its reason.
  */
-export function allowedFlows(cfg: StackConfig, nodeNamespace: string, w: FlowWorkloads): Flow[] {
+export function allowedFlows(cfg: StackConfig, services: Record<KubernetesServiceKey, Planned>): Flow[] {
   const anywhere = { cidr: ANY_HOST };
+  const placed = services as Partial<Record<string, Planned>>;
+  const known = new Set<string>(SERVICES.map((s) => s.key));
+  // A service's pods, in the namespace its plan puts them in (the node daemons have their own).
+  const peer = ({ workload, plan }: Planned): Peer =>
+    plan.namespace === cfg.kubernetes.namespace ? { workload } : { workload, namespace: plan.namespace };
   const pods = (workload: Pick<Workload, "name" | "role">) => ({ workload });
-  const to = (workload: Workload, portName: string) => ({ to: pods(workload), port: containerPort(workload, portName) });
   const toKubernetesApi = (from: Peer, reason: string): Flow[] => kubernetesApiPeers(cfg).map((api) => ({ from, to: api, port: 443, reason }));
+  const between = servicesOn("kubernetes").flatMap((s) =>
+    (s.talksTo?.(cfg) ?? []).flatMap((talk): Flow[] => {
+      if (!known.has(talk.to)) throw new Error(`service ${s.key} talks to ${talk.to}, which is no service of the registry`);
+      const other = placed[talk.to];
+      if (!other) return [];
+      const port = typeof talk.port === "number" ? talk.port : containerPort(other.workload, talk.port);
+      return [{ from: pods(services[s.key].workload), to: peer(other), port, reason: talk.reason }];
+    }),
+  );
+  const w = (key: KubernetesServiceKey) => services[key].workload;
   const flows: Flow[] = [
-    { from: anywhere, ...to(w.loadBalancer, "http"), reason: "clients through the NLB" },
-    { from: pods(w.loadBalancer), ...to(w.hub, "http"), reason: "nginx proxies to the hub pods" },
-    { from: pods(w.hub), ...to(w.neo4j, "bolt"), reason: "the hub's graph memory" },
-    { from: pods(w.hub), ...to(w.ollama, "http"), reason: "the hub's LLM calls" },
-    { from: pods(w.prometheus), ...to(w.hub, "http"), reason: "hub metrics" },
-    { from: pods(w.prometheus), to: pods(w.loadBalancer), port: PORT.nginxExporter, reason: "nginx exporter" },
-    { from: pods(w.prometheus), ...to(w.blackbox, "http"), reason: "Neo4j and Ollama probes" },
-    { from: pods(w.prometheus), ...to(w.alertmanager, "http"), reason: "alerts, and Alertmanager's metrics" },
-    { from: pods(w.prometheus), ...to(w.pushgateway, "http"), reason: "the backup's last success" },
-    { from: pods(w.prometheus), ...to(w.kubeStateMetrics, "http"), reason: "pod restarts and crash loops" },
-    { from: pods(w.prometheus), to: { workload: w.nodeExporter, namespace: nodeNamespace }, port: containerPort(w.nodeExporter, "http"), reason: "disk space" },
-    { from: pods(w.prometheus), to: { workload: w.gpuExporter, namespace: nodeNamespace }, port: containerPort(w.gpuExporter, "http"), reason: "GPU memory and XID errors" },
-    ...toKubernetesApi(pods(w.prometheus), "Kubernetes API: discovery and kubelet cAdvisor"),
-    { from: pods(w.grafana), ...to(w.prometheus, "http"), reason: "dashboard queries" },
-    { from: pods(w.blackbox), ...to(w.neo4j, "bolt"), reason: "Bolt TCP probe" },
-    { from: pods(w.blackbox), ...to(w.ollama, "http"), reason: "Ollama HTTP probe" },
-    { from: pods(w.blackbox), ...to(w.loadBalancer, "http"), reason: "the client-path probe of the hub through nginx" },
-    ...toKubernetesApi(pods(w.kubeStateMetrics), "Kubernetes API: watching pods"),
+    { from: anywhere, to: pods(w("loadBalancer")), port: containerPort(w("loadBalancer"), "http"), reason: "clients through the NLB" },
+    ...between,
+    ...toKubernetesApi(pods(w("prometheus")), "Kubernetes API: discovery and kubelet cAdvisor"),
+    ...toKubernetesApi(pods(w("kubeStateMetrics")), "Kubernetes API: watching pods"),
     {
-      from: pods(w.ollama),
+      from: pods(w("ollama")),
       to: PUBLIC_INTERNET,
       port: 443,
       reason: "model pulls from the Ollama registry (registry.ollama.ai and the CDN it redirects to: host names, no published address ranges)",
     },
     ...receiverPorts(cfg).map((port) => ({
-      from: pods(w.alertmanager),
+      from: pods(w("alertmanager")),
       to: anywhere,
       port,
       reason: "webhook receivers at the ports of their URLs: hosts by name (a paging service's addresses are not fixed), possibly inside the VPC",
@@ -161,13 +129,10 @@ export function allowedFlows(cfg: StackConfig, nodeNamespace: string, w: FlowWor
       reason: "S3 and STS (IRSA): their regional endpoints' addresses are AWS's public ranges (ip-ranges.json), which change, and a NetworkPolicy cannot name a prefix list",
     },
     ...toKubernetesApi(pods(BACKUP_PODS), "Kubernetes API: scaling Neo4j and the backup Lease"),
-    { from: pods(BACKUP_PODS), ...to(w.pushgateway, "http"), reason: "the backup's last success" },
+    { from: pods(BACKUP_PODS), to: pods(w("pushgateway")), port: containerPort(w("pushgateway"), "http"), reason: "the backup's last success" },
   ];
   if (cfg.neo4j.edition === "enterprise") {
-    flows.push({ from: pods(BACKUP_PODS), ...to(w.neo4j, "backup"), reason: "Enterprise online backup" });
-  }
-  if (neo4jMetricsEnabled(cfg)) {
-    flows.push({ from: pods(w.prometheus), ...to(w.neo4j, "metrics"), reason: "Neo4j Enterprise metrics" });
+    flows.push({ from: pods(BACKUP_PODS), to: pods(w("neo4j")), port: containerPort(w("neo4j"), "backup"), reason: "Enterprise online backup" });
   }
   return flows;
 }
@@ -197,124 +162,74 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   const nodeNamespace = `${namespace}-node`;
   const bucket = `mcp-superserver-backups-${stack}`;
   const fqdn = (service: string) => `${service}.${namespace}.svc.${k.clusterDomain}`;
-  const base = { namespace, storageClass: k.storageClass };
   const partOf = { "app.kubernetes.io/part-of": "mcp-superserver", "app.kubernetes.io/managed-by": "pulumi" };
+  const plans = servicePlans(cfg, nodeNamespace);
 
-  const hub = hubWorkload(cfg);
-  const neo4j = neo4jWorkload(cfg);
-  const ollama = ollamaWorkload(cfg);
-  const loadBalancer = loadBalancerWorkload(cfg, hubUpstreams(cfg, hub));
-  const alertmanager = alertmanagerWorkload(cfg, { alwaysSecret: true });
-  const blackbox = blackboxWorkload(cfg);
-  const nodeExporter = nodeExporterWorkload(cfg, { textfile: false });
-  const pushgateway = pushgatewayWorkload(cfg);
-  const kubeStateMetrics = kubeStateMetricsWorkload(cfg, [namespace, nodeNamespace]);
-  const gpuExporter = gpuExporterWorkload(cfg);
-
-  const grafana = stackGrafanaWorkload(cfg, { containerLabel: "pod", containerSelector: `namespace="${namespace}", container!=""` });
-
-  const watched = [hub, neo4j, ollama, loadBalancer, alertmanager, grafana, blackbox, nodeExporter, pushgateway, kubeStateMetrics, gpuExporter];
-  const inNodeNamespace = (w: Pick<Workload, "role">) => w.role === "node-exporter" || w.role === "gpu-exporter";
-  // Hub pods are discovered from the API (kubernetes_sd below), not listed.
-  const addresses = addressesByServiceName(neo4jMetricsEnabled(cfg), [], {
-    [SERVICE.pushgateway]: [`${SERVICE.pushgateway}:${PORT.pushgateway}`],
-    [KUBE_STATE_METRICS_JOB]: [`${SERVICE.kubeStateMetrics}:${PORT.kubeStateMetrics}`],
-  });
-  // The backup and restore pods run a container named `neo4j` (and `aws`) in the same namespace:
-  // every other service's selector leaves them out, or their memory would count as Neo4j's.
-  const notBackupPods = `pod!~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*"`;
-  const view: ContainerView = {
-    containers: [
-      ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
-        service: w.name,
-        selector: `namespace="${inNodeNamespace(w) ? nodeNamespace : namespace}", container="${w.role}", ${notBackupPods}`,
-      })),
-      // The backup and restore pods' two containers.
-      { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
-      ...(cfg.cluster.mode === "create" ? [{ service: DEVICE_PLUGIN_NAME, selector: `namespace="kube-system", container="${DEVICE_PLUGIN_NAME}"` }] : []),
-      ...(cfg.cluster.mode === "create" && cfg.cluster.autoscaler.enabled
-        ? [{ service: CLUSTER_AUTOSCALER, selector: `namespace="${CLUSTER_AUTOSCALER_NAMESPACE}", container="${CLUSTER_AUTOSCALER}"` }]
-        : []),
-    ],
-    containerLabel: "pod",
-    diskSelector: DISK_SELECTOR,
-    workloadHealth: { kind: "kubernetes", namespaces: [namespace, nodeNamespace], kubeStateMetricsJob: KUBE_STATE_METRICS_JOB, kubeletJob: KUBELET_JOB, gpuJob: GPU_EXPORTER_JOB },
-  };
-  const files = monitoringFiles(addresses, view, { stack, target: "kubernetes" });
-  const prometheus = prometheusWorkload(cfg, {
-    ...files,
-    prometheus: {
-      ...files.prometheus,
-      // The hub job is the discovered one (same job name, so the rules match).
-      jobs: files.prometheus.jobs.filter((j) => j.job !== JOB.hub),
-      kubernetesJobs: kubernetesScrapeJobs(namespace, nodeNamespace),
+  const facts: TargetFacts = {
+    target: "kubernetes",
+    hubUpstreams: (hub) => hubUpstreams(cfg, hub),
+    containers: { containerLabel: "pod", containerSelector: `namespace="${namespace}", container!=""` },
+    namespaces: [namespace, nodeNamespace],
+    monitoringFiles: (watched) => {
+      // Hub pods are discovered from the API (kubernetes_sd below), not listed.
+      const addresses = addressesByServiceName(neo4jMetricsEnabled(cfg), [], {
+        [SERVICE.pushgateway]: [`${SERVICE.pushgateway}:${PORT.pushgateway}`],
+        [KUBE_STATE_METRICS_JOB]: [`${SERVICE.kubeStateMetrics}:${PORT.kubeStateMetrics}`],
+      });
+      // Each service's pods in the namespace its plan puts them in (the node daemons have their own).
+      const namespaceOf = (w: Pick<Workload, "role">) => {
+        const s = servicesOn("kubernetes").find((m) => m.role === w.role);
+        return s ? plans[s.key].namespace : namespace;
+      };
+      // The backup and restore pods run a container named `neo4j` (and `aws`) in the same namespace:
+      // every other service's selector leaves them out, or their memory would count as Neo4j's.
+      const notBackupPods = `pod!~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*"`;
+      const view: ContainerView = {
+        containers: [
+          ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
+            service: w.name,
+            selector: `namespace="${namespaceOf(w)}", container="${w.role}", ${notBackupPods}`,
+          })),
+          // The backup and restore pods' two containers.
+          { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
+          ...(cfg.cluster.mode === "create" ? [{ service: DEVICE_PLUGIN_NAME, selector: `namespace="kube-system", container="${DEVICE_PLUGIN_NAME}"` }] : []),
+          ...(cfg.cluster.mode === "create" && cfg.cluster.autoscaler.enabled
+            ? [{ service: CLUSTER_AUTOSCALER, selector: `namespace="${CLUSTER_AUTOSCALER_NAMESPACE}", container="${CLUSTER_AUTOSCALER}"` }]
+            : []),
+        ],
+        containerLabel: "pod",
+        diskSelector: DISK_SELECTOR,
+        workloadHealth: { kind: "kubernetes", namespaces: [namespace, nodeNamespace], kubeStateMetricsJob: KUBE_STATE_METRICS_JOB, kubeletJob: KUBELET_JOB, gpuJob: GPU_EXPORTER_JOB },
+      };
+      const files = monitoringFiles(addresses, view, { stack, target: "kubernetes" });
+      return {
+        ...files,
+        prometheus: {
+          ...files.prometheus,
+          // The hub job is the discovered one (same job name, so the rules match).
+          jobs: files.prometheus.jobs.filter((j) => j.job !== JOB.hub),
+          kubernetesJobs: kubernetesScrapeJobs(namespace, nodeNamespace),
+        },
+      };
     },
-  });
-
-  const flowWorkloads: FlowWorkloads = { hub, neo4j, ollama, loadBalancer, prometheus, alertmanager, grafana, blackbox, pushgateway, nodeExporter, kubeStateMetrics, gpuExporter };
-  const flows = allowedFlows(cfg, nodeNamespace, flowWorkloads);
+  };
+  const workloads = describeServices(cfg, "kubernetes", facts);
+  const services = Object.fromEntries(
+    (Object.keys(workloads) as KubernetesServiceKey[]).map((key) => [key, { workload: workloads[key], plan: plans[key] }]),
+  ) as Record<KubernetesServiceKey, Planned>;
+  const flows = allowedFlows(cfg, services);
   const nlb = cfg.loadBalancer.serviceType === "LoadBalancer";
-  const lbAnnotations = nlb ? nlbAnnotations(cfg.loadBalancer.internal) : undefined;
-  const single = { kind: "Deployment" as const, ...base, service: { type: "ClusterIP" as const } };
 
   return {
     namespace,
     nodeNamespace,
     bucket,
     namespaces: [namespaceObject(namespace, "restricted", { ...partOf, ...(nlb ? NLB_READINESS_GATE_LABEL : {}) }), namespaceObject(nodeNamespace, "privileged", partOf)],
-    hub: {
-      workload: hub,
-      plan: {
-        ...base,
-        kind: "Deployment",
-        strategy: "rolling",
-        drain: HUB_DRAIN,
-        hpa: { ...cfg.hub.autoscaling },
-        pdb: { minAvailable: Math.max(1, cfg.hub.autoscaling.minReplicas - 1) },
-        spread: true,
-        service: { type: "ClusterIP" },
-        headlessService: true,
-      },
-    },
-    neo4j: {
-      workload: neo4j,
-      // The cluster autoscaler never drains Neo4j's node to save a node: a move is a stop of the
-      // database and its volume's reattachment (cluster-autoscaler FAQ, "What types of pods can prevent CA from removing a node?").
-      plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" }, podAnnotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" } },
-    },
-    ollama: { workload: ollama, plan: { ...base, kind: "Deployment", strategy: "recreate", gpuNode: true, service: { type: "ClusterIP" } } },
-    loadBalancer: {
-      workload: loadBalancer,
-      plan: {
-        ...base,
-        kind: "Deployment",
-        strategy: "rolling",
-        spread: true,
-        pdb: { maxUnavailable: 1 },
-        service: {
-          type: cfg.loadBalancer.serviceType,
-          portNames: ["http"],
-          annotations: { ...lbAnnotations, ...edgeAnnotations(cfg) },
-          spec: { ...(nlb ? nlbServiceSpec() : {}), ...edgeSourceRanges(cfg) },
-        },
-        sidecars: [nginxExporterSidecar(cfg.prometheus.exporters.nginx.image, containerSecurityContext(true))],
-      },
-    },
-    prometheus: { workload: prometheus, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" }, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT } },
-    alertmanager: { workload: alertmanager, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
-    grafana: { workload: grafana, plan: { ...base, kind: "StatefulSet", service: { type: "ClusterIP" } } },
-    exporters: [
-      { workload: blackbox, plan: single },
-      // Its persistence volume is ReadWriteOnce: the old pod must let go of it before the new one starts.
-      { workload: pushgateway, plan: { ...single, strategy: "recreate" } },
-      { workload: kubeStateMetrics, plan: { ...single, serviceAccount: KUBE_STATE_METRICS_SERVICE_ACCOUNT } },
-      { workload: nodeExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", everyNode: true } },
-      { workload: gpuExporter, plan: { ...base, namespace: nodeNamespace, kind: "DaemonSet", gpuNode: true } },
-    ],
+    services,
     shared: [
       ...networkPolicies(namespace, partOf, flows),
-      ...prometheusRbac(namespace, workloadLabels(prometheus, SERVICE.prometheus)),
-      ...kubeStateMetricsRbac(namespace, workloadLabels(kubeStateMetrics, SERVICE.kubeStateMetrics)),
+      ...prometheusRbac(namespace, workloadLabels(workloads.prometheus, SERVICE.prometheus)),
+      ...kubeStateMetricsRbac(namespace, workloadLabels(workloads.kubeStateMetrics, SERVICE.kubeStateMetrics)),
     ],
     nodeShared: networkPolicies(nodeNamespace, partOf, flows, namespace),
     backup: backupObjects(cfg, {
@@ -323,7 +238,7 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
       bucket,
       pushgatewayUrl: `http://${fqdn(SERVICE.pushgateway)}:${PORT.pushgateway}/metrics/job/${BACKUP_JOB_NAME}`,
       verifyPushgatewayUrl: `http://${fqdn(SERVICE.pushgateway)}:${PORT.pushgateway}/metrics/job/${BACKUP_JOB_NAME}-verify`,
-      neo4j,
+      neo4j: workloads.neo4j,
       ...(cfg.neo4j.edition === "enterprise" ? { onlineBackupFrom: `${fqdn(SERVICE.neo4j)}:${PORT.neo4jBackup}` } : {}),
     }),
     backupServiceAccount: backupServiceAccount(cfg, namespace),

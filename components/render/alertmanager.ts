@@ -4,7 +4,9 @@
  * Webhook URLs carry tokens: the caller passes them in and keeps the rendered file secret.
  */
 import { stringify } from "yaml";
-import { ALL_RECEIVERS_ALERTS } from "./selfMonitoringRules";
+import { ALERT } from "../contracts/alerts";
+import { ALL_RECEIVERS_ALERTS } from "./alerts/alerting";
+import { INHIBITIONS } from "./alerts/domains";
 
 export type ReceiverName = "paging" | "chat" | "watchdog";
 
@@ -14,29 +16,6 @@ export interface AlertmanagerInput {
   groupInterval: string;
   repeatInterval: string;
 }
-
-/** Pairs where the first alert, firing, makes the second one noise. */
-export const INHIBITIONS: { source: string; targets: string[]; equal: string[] }[] = [
-  { source: "CriticalErrorRate", targets: ["HighErrorRate"], equal: ["job"] },
-  { source: "VeryHighResponseTime", targets: ["HighResponseTime"], equal: ["job"] },
-  // A hub's /health fails whenever Neo4j or Ollama does: the dependency's own page says it all.
-  { source: "Neo4jDown", targets: ["MCPHubDegraded"], equal: [] },
-  { source: "OllamaDown", targets: ["MCPHubDegraded"], equal: [] },
-  // Equal on what tells replicas apart too (`name` on Docker, `pod` on Kubernetes; a label
-  // absent on both sides counts as equal): one replica at critical must not mute another's warning.
-  { source: "CriticalMemoryUsage", targets: ["HighMemoryUsage"], equal: ["service", "name", "pod"] },
-  { source: "CriticalDiskSpace", targets: ["LowDiskSpace"], equal: ["instance", "mountpoint"] },
-  // With every hub down, error-rate and latency alerts say nothing new.
-  {
-    source: "MCPHubDown",
-    targets: ["HighErrorRate", "CriticalErrorRate", "HighResponseTime", "VeryHighResponseTime", "MCPHubDegraded", "MCPHubMetricsMissing"],
-    equal: [],
-  },
-  // ...and neither do the hub's own down targets.
-  { source: "MCPHubDown", targets: ["TargetDown"], equal: ["job"] },
-  // A dead blackbox_exporter fails every probe job's scrape: one page, not one per probe.
-  { source: "BlackboxExporterDown", targets: ["TargetDown"], equal: ["job"] },
-];
 
 /**
  * Pages go out as soon as Alertmanager has them: the rule's `for` already debounced the
@@ -71,7 +50,7 @@ export function renderAlertmanagerConfig(i: AlertmanagerInput): string {
         // The Watchdog always fires; its receiver alarms when it stops arriving.
         {
           receiver: "watchdog",
-          matchers: ['alertname="Watchdog"'],
+          matchers: [`alertname="${ALERT.watchdog}"`],
           group_wait: "0s",
           group_interval: WATCHDOG_TIMING.groupInterval,
           repeat_interval: WATCHDOG_TIMING.repeatInterval,
@@ -82,6 +61,7 @@ export function renderAlertmanagerConfig(i: AlertmanagerInput): string {
         { receiver: "chat", matchers: ['severity="warning"'] },
       ],
     },
+    // Each domain's own inhibitions (alerts/domains.ts): the source alert's domain owns the pair.
     inhibit_rules: INHIBITIONS.map((r) => ({
       source_matchers: [`alertname="${r.source}"`],
       target_matchers: [`alertname=~"${r.targets.join("|")}"`],

@@ -11,7 +11,7 @@
  * window; Neo4jDown is silent until then and pages after it (see maintenanceWindowRules.ts).
  */
 import { type BackupDockerNames, DOCKER_API_FUNCTIONS } from "./backupDockerApi";
-import { BACKUP_VERIFIED_METRIC, STOP_WINDOW_METRIC } from "./backupMetrics";
+import { BACKUP_VERIFIED_METRIC, STOP_WINDOW_METRIC } from "../contracts/backupMetrics";
 import { LOG_FUNCTION, PRINT_SUCCESS_METRIC, pruneFunction, shellVars, uploadWithChecksum } from "./backupShell";
 
 /** The names the Docker calls act on (but the drill's scratch ones, which only the drill gets), and the job's settings. */

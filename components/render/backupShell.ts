@@ -3,7 +3,7 @@
  * checksummed upload and the last-success metric. One copy, so both targets upload and report
  * the same way.
  */
-import { BACKUP_SUCCESS_METRIC } from "./alertRules";
+import { BACKUP_SUCCESS_METRIC } from "../contracts/backupMetrics";
 
 export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 

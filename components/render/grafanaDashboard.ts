@@ -4,6 +4,7 @@
  * alert thresholds drawn on the panels. Queries come from promql.ts, shared with the alerts.
  */
 import type { Thresholds } from "../config/schema";
+import { BLACKBOX } from "../contracts/exporterMetrics";
 import { RUNBOOK_TIMING } from "./alertRules";
 import { backupAgeSeconds, cpuOfLimit, hubSeries, memoryOfLimit } from "./promql";
 
@@ -74,8 +75,8 @@ function panelSpecs(i: DashboardInput): PanelSpec[] {
   const hub = hubSeries(RUNBOOK_TIMING.rateWindow);
   return [
     { type: "stat", title: "Hub replicas up", expr: `sum(up{job="${i.hubJob}"})`, legend: "replicas", unit: "none", width: 6 },
-    { type: "stat", title: "Neo4j up", expr: `max(probe_success{job="${i.neo4jProbeJob}"})`, legend: "neo4j", unit: "none", upDown: true, width: 6 },
-    { type: "stat", title: "Ollama up", expr: `max(probe_success{job="${i.ollamaProbeJob}"})`, legend: "ollama", unit: "none", upDown: true, width: 6 },
+    { type: "stat", title: "Neo4j up", expr: `max(${BLACKBOX.probeSuccess}{job="${i.neo4jProbeJob}"})`, legend: "neo4j", unit: "none", upDown: true, width: 6 },
+    { type: "stat", title: "Ollama up", expr: `max(${BLACKBOX.probeSuccess}{job="${i.ollamaProbeJob}"})`, legend: "ollama", unit: "none", upDown: true, width: 6 },
     {
       type: "stat",
       title: "Time since last successful backup",
@@ -85,7 +86,7 @@ function panelSpecs(i: DashboardInput): PanelSpec[] {
       steps: [t.backupMaxAgeHours * 3600 * 0.9, t.backupMaxAgeHours * 3600],
       width: 6,
     },
-    // The hub panels read the recorded series the alerts read (alertRules.ts), at the alerts' window.
+    // The hub panels read the recorded series the alerts read (alerts/hub.ts), at the alerts' window.
     { type: "timeseries", title: "Request rate by replica", expr: hub.instanceRequests, legend: "{{instance}}", unit: "reqps", width: 8 },
     {
       type: "timeseries",

@@ -24,7 +24,7 @@
  * untrapped SIGTERM is ignored until the kubelet's SIGKILL; every script traps TERM, INT and HUP
  * and waits in short sleeps or on background jobs, so the trap runs at once.
  */
-import { BACKUP_VERIFIED_METRIC } from "./backupMetrics";
+import { BACKUP_VERIFIED_METRIC } from "../contracts/backupMetrics";
 import { LOG_FUNCTION, PRINT_SUCCESS_METRIC, pruneFunction, shellVars, uploadWithChecksum } from "./backupShell";
 
 export interface KubernetesBackupInput {

@@ -10,15 +10,20 @@
  * section 3; `error="invalid_token"` when a token was presented but is not valid, none when
  * none was presented, section 3.1).
  *
- * Design: the tokens file (a Pulumi secret mounted as a file, one `<client> <token>` a line)
- * is read by njs on each request, so nothing secret sits in nginx.conf and a rotated file
- * needs no reload. The presented token and every known token are each hashed with SHA-256 and
- * the digests compared with a constant-time loop, all of them, whatever matched: the time does
- * not depend on where a wrong token differs, nor on which client matched. `$mcp_client` holds
- * the name of the client whose token matched, "" otherwise; nginx refuses "" on the MCP routes
- * and keys `limit_req` on it (an empty key is not counted, so open health checks are not
- * limited). The Authorization header is never logged and not passed on to the hubs.
+ * Design: the tokens file (a Pulumi secret mounted as a file, one `<client> <digest>` a line,
+ * the digest being the SHA-256 of the client's token in hex) is read by njs on each request, so
+ * nothing secret sits in nginx.conf and a rotated file needs no reload. The file holds digests,
+ * not tokens: a request costs one hash (of the presented token), and a leaked file gives no
+ * token. A fast unsalted hash is enough for that because the tokens are random (48 letters and
+ * digits, about 285 bits): there is no guess to try against a digest. The presented token's
+ * digest is compared with every stored one by a constant-time loop, all of them, whatever
+ * matched: the time does not depend on where a wrong token differs, nor on which client
+ * matched. `$mcp_client` holds the name of the client whose token matched, "" otherwise; nginx
+ * refuses "" on the MCP routes and keys `limit_req` on it (an empty key is not counted, so open
+ * health checks are not limited). The Authorization header is never logged and not passed on
+ * to the hubs.
  */
+import { createHash } from "node:crypto";
 import { CONSTANT_TIME_SAME } from "./nginxSession";
 
 /** The file nginx imports for the token check, next to nginx.conf. */
@@ -45,10 +50,10 @@ export interface NginxAuth {
   healthPublic: boolean;
 }
 
-/** The tokens file's text: one `<client> <token>` a line. */
+/** The tokens file's text for the clients' tokens: one `<client> <SHA-256 of the token, hex>` a line. */
 export function clientTokensFile(tokens: Record<string, string>): string {
   return Object.entries(tokens)
-    .map(([client, token]) => `${client} ${token}\n`)
+    .map(([client, token]) => `${client} ${createHash("sha256").update(token).digest("hex")}\n`)
     .join("");
 }
 
@@ -71,19 +76,20 @@ function presented(r) {
     return m ? m[1] : '';
 }
 
-// Every "<client> <token>" line of the tokens file (read on each request: no reload on rotation).
+// Every "<client> <SHA-256 of its token>" line of the tokens file (read on each request: no
+// reload on rotation).
 function known(r) {
     var lines = fs.readFileSync(r.variables.${TOKENS_FILE_VAR.slice(1)}, 'utf8').split('\\n');
     var list = [];
     for (var i = 0; i < lines.length; i++) {
         var space = lines[i].indexOf(' ');
-        if (space > 0) list.push({ name: lines[i].slice(0, space), digest: digest(lines[i].slice(space + 1)) });
+        if (space > 0) list.push({ name: lines[i].slice(0, space), digest: lines[i].slice(space + 1) });
     }
     return list;
 }
 
-// ${CLIENT_VAR}: the client whose token the request carries, '' otherwise. Every known token is
-// compared in full, also after one matched.
+// ${CLIENT_VAR}: the client whose token the request carries, '' otherwise. One hash, of the
+// presented token; its digest is compared in full with every stored one, also after one matched.
 function client(r) {
     var token = presented(r);
     if (!token) return '';

@@ -2,10 +2,9 @@
  * The PromQL both the alert rules and the Grafana dashboard read, built in one place so an
  * alert and the panel an operator opens for it always show the same number.
  */
+import { BACKUP_SUCCESS_METRIC } from "../contracts/backupMetrics";
+import { CADVISOR } from "../contracts/exporterMetrics";
 import type { HubMetricsContract } from "../contracts/hub";
-
-/** The metric the backup job publishes when an upload succeeded. */
-export const BACKUP_SUCCESS_METRIC = "mcp_backup_last_success_timestamp_seconds";
 
 /**
  * The hub's request series, one layer above the raw metrics: recording rules named
@@ -62,16 +61,16 @@ export function hubRecordingRules(i: HubSeriesInput, latencyThresholds: number[]
 /** Working set over the memory limit, 0..1. Working set is what the OOM killer compares with the limit. */
 export function memoryOfLimit(by: string, selector: string): string {
   return (
-    `max by (${by}) (container_memory_working_set_bytes{${selector}}` +
-    ` / (container_spec_memory_limit_bytes{${selector}} > 0))`
+    `max by (${by}) (${CADVISOR.memoryWorkingSetBytes}{${selector}}` +
+    ` / (${CADVISOR.specMemoryLimitBytes}{${selector}} > 0))`
   );
 }
 
 /** CPU used over the CPU limit (CFS quota), 0..1. */
 export function cpuOfLimit(by: string, selector: string, window: string): string {
   return (
-    `sum by (${by}) (rate(container_cpu_usage_seconds_total{${selector}}[${window}]))` +
-    ` / max by (${by}) (container_spec_cpu_quota{${selector}} / container_spec_cpu_period{${selector}})`
+    `sum by (${by}) (rate(${CADVISOR.cpuUsageSecondsTotal}{${selector}}[${window}]))` +
+    ` / max by (${by}) (${CADVISOR.specCpuQuota}{${selector}} / ${CADVISOR.specCpuPeriod}{${selector}})`
   );
 }
 

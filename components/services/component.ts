@@ -1,29 +1,30 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, Target } from "../workloads/target";
+import type { DeployOptions, Placed, Target } from "../workloads/target";
 import type { Workload } from "../workloads/types";
+import type { ServiceModule } from "./types";
 
-export interface WorkloadComponentArgs {
-  workload: Workload;
-  platform: Target;
+export interface ServiceComponentArgs<P extends Placed> {
+  placed: P;
+  target: Target<P>;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** The built image, for a workload whose image the stack builds. */
   image?: pulumi.Input<string>;
 }
 
 /**
- * A service of the stack as a component: it deploys its workload description on the platform
- * and publishes the names of its containers. The subclasses only fix the type token.
+ * A service of the stack as a component of the type its module names: it places its workload on
+ * the target and publishes the names of its containers.
  */
-export abstract class WorkloadComponent extends pulumi.ComponentResource {
+export class ServiceComponent<P extends Placed = Placed> extends pulumi.ComponentResource {
   /** Docker: container names in replica order; Kubernetes: the names of the workload's objects. */
   public readonly containerNames: pulumi.Output<string>[];
   public readonly workload: Workload;
 
-  protected constructor(type: string, name: string, args: WorkloadComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(type, name, {}, opts);
-    this.workload = args.workload;
+  constructor(service: Pick<ServiceModule, "component">, name: string, args: ServiceComponentArgs<P>, opts?: pulumi.ComponentResourceOptions) {
+    super(service.component.type, name, {}, opts);
+    this.workload = args.placed.workload;
     const deployOptions: DeployOptions = { parent: this, dependsOn: args.dependsOn, image: args.image };
-    const deployed = args.platform.deploy(name, args.workload, deployOptions);
+    const deployed = args.target.deploy(name, args.placed, deployOptions);
     this.containerNames = deployed.names;
     this.registerOutputs({ containerNames: this.containerNames });
   }

@@ -4,9 +4,8 @@
  * 127.0.0.1 ports: all render the same jobs, so the rules' job names always match.
  */
 import { HUB_PATH } from "../contracts/hub";
-import type { ContainerTarget } from "../render/alertRules";
 import { BLACKBOX_MODULE } from "../render/blackbox";
-import type { WorkloadHealthInput } from "../render/workloadHealthRules";
+import type { ContainerTarget, WorkloadHealthInput } from "../render/alerts/domain";
 import type { ProbeJob, StaticJob } from "../render/prometheus";
 import type { MonitoringFiles } from "./monitoring";
 import { PORT, SERVICE } from "./types";

@@ -36,6 +36,9 @@ export const NEO4J_PROBES: KubernetesProbes = {
  * The chart's terminationGracePeriodSeconds (neo4j/values.yaml, podSpec): Neo4j flushes its page
  * cache and checkpoints on shutdown, and a store killed before that makes the next dump refuse it.
  */
+/** The volume Neo4j keeps its store on (the Docker backup stops Neo4j and dumps from it). */
+export const NEO4J_DATA_VOLUME = "neo4j-data";
+
 export const NEO4J_STOP_GRACE_SECONDS = 3600;
 
 export function neo4jWorkload(cfg: StackConfig): Workload {
@@ -90,7 +93,7 @@ export function neo4jWorkload(cfg: StackConfig): Workload {
       kubernetes: NEO4J_PROBES,
     },
     stopGraceSeconds: NEO4J_STOP_GRACE_SECONDS,
-    volumes: [{ name: "neo4j-data", mountPath: "/data", sizeBytes: neo4j.storage }],
+    volumes: [{ name: NEO4J_DATA_VOLUME, mountPath: "/data", sizeBytes: neo4j.storage }],
     files: [],
     secretFiles: [auth.file],
     gpus: 0,

@@ -19,7 +19,12 @@ export interface DeployedWorkload {
 /** The stack's secret values by name, as both targets receive them (each workload reads the ones it names). */
 export type StackSecrets = Partial<Record<SecretName, pulumi.Output<string>>>;
 
+/** A workload as a target places it: Docker needs only its description, Kubernetes adds its plan. */
+export interface Placed {
+  workload: Workload;
+}
+
 /** Where workloads run: Docker containers or Kubernetes objects. Components deploy through it. */
-export interface Target {
-  deploy(name: string, w: Workload, opts: DeployOptions): DeployedWorkload;
+export interface Target<P extends Placed = Placed> {
+  deploy(name: string, placed: P, opts: DeployOptions): DeployedWorkload;
 }

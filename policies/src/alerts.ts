@@ -8,7 +8,9 @@ import * as path from "node:path";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parse } from "yaml";
 import { prometheusSchema } from "../../components/config/schema";
+import { ALERT } from "../../components/contracts/alerts";
 import { ALERT_RULES_PATH } from "../../components/contracts/monitoringPaths";
+import { rolePolicy } from "../../components/contracts/rolePolicies";
 import { DOCKER_CONTAINER, podMemory, podOf } from "./pods";
 
 export const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
@@ -31,8 +33,8 @@ interface MemoryAlert {
 /** Rule files by where they come from: Docker uploads at `rulesFile`, ConfigMap keys named like it. */
 function ruleFiles(resources: PolicyResource[], rulesFile: string): { source: string; content: string }[] {
   return resources.flatMap((r) => {
-    // Only Prometheus's uploads: others may hold secrets that are unknown during a preview.
-    if (r.type === DOCKER_CONTAINER && podOf(r.type, r.props)?.role === "prometheus") {
+    // Only the uploads of the role that holds the rules (Prometheus): others may hold secrets that are unknown during a preview.
+    if (r.type === DOCKER_CONTAINER && rolePolicy(podOf(r.type, r.props)?.role)?.holdsAlertRules) {
       const uploads: { file?: string; content?: unknown }[] = Array.isArray(r.props.uploads) ? r.props.uploads : [];
       return uploads.filter((u) => u.file === rulesFile && typeof u.content === "string").map((u) => ({ source: r.name, content: u.content as string }));
     }
@@ -48,7 +50,7 @@ function memoryAlerts(content: string): MemoryAlert[] {
   const doc = (parse(content) ?? {}) as { groups?: { rules?: { alert?: string; expr?: string; labels?: Record<string, string> }[] }[] };
   return (doc.groups ?? []).flatMap((g) =>
     (g.rules ?? [])
-      .filter((r) => r.alert === "HighMemoryUsage" || r.alert === "CriticalMemoryUsage")
+      .filter((r) => r.alert === ALERT.highMemory || r.alert === ALERT.criticalMemory)
       .map((r) => {
         const match = />\s*([0-9.eE+-]+)\s*$/.exec(String(r.expr ?? ""));
         return { alert: r.alert!, service: r.labels?.service, threshold: match ? Number(match[1]) : undefined };
@@ -96,8 +98,8 @@ export const memoryAlertThresholds: StackValidationPolicy = {
     }
     const alerts = files.flatMap((f) => memoryAlerts(f.content));
     const expected = [
-      { alert: "HighMemoryUsage", percent: config.warningPercent, key: "memoryWarningPercent" },
-      { alert: "CriticalMemoryUsage", percent: config.criticalPercent, key: "memoryCriticalPercent" },
+      { alert: ALERT.highMemory, percent: config.warningPercent, key: "memoryWarningPercent" },
+      { alert: ALERT.criticalMemory, percent: config.criticalPercent, key: "memoryCriticalPercent" },
     ];
     for (const service of [...services].sort()) {
       for (const e of expected) {

@@ -3,6 +3,8 @@
  * Kubernetes, a PodDisruptionBudget keeps some of them through node drains.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { rolePolicy, rolesWhere } from "../../components/contracts/rolePolicies";
+import { configKey } from "./kit";
 import { describePod, type PodView, podOf } from "./pods";
 
 export const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
@@ -25,6 +27,12 @@ function protects(pdb: PolicyResource, replicas: number): boolean {
   if (spec.maxUnavailable !== undefined) return amount(spec.maxUnavailable, replicas) < replicas;
   return false;
 }
+
+/** The roles that must stay up through a restart or a drain (the hub). */
+const HA_ROLES = rolesWhere((p) => p.highlyAvailable);
+
+/** `mcp-superserver:hub.replicas`: a highly available role has a config section (rolePolicies.ts checks it). */
+const replicasKey = (role: string) => configKey(role, "replicas")!;
 
 /** Replicas the hub keeps at least: an autoscaler's minimum overrides the Deployment's count. */
 function minimumReplicas(r: PolicyResource, pod: PodView, resources: PolicyResource[]): number {
@@ -49,19 +57,21 @@ export const hubHighAvailability: StackValidationPolicy = {
   },
   validateStack: (args, report) => {
     const config = args.getConfig<HaConfig>();
-    const hubs = args.resources.flatMap((r) => {
+    const pods = args.resources.flatMap((r) => {
       const pod = podOf(r.type, r.props);
-      return pod?.role === "hub" ? [{ r, pod }] : [];
+      return rolePolicy(pod?.role)?.highlyAvailable ? [{ r, pod: pod! }] : [];
     });
-    if (hubs.length === 0) args.notApplicable("The stack runs no hub");
-    const docker = hubs.filter((h) => h.pod.target === "docker");
-    if (docker.length > 0 && docker.length < config.minReplicas) {
-      report(`the hub runs ${docker.length} container(s), fewer than ${config.minReplicas}; raise mcp-superserver:hub.replicas to at least ${config.minReplicas}`);
+    if (pods.length === 0) args.notApplicable(`The stack runs no ${HA_ROLES.join(" or ")}`);
+    for (const role of HA_ROLES) {
+      const docker = pods.filter((h) => h.pod.role === role && h.pod.target === "docker");
+      if (docker.length > 0 && docker.length < config.minReplicas) {
+        report(`the ${role} runs ${docker.length} container(s), fewer than ${config.minReplicas}; raise ${replicasKey(role)} to at least ${config.minReplicas}`);
+      }
     }
-    for (const { r, pod } of hubs.filter((h) => h.pod.target === "kubernetes")) {
+    for (const { r, pod } of pods.filter((h) => h.pod.target === "kubernetes")) {
       const replicas = minimumReplicas(r, pod, args.resources);
       if (replicas < config.minReplicas) {
-        report(`${describePod(pod, r.name)} keeps ${replicas} replica(s), fewer than ${config.minReplicas}; raise mcp-superserver:hub.replicas to at least ${config.minReplicas}`, r.urn);
+        report(`${describePod(pod, r.name)} keeps ${replicas} replica(s), fewer than ${config.minReplicas}; raise ${replicasKey(pod.role!)} to at least ${config.minReplicas}`, r.urn);
       }
       if (!config.requirePodDisruptionBudget) continue;
       const budgets = args.resources.filter((x) => x.type === PDB && matches(x.props.spec?.selector?.matchLabels ?? {}, pod.labels));

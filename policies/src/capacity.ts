@@ -1,13 +1,16 @@
 /**
  * Capacity (policy 6, a stack policy): the pods that can only run on a set of node pools must
  * fit those pools at their maximum size: memory requests against allocatable memory, GPU
- * requests against GPUs. DaemonSets take their share of every node first.
+ * requests against GPUs. DaemonSets take their share of every node first. The instance types and
+ * the allocatable formula are the program's own (components/catalog/instanceTypes.ts and
+ * nodeCapacity.ts); the policy's config adds types and may set another eviction threshold.
  */
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { allocatableMemory, EKS_DEFAULT_INSTANCE_TYPE, INSTANCE_TYPES, type InstanceType } from "./instanceTypes";
+import { EKS_DEFAULT_INSTANCE_TYPE, INSTANCE_TYPES, type InstanceType } from "../../components/catalog/instanceTypes";
+import { allocatableMemoryBytes, EVICTION_HARD_BYTES } from "../../components/catalog/nodeCapacity";
 import { GPU_RESOURCE_SCHEMA, QUANTITY_PATTERN, quantitySchema } from "./kit";
 import { describePod, podGpus, podMemory, type PodView, podOf, selectsNode, tolerates } from "./pods";
-import { formatBytes, quantityBytes } from "./quantities";
+import { formatBytes, formatWholeMiB, quantityBytes } from "./quantities";
 
 export const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 
@@ -17,11 +20,14 @@ interface CapacityConfig {
   instanceTypes: Record<string, { memory: string; gpus?: number; maxPods: number }>;
 }
 
+/** What the policy needs of an instance type: a config-added type names no vCPUs. */
+type NodeType = Pick<InstanceType, "memoryGiB" | "gpus" | "maxPods">;
+
 interface Pool {
   name: string;
   instanceType: string;
   /** The smallest instance type the group may launch; undefined when none is known. */
-  type?: InstanceType;
+  type?: NodeType;
   maxSize: number;
   labels: Record<string, string>;
   taints: { key: string; value?: string; effect: string }[];
@@ -38,14 +44,14 @@ interface PlacedPod {
 /** EKS writes taint effects as NO_SCHEDULE; pods tolerate NoSchedule. */
 const TAINT_EFFECT: Record<string, string> = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" };
 
-function pools(resources: PolicyResource[], table: Record<string, InstanceType>): Pool[] {
+function pools(resources: PolicyResource[], table: Readonly<Record<string, NodeType>>): Pool[] {
   return resources
     .filter((r) => r.type === NODE_GROUP)
     .map((r) => {
       const p = r.props;
       const types: string[] = Array.isArray(p.instanceTypes) && p.instanceTypes.length ? p.instanceTypes : [EKS_DEFAULT_INSTANCE_TYPE];
-      const known = types.map((name) => table[name]).filter((x): x is InstanceType => x !== undefined);
-      const smallest = known.length === types.length ? known.sort((a, b) => a.memoryMiB - b.memoryMiB || a.gpus - b.gpus)[0] : undefined;
+      const known = types.map((name) => table[name]).filter((x): x is NodeType => x !== undefined);
+      const smallest = known.length === types.length ? known.sort((a, b) => a.memoryGiB - b.memoryGiB || a.gpus - b.gpus)[0] : undefined;
       const name = String(p.nodeGroupName ?? r.name);
       return {
         name,
@@ -66,12 +72,9 @@ const accepts = (pool: Pool, pod: PodView) =>
   selectsNode(pod, pool.labels) &&
   pool.taints.filter((t) => t.effect !== "PreferNoSchedule").every((t) => tolerates(pod, t));
 
-function customTypes(config: CapacityConfig): Record<string, InstanceType> {
+function customTypes(config: CapacityConfig): Record<string, NodeType> {
   return Object.fromEntries(
-    Object.entries(config.instanceTypes).map(([name, t]) => [
-      name,
-      { memoryMiB: Math.floor(quantityBytes(t.memory)! / 1024 ** 2), gpus: t.gpus ?? 0, maxPods: t.maxPods },
-    ]),
+    Object.entries(config.instanceTypes).map(([name, t]) => [name, { memoryGiB: quantityBytes(t.memory)! / 1024 ** 3, gpus: t.gpus ?? 0, maxPods: t.maxPods }]),
   );
 }
 
@@ -79,7 +82,7 @@ function checkSet(set: Pool[], placed: PlacedPod[], perNode: Map<Pool, { memory:
   const inSet = placed.filter((p) => p.pools.every((pool) => set.includes(pool)));
   if (inSet.length === 0) return;
   const names = set.map((p) => `"${p.name}" (${p.instanceType}, max ${p.maxSize})`).join(" + ");
-  const memoryCapacity = set.reduce((sum, p) => sum + (allocatableMemory(p.type!, evict) - perNode.get(p)!.memory) * p.maxSize, 0);
+  const memoryCapacity = set.reduce((sum, p) => sum + (allocatableMemoryBytes(p.type!, evict) - perNode.get(p)!.memory) * p.maxSize, 0);
   const gpuCapacity = set.reduce((sum, p) => sum + (p.type!.gpus - perNode.get(p)!.gpus) * p.maxSize, 0);
   const memory = inSet.reduce((sum, p) => sum + p.memory, 0);
   const gpus = inSet.reduce((sum, p) => sum + p.gpus, 0);
@@ -87,7 +90,7 @@ function checkSet(set: Pool[], placed: PlacedPod[], perNode: Map<Pool, { memory:
   if (memory > memoryCapacity) {
     report(
       `node pool ${names}: pods that must run there request ${formatBytes(memory)} of memory, ` +
-        `more than its ${formatBytes(Math.max(0, memoryCapacity))} allocatable at max size; ${change}`,
+        `more than its ${formatWholeMiB(Math.max(0, memoryCapacity))} allocatable at max size; ${change}`,
     );
   }
   if (gpus > gpuCapacity) {
@@ -102,7 +105,7 @@ export const nodePoolCapacity: StackValidationPolicy = {
   configSchema: {
     properties: {
       gpuResource: GPU_RESOURCE_SCHEMA,
-      evictionThreshold: quantitySchema("The kubelet's hard eviction threshold (memory.available).", "100Mi"),
+      evictionThreshold: quantitySchema("The kubelet's hard eviction threshold (memory.available).", formatBytes(EVICTION_HARD_BYTES)),
       instanceTypes: {
         type: "object",
         description: "Instance types to add to the built-in table, by name.",
@@ -150,9 +153,9 @@ export const nodePoolCapacity: StackValidationPolicy = {
         }
         continue;
       }
-      const fitsSomeNode = eligible.some((p) => allocatableMemory(p.type!, evict) >= memory && p.type!.gpus >= gpus);
+      const fitsSomeNode = eligible.some((p) => allocatableMemoryBytes(p.type!, evict) >= memory && p.type!.gpus >= gpus);
       if (!fitsSomeNode) {
-        const sizes = eligible.map((p) => `"${p.name}" ${p.instanceType}: ${formatBytes(allocatableMemory(p.type!, evict))}, ${p.type!.gpus} GPU(s)`);
+        const sizes = eligible.map((p) => `"${p.name}" ${p.instanceType}: ${formatWholeMiB(allocatableMemoryBytes(p.type!, evict))}, ${p.type!.gpus} GPU(s)`);
         report(
           `${name}: one pod requests ${formatBytes(memory)} and ${gpus} GPU(s), more than any node of its pools offers (${sizes.join("; ")}); use a larger instance type`,
         );

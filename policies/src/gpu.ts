@@ -3,7 +3,8 @@
  * the GPU pool; other workloads keep off the GPU nodes by not tolerating their taint.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { GPU_RESOURCE_SCHEMA, type JsonSchema, validatePods } from "./kit";
+import { rolePolicy } from "../../components/contracts/rolePolicies";
+import { configKey, GPU_RESOURCE_SCHEMA, type JsonSchema, validatePods } from "./kit";
 import { describePod, podGpus, type PodView, tolerates } from "./pods";
 
 interface GpuConfig {
@@ -50,14 +51,15 @@ export const ollamaGpuPlacement: ResourceValidationPolicy = {
   },
   validateResource: validatePods<GpuConfig>(
     (pod, config, report, args) => {
-      if (pod.role !== "ollama") return;
+      if (!rolePolicy(pod.role)?.gpu) return;
       const who = describePod(pod, args.name);
+      const gpuKey = configKey(pod.role, "gpu")!;
       const gpus = podGpus(pod);
       if (gpus < config.minGpus) {
         report(
           pod.target === "docker"
-            ? `${who} gets ${gpus} GPU(s), needs ${config.minGpus}; set mcp-superserver:ollama.gpu.enabled to true (Docker: gpus)`
-            : `${who} requests ${gpus} ${config.gpuResource}, needs ${config.minGpus}; set resources.limits["${config.gpuResource}"] (mcp-superserver:ollama.gpu)`,
+            ? `${who} gets ${gpus} GPU(s), needs ${config.minGpus}; set ${gpuKey}.enabled to true (Docker: gpus)`
+            : `${who} requests ${gpus} ${config.gpuResource}, needs ${config.minGpus}; set resources.limits["${config.gpuResource}"] (${gpuKey})`,
         );
       }
       // Taints and node pools exist on Kubernetes only.

@@ -3,8 +3,7 @@
  * turns "a resource that runs a pod" into a PodView, marking everything else not applicable.
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
-import { ROLE_CONFIG_SECTION } from "../../components/contracts/configSections";
-import type { Role } from "../../components/contracts/roles";
+import { rolePolicy } from "../../components/contracts/rolePolicies";
 import { type PodView, POD_TYPES, podOf } from "./pods";
 
 /** One property of a policy's config schema (the SDK does not export this type by name). */
@@ -24,10 +23,15 @@ export const GPU_RESOURCE_SCHEMA: JsonSchema = {
   default: "nvidia.com/gpu",
 };
 
+/** "mcp-superserver:<section>.<path>" in the role's config section; undefined for a role that has none. */
+export function configKey(role: string | undefined, path: string): string | undefined {
+  const section = rolePolicy(role)?.configSection;
+  return section ? `mcp-superserver:${section}.${path}` : undefined;
+}
+
 /** "mcp-superserver:hub.resources.limits.memory", or the container when no key sizes the role. */
 export function memoryKey(role: string | undefined, kind: "limits" | "requests"): string {
-  const section = role ? ROLE_CONFIG_SECTION[role as Role] : undefined;
-  return section ? `mcp-superserver:${section}.resources.${kind}.memory` : `the memory ${kind === "limits" ? "limit" : "request"} of its container`;
+  return configKey(role, `resources.${kind}.memory`) ?? `the memory ${kind === "limits" ? "limit" : "request"} of its container`;
 }
 
 export interface PodCheck<C> {

@@ -3,6 +3,7 @@
  * inside the runbook's bounds; limits do not overcommit requests by more than a ratio.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { type MemoryBound, ROLE_POLICIES, rolesWhere } from "../../components/contracts/rolePolicies";
 import { memoryKey, quantitySchema, validatePods } from "./kit";
 import { describePod, podMemory } from "./pods";
 import { formatBytes, quantityBytes } from "./quantities";
@@ -35,49 +36,38 @@ export const memoryLimitsAndRequests: ResourceValidationPolicy = {
   }),
 };
 
-interface RoleBounds {
-  hubMinLimit: string;
-  hubMaxLimit: string;
-  neo4jMinLimit: string;
-  neo4jMaxLimit: string;
-  ollamaMinLimit: string;
-  ollamaMaxLimit: string;
-}
+/** The roles whose memory limit has bounds, with the config properties that hold them. */
+const BOUNDED = rolesWhere((p) => p.memoryBounds !== null).map((role) => ({
+  role,
+  bounds: ROLE_POLICIES[role].memoryBounds!,
+  minKey: `${role}MinLimit`,
+  maxKey: `${role}MaxLimit`,
+}));
 
-/** The runbook's sizes: hub 512M (1G after its OOM fix), Neo4j 8G, Ollama 32G. */
-export const ROLE_BOUND_DEFAULTS: RoleBounds = {
-  hubMinLimit: "512Mi",
-  hubMaxLimit: "1Gi",
-  neo4jMinLimit: "8Gi",
-  neo4jMaxLimit: "16Gi",
-  ollamaMinLimit: "32Gi",
-  ollamaMaxLimit: "64Gi",
-};
-
-const BOUNDED_ROLES = ["hub", "neo4j", "ollama"] as const;
+const boundSchema = (end: "Smallest" | "Largest", name: string, b: MemoryBound) =>
+  quantitySchema(`${end} ${name} memory limit${b.source ? ` (${b.source})` : ""}.`, b.limit);
 
 export const memoryWithinRoleBounds: ResourceValidationPolicy = {
   name: "memory-within-role-bounds",
   description: "The memory limit of the hub, Neo4j and Ollama stays inside the runbook's bounds for its role.",
   enforcementLevel: "mandatory",
   configSchema: {
-    properties: {
-      hubMinLimit: quantitySchema("Smallest hub memory limit (runbook: 512M).", ROLE_BOUND_DEFAULTS.hubMinLimit),
-      hubMaxLimit: quantitySchema("Largest hub memory limit (runbook's OOM fix: 1G).", ROLE_BOUND_DEFAULTS.hubMaxLimit),
-      neo4jMinLimit: quantitySchema("Smallest Neo4j memory limit (runbook: 8G).", ROLE_BOUND_DEFAULTS.neo4jMinLimit),
-      neo4jMaxLimit: quantitySchema("Largest Neo4j memory limit.", ROLE_BOUND_DEFAULTS.neo4jMaxLimit),
-      ollamaMinLimit: quantitySchema("Smallest Ollama memory limit (runbook: 32G).", ROLE_BOUND_DEFAULTS.ollamaMinLimit),
-      ollamaMaxLimit: quantitySchema("Largest Ollama memory limit (larger models).", ROLE_BOUND_DEFAULTS.ollamaMaxLimit),
-    },
+    properties: Object.fromEntries(
+      BOUNDED.flatMap(({ bounds, minKey, maxKey }) => [
+        [minKey, boundSchema("Smallest", bounds.name, bounds.min)],
+        [maxKey, boundSchema("Largest", bounds.name, bounds.max)],
+      ]),
+    ),
   },
-  validateResource: validatePods<RoleBounds>((pod, config, report, args) => {
-    const role = BOUNDED_ROLES.find((r) => r === pod.role);
-    if (!role) return;
+  validateResource: validatePods<Record<string, string>>((pod, config, report, args) => {
+    const bounded = BOUNDED.find((b) => b.role === pod.role);
+    if (!bounded) return;
+    const { role, minKey, maxKey } = bounded;
     const limit = podMemory(pod, "memoryLimit");
     // A missing limit is memory-limits-and-requests' finding.
     if (limit === undefined) return;
-    const min = quantityBytes(config[`${role}MinLimit` as keyof RoleBounds])!;
-    const max = quantityBytes(config[`${role}MaxLimit` as keyof RoleBounds])!;
+    const min = quantityBytes(config[minKey])!;
+    const max = quantityBytes(config[maxKey])!;
     const key = memoryKey(role, "limits");
     const who = `${describePod(pod, args.name)} (role ${role})`;
     if (limit < min) {

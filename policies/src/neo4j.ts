@@ -5,6 +5,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { NEO4J_MIN_HEADROOM_BYTES, neo4jSettingEnv } from "../../components/contracts/neo4j";
+import { rolePolicy } from "../../components/contracts/rolePolicies";
 import { quantitySchema, validatePods } from "./kit";
 import { type ContainerView, describePod, type PodView } from "./pods";
 import { formatBytes, neo4jBytes, quantityBytes } from "./quantities";
@@ -17,7 +18,7 @@ export const NEO4J_ENV = {
 
 /** The container that runs Neo4j: the one carrying its memory settings. */
 function neo4jContainer(pod: PodView): ContainerView | undefined {
-  if (pod.role !== "neo4j") return undefined;
+  if (!rolePolicy(pod.role)?.runsNeo4j) return undefined;
   return pod.containers.find((c) => NEO4J_ENV.heapMax in c.env) ?? pod.containers[0];
 }
 

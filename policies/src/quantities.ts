@@ -3,11 +3,9 @@
  * Docker MiB, and Neo4j settings ("4g", binary suffixes k/m/g). All become exact bytes through
  * the same parser the stack config uses.
  */
-import { formatBytes, parseBytes } from "../../components/config/quantity";
+import { formatBytes, formatWholeMiB, parseBytes } from "../../components/config/quantity";
 
-export { formatBytes };
-
-export const MiB = 1024 ** 2;
+export { formatBytes, formatWholeMiB };
 
 /** A Kubernetes quantity (string or number) in bytes, or undefined when absent or unreadable. */
 export function quantityBytes(value: unknown): number | undefined {

@@ -26,9 +26,13 @@ export const LAYERS: ReadonlyArray<{ prefix: string; rank: number; name: string 
   // The cluster builds on the Kubernetes adapter (objects, security contexts); never the reverse.
   { prefix: "components/cluster/", rank: 6, name: "cluster" },
   { prefix: "components/backup/", rank: 7, name: "backup" },
+  // A target creates its platform (the cluster on Kubernetes) and declares the backup's parts.
+  { prefix: "components/targets/", rank: 8, name: "targets" },
+  // The stack's generated secrets, which every target receives.
+  { prefix: "components/secrets/", rank: 8, name: "secrets" },
   // superserver.ts, which composes everything, and checks/, the config as the program loads it.
-  { prefix: "components/", rank: 7, name: "components" },
-  { prefix: "index.ts", rank: 8, name: "program" },
+  { prefix: "components/", rank: 9, name: "components" },
+  { prefix: "index.ts", rank: 10, name: "program" },
 ];
 
 export function layerOf(file: string): { rank: number; name: string } | undefined {

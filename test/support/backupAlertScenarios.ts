@@ -1,5 +1,5 @@
 /**
- * promtool cases for the backup alerts of components/render/backupAlertRules.ts: the restore
+ * promtool cases for the backup alerts of components/render/alerts/backup.ts: the restore
  * drill's BackupUnverified, and Neo4jDown around the Docker backup's announced stop window.
  */
 import type { AlertCase } from "./alertCase";

@@ -6,8 +6,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { ROOT } from "./repo";
 
-const REPO = join(__dirname, "..", "..");
 const MAIN = { mcp: "mcpHubMain.ts", stub: "stubHubMain.ts" } as const;
 
 export interface McpHubOptions {
@@ -26,8 +26,8 @@ export class McpHubProcess {
   ) {}
 
   static async start(options: McpHubOptions, kind: keyof typeof MAIN = "mcp"): Promise<McpHubProcess> {
-    const main = join(REPO, "test", "support", MAIN[kind]);
-    const child = spawn(process.execPath, ["--import", "tsx", main, JSON.stringify(options)], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
+    const main = join(ROOT, "test", "support", MAIN[kind]);
+    const child = spawn(process.execPath, ["--import", "tsx", main, JSON.stringify(options)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     const reap = () => child.kill("SIGKILL");
     process.once("exit", reap);
     child.once("exit", () => process.removeListener("exit", reap));

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../components/config/schema";
 import { PROJECT, runUnderMocks, unwrapSecrets, type MockRun, type RecordedResource } from "../../scripts/lib/mockEngine";
 import { readPulumiConfigFile } from "../../scripts/lib/stackConfigFile";
+import { ROOT } from "./repo";
 
 /**
  * The one way tests run the program under Pulumi's mocks, for either target: the McpSuperserver
@@ -10,8 +11,6 @@ import { readPulumiConfigFile } from "../../scripts/lib/stackConfigFile";
  * (resolved outputs lose that mark). Unlike loading index.ts, this can run again in the same
  * process. Two entry points over it: a raw config (declareStack) or a stack file (runStack).
  */
-
-export const ROOT = path.resolve(__dirname, "../..");
 
 export type StackRun = MockRun & { secretOutputs: string[] };
 

@@ -6,11 +6,11 @@ import type { RecordedResource } from "../../scripts/lib/mockEngine";
 import { reconcilePolicyConfig, type ReconciledConfig } from "../../scripts/lib/policyConfig";
 import { type PolicyReport, runPolicies } from "../../scripts/lib/policyHarness";
 import { synthesize } from "../../scripts/lib/synthesize";
+import { ROOT } from "./repo";
 
-const root = path.resolve(__dirname, "../..");
 
 /** What the program declares for a stack (Pulumi.<stack>.yaml unless a config file is given). */
-export async function synthesizedResources(stack: string, configFile = path.join(root, `Pulumi.${stack}.yaml`)): Promise<RecordedResource[]> {
+export async function synthesizedResources(stack: string, configFile = path.join(ROOT, `Pulumi.${stack}.yaml`)): Promise<RecordedResource[]> {
   const result = await synthesize({ stack, configFile });
   if (!result.ok) throw new Error(`synth ${stack} failed: ${result.error}`);
   return result.run.resources;
@@ -20,7 +20,7 @@ export const devResources = () => synthesizedResources("dev");
 
 export const prodResources = () => synthesizedResources("prod");
 
-export const policyConfigFile = (stack: string) => path.join(root, "policies", "config", `${stack}.json`);
+export const policyConfigFile = (stack: string) => path.join(ROOT, "policies", "config", `${stack}.json`);
 
 /** A stack's policy config as the engine would reconcile it, with optional overrides per policy. */
 export function policyConfig(stack: string, overrides: Record<string, Record<string, unknown>> = {}): ReconciledConfig {

@@ -8,6 +8,7 @@ import { edgeIssues } from "./edge";
 import { kubernetesIssues } from "./kubernetes";
 import { formatBytes, formatMillicores } from "../quantity";
 import type { Resources, StackConfig } from "../schema";
+import { SIZING_SECTIONS, type SizingSection } from "../sizing";
 import { NEO4J_MIN_HEADROOM_BYTES } from "../../contracts/neo4j";
 import type { RuleIssue, StackCheck } from "./issue";
 
@@ -15,10 +16,8 @@ export type { RuleIssue, StackCheck } from "./issue";
 
 const MiB = 1024 ** 2;
 
-type Part = "hub" | "neo4j" | "ollama" | "loadBalancer" | "prometheus" | "alertmanager" | "grafana" | "backup";
-const PARTS: Part[] = ["hub", "neo4j", "ollama", "loadBalancer", "prometheus", "alertmanager", "grafana", "backup"];
 
-function requestsWithinLimits(part: Part, r: Resources): RuleIssue[] {
+function requestsWithinLimits(part: SizingSection, r: Resources): RuleIssue[] {
   const issues: RuleIssue[] = [];
   if (r.requests.cpu > r.limits.cpu) {
     issues.push({
@@ -38,7 +37,7 @@ function requestsWithinLimits(part: Part, r: Resources): RuleIssue[] {
 }
 
 /** Docker sets memory in whole MiB: anything finer could not be applied exactly. */
-function dockerWholeMiB(part: Part, r: Resources): RuleIssue[] {
+function dockerWholeMiB(part: SizingSection, r: Resources): RuleIssue[] {
   return (["limits", "requests"] as const)
     .filter((kind) => r[kind].memory % MiB !== 0)
     .map((kind) => ({
@@ -111,7 +110,7 @@ function targetFit(cfg: StackConfig, today: Date, stackChecks: readonly StackChe
         message: "is not allowed on the Docker target, where one nginx owns the host port; use 1 (or target kubernetes)",
       });
     }
-    for (const part of PARTS) issues.push(...dockerWholeMiB(part, cfg[part].resources));
+    for (const part of SIZING_SECTIONS) issues.push(...dockerWholeMiB(part, cfg[part].resources));
   } else {
     issues.push(...kubernetesIssues(cfg, today, stackChecks));
   }
@@ -121,7 +120,7 @@ function targetFit(cfg: StackConfig, today: Date, stackChecks: readonly StackChe
 /** `today` decides where the EKS version stands in its support calendar; `stackChecks` see StackCheck. */
 export function crossFieldIssues(cfg: StackConfig, today: Date, stackChecks: readonly StackCheck[] = []): RuleIssue[] {
   return [
-    ...PARTS.flatMap((part) => requestsWithinLimits(part, cfg[part].resources)),
+    ...SIZING_SECTIONS.flatMap((part) => requestsWithinLimits(part, cfg[part].resources)),
     ...neo4jMemory(cfg),
     ...editionMatchesImage(cfg),
     ...thresholdOrder(cfg),

@@ -3,11 +3,11 @@
  * fits on a GPU node, hub autoscaling bounds. Same shape and wording as rules/index.ts.
  */
 import { EKS_VERSIONS, supportStatus } from "../../catalog/eksVersions";
-import { GPU_INSTANCES } from "../../catalog/gpuInstances";
+import { DEFAULT_GPU_INSTANCE_TYPE, GPU_INSTANCES } from "../../catalog/instanceTypes";
 import { roomForOnePod } from "../../catalog/nodeCapacity";
 import { clusterSecurityIssues } from "./clusterSecurity";
 import { NOT_SET } from "../errors";
-import { formatBytes, formatMillicores } from "../quantity";
+import { formatBytes, formatMillicores, formatWholeMiB } from "../quantity";
 import type { RuleIssue, StackCheck } from "./issue";
 import type { StackConfig } from "../schema";
 
@@ -82,8 +82,8 @@ function ollamaFitsGpuNode(cfg: StackConfig, type: string, path: RuleIssue["path
       path,
       effective: type,
       message:
-        `has ${instance.memoryGiB}Gi, of which ${formatBytes(Math.floor(room.memoryBytes / 1024 ** 2) * 1024 ** 2)} is left for pods after node overhead; ` +
-        `ollama.resources.limits.memory (${formatBytes(o.resources.limits.memory)}) does not fit. Use a larger type, e.g. g5.4xlarge`,
+        `has ${instance.memoryGiB}Gi, of which ${formatWholeMiB(room.memoryBytes)} is left for pods after node overhead; ` +
+        `ollama.resources.limits.memory (${formatBytes(o.resources.limits.memory)}) does not fit. Use a larger type, e.g. ${DEFAULT_GPU_INSTANCE_TYPE}`,
     });
   }
   if (o.resources.requests.cpu > room.millicores) {
