@@ -7,12 +7,15 @@ import { previewRoleAccess } from "../cluster/previewRole";
 import type { StackConfig } from "../config/schema";
 import { RegistryImage } from "../image";
 import { RESTORE_CRONJOB } from "../kubernetes/backupJob";
-import type { Planned } from "../kubernetes/plan";
+import type { Planned, WorkloadPlan } from "../kubernetes/plan";
 import { KubernetesPlatform } from "../kubernetes/platform";
 import { containerPort, describeKubernetesStack, type KubernetesStack } from "../kubernetes/stack";
 import type { DeployOptions, DeployedWorkload, StackSecrets } from "../workloads/target";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
 import type { Endpoints, StackTarget } from "./types";
+
+/** A workload whose rollout waits for pods on the GPU node group. */
+const onGpuNodes = (plan: WorkloadPlan) => plan.gpuNode === true && plan.kind !== "DaemonSet";
 
 export class KubernetesTarget implements StackTarget<Planned> {
   readonly kind = "kubernetes" as const;
@@ -48,19 +51,20 @@ export class KubernetesTarget implements StackTarget<Planned> {
   }
 
   /**
-   * A workload that asks for GPUs waits for the GPU node group and the device plugin that
-   * advertises them; the nginx Service for the controller that makes it an NLB.
+   * A Deployment on the GPU node group (Ollama) waits for the group and the device plugin that
+   * advertises its GPUs; the nginx Service for the controller that makes it an NLB. A DaemonSet
+   * there (DCGM) waits for nothing: with no GPU node yet its rollout is done at once.
    */
-  prerequisites({ workload, plan }: Planned): pulumi.Resource[] {
-    return [...(workload.gpus > 0 ? this.cluster.gpuReady : []), ...(plan.service?.type === "LoadBalancer" ? this.cluster.loadBalancerReady : [])];
+  prerequisites({ plan }: Planned): pulumi.Resource[] {
+    return [...(onGpuNodes(plan) ? this.cluster.gpuReady : []), ...(plan.service?.type === "LoadBalancer" ? this.cluster.loadBalancerReady : [])];
   }
 
   /**
-   * Nothing waits for a workload that asks for GPUs: its rollout waits for a Ready pod, and a GPU
-   * quota of 0 (common on new accounts) would hold every service behind it.
+   * Nothing waits for a Deployment on the GPU node group: its rollout waits for a Ready pod, and a
+   * GPU quota of 0 (common on new accounts) would hold every service behind it.
    */
-  awaitable({ workload }: Planned): boolean {
-    return workload.gpus === 0;
+  awaitable({ plan }: Planned): boolean {
+    return !onGpuNodes(plan);
   }
 
   builtImage(name: string, w: Workload): pulumi.Output<string> | undefined {

@@ -4,10 +4,12 @@ import { allowed, type PodRef } from "../support/networkPolicy";
 import { byName, inputsOf, k8sObjects, ofType, podLabels, runProd } from "../support/mockStack";
 
 let run: MockRun;
+let withoutGpus: MockRun;
 const NS = "mcp";
 
 beforeAll(async () => {
   run = await runProd();
+  withoutGpus = await runProd({ ollama: { gpu: { enabled: false } } });
 });
 
 const aws = (type: string) => run.resources.filter((r) => r.type === type).map(inputsOf);
@@ -78,11 +80,11 @@ describe("EKS cluster (create mode)", () => {
 });
 
 /** Every resource a resource waits for, through dependsOn, as the engine would order them. */
-const dependsOnClosure = (name: string, seen = new Set<string>()): Set<string> => {
-  for (const d of run.resources.find((r) => r.name === name)?.options.dependsOn ?? []) {
+const dependsOnClosure = (name: string, seen = new Set<string>(), of: MockRun = run): Set<string> => {
+  for (const d of of.resources.find((r) => r.name === name)?.options.dependsOn ?? []) {
     if (!seen.has(d)) {
       seen.add(d);
-      dependsOnClosure(d, seen);
+      dependsOnClosure(d, seen, of);
     }
   }
   return seen;
@@ -103,15 +105,21 @@ describe("access, API endpoint and GPU gating", () => {
     expect(cluster.vpcConfig).toMatchObject({ endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ["0.0.0.0/0"] });
   });
 
-  it("lets nothing but Ollama wait for the GPU node group", () => {
-    const gpuGroup = run.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && inputsOf(r).amiType === "AL2023_x86_64_NVIDIA")!;
-    const waiting = run.resources.filter((r) => dependsOnClosure(r.name).has(gpuGroup.name)).map((r) => r.name);
+  // Ollama runs on the GPU node group whether or not it asks for GPUs (ollama.gpu.enabled: false).
+  it.each([
+    ["asking for GPUs", () => run],
+    ["with ollama.gpu.enabled: false", () => withoutGpus],
+  ])("lets nothing but Ollama wait for the GPU node group, Ollama %s", (_, of) => {
+    const r = of();
+    const gpuGroup = r.resources.find((x) => x.type === "aws:eks/nodeGroup:NodeGroup" && inputsOf(x).amiType === "AL2023_x86_64_NVIDIA")!;
+    const closure = (name: string) => dependsOnClosure(name, new Set(), r);
+    const waiting = r.resources.filter((x) => closure(x.name).has(gpuGroup.name)).map((x) => x.name);
     expect(waiting.length).toBeGreaterThan(0);
     for (const name of waiting) expect(name).toMatch(/ollama/);
-    const deployment = (name: string) => run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && inputsOf(r).metadata.name === name)!;
+    const deployment = (name: string) => r.resources.find((x) => x.type === "kubernetes:apps/v1:Deployment" && inputsOf(x).metadata.name === name)!;
     expect(waiting).toContain(deployment("ollama").name);
     // The hub neither waits for the GPU group nor for Ollama's rollout.
-    expect(dependsOnClosure(deployment("mcp-hub").name).has(deployment("ollama").name)).toBe(false);
+    expect(closure(deployment("mcp-hub").name).has(deployment("ollama").name)).toBe(false);
     expect(waiting).not.toContain(deployment("mcp-hub").name);
   });
 });
