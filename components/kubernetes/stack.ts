@@ -5,7 +5,7 @@
  */
 import type { StackConfig } from "../config/schema";
 import { CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_NAMESPACE, DEVICE_PLUGIN_NAME } from "../contracts/clusterAddons";
-import { SERVICES, servicesOn, type KubernetesServiceKey } from "../services";
+import { servicesOn, type KubernetesServiceKey } from "../services";
 import { describeServices } from "../services/describe";
 import type { TargetFacts } from "../services/types";
 import { workloadLabels } from "../workloads/labels";
@@ -89,19 +89,17 @@ export function receiverPorts(cfg: StackConfig): number[] {
 export function allowedFlows(cfg: StackConfig, services: Record<KubernetesServiceKey, Planned>): Flow[] {
   const anywhere = { cidr: ANY_HOST };
   const placed = services as Partial<Record<string, Planned>>;
-  const known = new Set<string>(SERVICES.map((s) => s.key));
   // A service's pods, in the namespace its plan puts them in (the node daemons have their own).
   const peer = ({ workload, plan }: Planned): Peer =>
     plan.namespace === cfg.kubernetes.namespace ? { workload } : { workload, namespace: plan.namespace };
   const pods = (workload: Pick<Workload, "name" | "role">) => ({ workload });
   const toKubernetesApi = (from: Peer, reason: string): Flow[] => kubernetesApiPeers(cfg).map((api) => ({ from, to: api, port: 443, reason }));
   const between = servicesOn("kubernetes").flatMap((s) =>
-    (s.talksTo?.(cfg) ?? []).flatMap((talk): Flow[] => {
-      if (!known.has(talk.to)) throw new Error(`service ${s.key} talks to ${talk.to}, which is no service of the registry`);
+    (s.talksTo ?? []).filter((talk) => talk.when?.(cfg) ?? true).flatMap((talk): Flow[] => {
       const other = placed[talk.to];
       if (!other) return [];
       const port = typeof talk.port === "number" ? talk.port : containerPort(other.workload, talk.port);
-      return [{ from: pods(services[s.key].workload), to: peer(other), port, reason: talk.reason }];
+      return [{ from: peer(services[s.key]), to: peer(other), port, reason: talk.reason }];
     }),
   );
   const w = (key: KubernetesServiceKey) => services[key].workload;

@@ -33,7 +33,6 @@ export function stackSecrets(name: string, args: StackSecretsArgs, parent: pulum
     cfg.target === "docker" && passphrase !== undefined
       ? pulumi.secret(pulumi.output(passphrase).apply((p) => keptPassword(p, args.stack, "neo4j-password")))
       : password("neo4j-password");
-  const clientTokens = tokens(name, cfg, parent);
   const secrets: StackSecrets = {
     "neo4j-password": neo4jPassword,
     // MinIO's root password: the Docker target's stand-in for S3 (prod uses IRSA, no key).
@@ -46,9 +45,9 @@ export function stackSecrets(name: string, args: StackSecretsArgs, parent: pulum
         .all(Object.fromEntries(configuredReceivers(cfg).map((r) => [r, pulumi.secret(cfg.alertmanager.receivers[r].url!.reveal())])))
         .apply((urls) => alertmanagerConfig(cfg, urls)),
     ),
-    ...tokenSecrets(name, cfg, clientTokens, parent),
   };
-  return { secrets, clientTokens };
+  const clientTokens = tokens(name, cfg, parent);
+  return { secrets: { ...secrets, ...tokenSecrets(name, cfg, clientTokens, parent) }, clientTokens };
 }
 
 /** nginx's tokens file, and the probe's own token when /health needs one (PROBE_CLIENT). */

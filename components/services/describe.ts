@@ -1,19 +1,20 @@
-/** Describes the services a target runs, from the registry, in the order of its list. Pure. */
+/** Describes the services a target runs, from the registry. Pure. */
 import type { StackConfig } from "../config/schema";
 import type { Workload } from "../workloads/types";
-import { servicesOn, type TargetServiceKey } from ".";
+import { declarationOrder, servicesOn, type TargetServiceKey } from ".";
 import type { TargetFacts, TargetKind } from "./types";
 
 /**
- * Every service of `target`, by key. A service that watches the stack (Prometheus) is described
- * after all the others, from their descriptions; the rest in the order of the list, each seeing the
- * ones before it (the load balancer reads the hub's replicas).
+ * Every service of `target`, by key. Each is described after the services it waits for
+ * (declarationOrder) and sees those described so far, in the order of the list (the load balancer
+ * reads the hub's replicas); a service that watches the stack (Prometheus) comes after all others.
  */
 export function describeServices<T extends TargetKind>(cfg: StackConfig, target: T, facts: TargetFacts): Record<TargetServiceKey<T>, Workload> {
   const services = servicesOn(target);
   const described: Record<string, Workload> = {};
-  for (const s of [...services.filter((m) => !m.watchesStack), ...services.filter((m) => m.watchesStack)]) {
-    described[s.key] = s.workload(cfg, facts, { ...described });
+  const soFar = () => Object.fromEntries(services.filter((s) => s.key in described).map((s) => [s.key, described[s.key]]));
+  for (const s of [...declarationOrder(services.filter((m) => !m.watchesStack)), ...services.filter((m) => m.watchesStack)]) {
+    described[s.key] = s.workload(cfg, facts, soFar());
   }
-  return Object.fromEntries(services.map((s) => [s.key, described[s.key]])) as Record<TargetServiceKey<T>, Workload>;
+  return soFar() as Record<TargetServiceKey<T>, Workload>;
 }

@@ -28,7 +28,7 @@ export const blackbox = service({
   targets: ["docker", "kubernetes"],
   waitsFor: [],
   workload: (cfg) => blackboxWorkload(cfg),
-  talksTo: () => [
+  talksTo: [
     { to: "neo4j", port: "bolt", reason: "Bolt TCP probe" },
     { to: "ollama", port: "http", reason: "Ollama HTTP probe" },
     { to: "loadBalancer", port: "http", reason: "the client-path probe of the hub through nginx" },

@@ -11,5 +11,5 @@ export const grafana = service({
   targets: ["docker", "kubernetes"],
   waitsFor: ["prometheus"],
   workload: (cfg, target) => stackGrafanaWorkload(cfg, target.containers),
-  talksTo: () => [{ to: "prometheus", port: "http", reason: "dashboard queries" }],
+  talksTo: [{ to: "prometheus", port: "http", reason: "dashboard queries" }],
 });

@@ -11,7 +11,7 @@ export const hub = service({
   targets: ["docker", "kubernetes"],
   waitsFor: ["neo4j", "ollama"],
   workload: (cfg) => hubWorkload(cfg),
-  talksTo: () => [
+  talksTo: [
     { to: "neo4j", port: "bolt", reason: "the hub's graph memory" },
     { to: "ollama", port: "http", reason: "the hub's LLM calls" },
   ],

@@ -47,6 +47,12 @@ type RoleWithoutService = Exclude<Role, Module["role"] | BackupRole>;
 const everyRoleRuns: [RoleWithoutService] extends [never] ? true : RoleWithoutService = true;
 void everyRoleRuns;
 
+/** A connection to a key that is no service fails to compile. */
+type TalkTarget = NonNullable<Extract<Module, { talksTo: unknown }>["talksTo"]>[number]["to"];
+type UnknownTalk = Exclude<TalkTarget, ServiceKey>;
+const noUnknownTalk: [UnknownTalk] extends [never] ? true : UnknownTalk = true;
+void noUnknownTalk;
+
 /** A wait on a key that is no service fails to compile. */
 type UnknownWait = Exclude<Module["waitsFor"][number], ServiceKey>;
 const noUnknownWait: [UnknownWait] extends [never] ? true : UnknownWait = true;

@@ -1,6 +1,6 @@
 /** nginx: `least_conn` over the hub replicas, the stack's one entry for clients. */
 import { loadBalancerWorkload } from "../workloads/loadBalancer";
-import { service } from "./types";
+import { service, waitedFor } from "./types";
 
 export const loadBalancer = service({
   key: "loadBalancer",
@@ -10,6 +10,6 @@ export const loadBalancer = service({
   component: { type: "mcp-superserver:loadbalancer:LoadBalancer", name: "lb" },
   targets: ["docker", "kubernetes"],
   waitsFor: ["hub"],
-  workload: (cfg, target, described) => loadBalancerWorkload(cfg, target.hubUpstreams(described.hub)),
-  talksTo: () => [{ to: "hub", port: "http", reason: "nginx proxies to the hub pods" }],
+  workload: (cfg, target, described) => loadBalancerWorkload(cfg, target.hubUpstreams(waitedFor(described, "hub", "loadBalancer"))),
+  talksTo: [{ to: "hub", port: "http", reason: "nginx proxies to the hub pods" }],
 });

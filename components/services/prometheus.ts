@@ -14,8 +14,8 @@ export const prometheus = service({
   // What it scrapes is up before it starts, so its first evaluation does not page for them.
   waitsFor: ["alertmanager", "blackbox", "nodeExporter", "cadvisor", "nginxExporter", "pushgateway", "kubeStateMetrics", "gpuExporter"],
   watchesStack: true,
-  workload: (cfg, target, described) => prometheusWorkload(cfg, target.monitoringFiles(Object.values(described))),
-  talksTo: (cfg) => [
+  workload: (cfg, target, described) => prometheusWorkload(cfg, target.monitoringFiles(Object.values(described).filter((w) => w !== undefined))),
+  talksTo: [
     { to: "hub", port: "http", reason: "hub metrics" },
     // On Kubernetes the nginx exporter is a sidecar in each nginx pod, at its own port.
     { to: "loadBalancer", port: PORT.nginxExporter, reason: "nginx exporter" },
@@ -25,6 +25,6 @@ export const prometheus = service({
     { to: "kubeStateMetrics", port: "http", reason: "pod restarts and crash loops" },
     { to: "nodeExporter", port: "http", reason: "disk space" },
     { to: "gpuExporter", port: "http", reason: "GPU memory and XID errors" },
-    ...(neo4jMetricsEnabled(cfg) ? [{ to: "neo4j", port: "metrics", reason: "Neo4j Enterprise metrics" }] : []),
+    { to: "neo4j", port: "metrics", reason: "Neo4j Enterprise metrics", when: neo4jMetricsEnabled },
   ],
 });

@@ -35,10 +35,19 @@ export interface Talk {
   to: string;
   port: string | number;
   reason: string;
+  /** Only with this config (Neo4j Enterprise's metrics endpoint). */
+  when?: (cfg: StackConfig) => boolean;
 }
 
-/** Every service described so far, by key: what a later service (the load balancer) builds on. */
-export type Described = Readonly<Record<string, Workload>>;
+/** The services described so far, by key: what a service builds on (the load balancer on the hub). */
+export type Described = Readonly<Partial<Record<string, Workload>>>;
+
+/** A service this one waits for, which is described before it; reading any other is a wiring mistake. */
+export function waitedFor(described: Described, key: string, by: string): Workload {
+  const w = described[key];
+  if (!w) throw new Error(`service ${by} reads ${key}'s description, but does not wait for it (waitsFor)`);
+  return w;
+}
 
 export interface ServiceModule<K extends string = string, W extends string = string, T extends TargetKind = TargetKind, R extends Role = Role> {
   key: K;
@@ -59,7 +68,7 @@ export interface ServiceModule<K extends string = string, W extends string = str
   watchesStack?: boolean;
   workload(cfg: StackConfig, target: TargetFacts, described: Described): Workload;
   /** Who it connects to inside the stack; a service the target does not run is skipped. */
-  talksTo?(cfg: StackConfig): readonly Talk[];
+  talksTo?: readonly Talk[];
 }
 
 /** A module with its key, role, waits and targets kept as literals, which the registry checks (index.ts). */
