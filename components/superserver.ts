@@ -6,8 +6,8 @@ import { declarationOrder, servicesOn } from "./services";
 import { ServiceComponent } from "./services/component";
 import { DockerTarget } from "./targets/docker";
 import { KubernetesTarget } from "./targets/kubernetes";
-import type { StackTarget } from "./targets/types";
-import type { Placed } from "./workloads/target";
+import type { Target } from "./targets/types";
+import type { Placed } from "./workloads/platform";
 
 export interface McpSuperserverArgs extends StackSecretsArgs {
   /** Stack name; names the Docker network or the EKS cluster, and the backup bucket. */
@@ -67,7 +67,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
   }
 
   /** The same composition on either target: the services, the backup after Neo4j, the addresses. */
-  private compose<P extends Placed>(name: string, target: StackTarget<P>) {
+  private compose<P extends Placed>(name: string, target: Target<P>) {
     const services = this.services(name, target);
     const backup = new Backup(`${name}-backup`, { target, dependsOn: [...target.base, services.neo4j] }, { parent: this });
     return { backup, endpoints: target.endpoints() };
@@ -77,7 +77,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
    * The services of the registry that the target runs, each declared after the services it waits
    * for (where the target waits for them) and the target's own prerequisites.
    */
-  private services<P extends Placed>(name: string, target: StackTarget<P>): Record<string, ServiceComponent<P>> {
+  private services<P extends Placed>(name: string, target: Target<P>): Record<string, ServiceComponent<P>> {
     const declared: Record<string, ServiceComponent<P>> = {};
     for (const s of declarationOrder(servicesOn(target.kind))) {
       const placed = target.services[s.key];
@@ -87,7 +87,7 @@ export class McpSuperserver extends pulumi.ComponentResource {
         `${name}-${s.component.name}`,
         {
           placed,
-          target,
+          platform: target,
           dependsOn: [...target.base, ...target.prerequisites(placed), ...waits],
           image: target.builtImage(`${name}-${s.component.name}-image`, placed.workload),
         },

@@ -3,7 +3,7 @@
  * node group hold its pods?) and by the policy pack's capacity policy alike. The system-pool and
  * GPU-pool tables below are views over it: the types each node group of this program may use.
  *
- * Sources (figures typed from them; test/instance-types.test.ts pins every row):
+ * Sources (figures typed from them; test/config/instance-types.test.ts pins every row):
  * - vCPUs, memory (GiB) and GPU count: the EC2 API's instance type data as the cluster autoscaler
  *   ships it (kubernetes/autoscaler, cluster-autoscaler/cloudprovider/aws/ec2_instance_types.go,
  *   static list of 2026-01-22: `VCPU`, `MemoryMb`, `GPU`); the same figures as the EC2 Instance

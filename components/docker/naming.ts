@@ -2,6 +2,8 @@
  * Docker names: containers are `mcp-<service>` (the runbook's `mcp-neo4j`, `mcp-hub-1..N`),
  * volumes `mcp-<volume>`. Inside the network each container also answers to its service name.
  */
+import { NEO4J_DATA_VOLUME } from "../workloads/neo4j";
+
 export const DOCKER_PREFIX = "mcp-";
 
 export function dockerContainerName(replica: string): string {
@@ -26,4 +28,4 @@ export function dockerContainerSelector(replicas: string[]): string {
 }
 
 /** Volumes whose loss would lose data or a long download: kept when the stack is destroyed. */
-export const PRECIOUS_VOLUMES = new Set(["neo4j-data", "ollama-models", "backup-objects"]);
+export const PRECIOUS_VOLUMES = new Set([NEO4J_DATA_VOLUME, "ollama-models", "backup-objects"]);

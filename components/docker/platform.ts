@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, DeployedWorkload, Placed, StackSecrets, Target } from "../workloads/target";
+import type { DeployOptions, DeployedWorkload, Placed, StackSecrets, Platform } from "../workloads/platform";
 import type { SecretFileSpec, SecretName, SecretRef, Workload } from "../workloads/types";
 import { replicaNames } from "../workloads/types";
 import { dockerCompanionSpec, dockerContainerSpec, type DockerSettings } from "./container";
@@ -14,7 +14,7 @@ export interface DeployedContainers extends DeployedWorkload {
  * Turns workload descriptions into Docker resources on one private network. Volumes are
  * created by the caller (they outlive and are shared between workloads) and referenced by name.
  */
-export class DockerPlatform implements Target {
+export class DockerPlatform implements Platform {
   constructor(
     private readonly network: docker.Network,
     private readonly secrets: StackSecrets,

@@ -3,7 +3,7 @@
  * name, and monitoring pointed at the container names Docker will use. Pure: no Pulumi here.
  */
 import type { StackConfig } from "../config/schema";
-import { BACKUP_WORK_VOLUME, backupDockerNames, backupSchedulerWorkload, objectStoreWorkload, type DockerBackupContext } from "../workloads/backup";
+import { BACKUP_WORK_VOLUME, backupBucketName, backupDockerNames, backupSchedulerWorkload, objectStoreWorkload, type DockerBackupContext } from "../workloads/backup";
 import { describeServices } from "../services/describe";
 import type { DockerServiceKey } from "../services";
 import type { TargetFacts } from "../services/types";
@@ -33,7 +33,7 @@ const DOCKER_DNS = "127.0.0.11";
 
 export function describeDockerStack(cfg: StackConfig, stack: string): DockerStack {
   const network = dockerNetworkName(stack);
-  const bucket = `mcp-superserver-backups-${stack}`;
+  const bucket = backupBucketName(stack);
   const objectStore = objectStoreWorkload(cfg);
   const backupContext: DockerBackupContext = {
     neo4jContainer: dockerContainerName(SERVICE.neo4j),

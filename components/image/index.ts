@@ -8,12 +8,20 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
+import type { Workload } from "../workloads/types";
 
 export interface ImageBuildArgs {
   /** A local folder or a git URL pinned by commit (`repo.git#<commit>:<folder>`). */
   context: string;
   /** The tag: the source commit. */
   tag: string;
+}
+
+/** What a workload's image is built from, or undefined for a pinned image it pulls. */
+export function imageBuild(w: Workload): (ImageBuildArgs & { repository: string }) | undefined {
+  if (!("build" in w.image)) return undefined;
+  const [repository, tag] = w.image.ref.split(":");
+  return { context: w.image.build.context, tag, repository };
 }
 
 /** Built by the local engine's BuildKit and loaded into it, no registry involved. */

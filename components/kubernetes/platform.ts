@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, DeployedWorkload, StackSecrets, Target } from "../workloads/target";
+import type { DeployOptions, DeployedWorkload, StackSecrets, Platform } from "../workloads/platform";
 import type { SecretName, Workload } from "../workloads/types";
 import { workloadObjects } from "./objects";
 import type { Planned, SecretSpec } from "./plan";
@@ -53,7 +53,7 @@ export function createObject(
   return new Class(objectResourceName(prefix, o), o, { ...opts, provider, deleteBeforeReplace: true });
 }
 
-export class KubernetesPlatform implements Target<Planned> {
+export class KubernetesPlatform implements Platform<Planned> {
   private readonly services = new Map<string, k8s.core.v1.Service>();
 
   constructor(

@@ -26,7 +26,8 @@ export const POD_SECURITY: Record<Role, PodSecurity> = {
   // The Neo4j image's entrypoint rewrites conf/ from NEO4J_* variables at start: the root
   // filesystem must stay writable. It runs as the image's neo4j user.
   neo4j: { ...asImageUser(IMAGE_USERS.neo4j), readOnlyRootFilesystem: false, writablePaths: [] },
-  // Ollama keeps its key pair in $HOME/.ollama and may unpack runners to /tmp; models live on their own volume.
+  // The Ollama image runs as root and names no user: 1000 is ours. Ollama keeps its key pair in
+  // $HOME/.ollama and may unpack runners to /tmp; models live on their own volume.
   ollama: { runAsUser: 1000, fsGroup: 1000, readOnlyRootFilesystem: true, writablePaths: ["/home/ollama", "/tmp"], env: { HOME: "/home/ollama" } },
   // The nginx image's nginx user; pid and temp files go to /tmp (the rendered runDir).
   "load-balancer": { ...asImageUser(IMAGE_USERS.nginx), readOnlyRootFilesystem: true, writablePaths: ["/tmp", "/var/cache/nginx"] },

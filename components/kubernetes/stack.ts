@@ -14,6 +14,7 @@ import { DISK_SELECTOR, JOB, addressesByServiceName, monitoringFiles, type Conta
 import { neo4jMetricsEnabled } from "../workloads/neo4j";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
 import { BACKUP_CRONJOB, RESTORE_CRONJOB, backupObjects, backupServiceAccount } from "./backupJob";
+import { backupBucketName } from "../workloads/backup";
 import {
   GPU_EXPORTER_JOB,
   KUBELET_JOB,
@@ -47,17 +48,21 @@ export interface KubernetesStack {
 
 const BACKUP_JOB_NAME = "mcp-backup";
 
+/** A Service's name in the cluster's DNS. */
+export function serviceFqdn(cfg: StackConfig, service: string, namespace = cfg.kubernetes.namespace): string {
+  return `${service}.${namespace}.svc.${cfg.kubernetes.clusterDomain}`;
+}
+
 /**
  * How nginx finds the hub pods: the headless Service's name, resolved while nginx runs through
  * the cluster DNS, so its upstream follows the ready hub pods as they come and go.
  */
 export function hubUpstreams(cfg: StackConfig, hub: Workload): HubUpstreams {
-  const domain = cfg.kubernetes.clusterDomain;
   return {
     kind: "resolve",
-    host: `${headlessServiceName(hub)}.${cfg.kubernetes.namespace}.svc.${domain}`,
+    host: serviceFqdn(cfg, headlessServiceName(hub)),
     port: cfg.hub.port,
-    resolver: `kube-dns.kube-system.svc.${domain}`,
+    resolver: serviceFqdn(cfg, "kube-dns", "kube-system"),
   };
 }
 
@@ -158,8 +163,8 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   // node_exporter reads the host's filesystems (hostPath, hostPID): not allowed under
   // `restricted`, so it gets a namespace of its own and nothing else runs there.
   const nodeNamespace = `${namespace}-node`;
-  const bucket = `mcp-superserver-backups-${stack}`;
-  const fqdn = (service: string) => `${service}.${namespace}.svc.${k.clusterDomain}`;
+  const bucket = backupBucketName(stack);
+  const fqdn = (service: string) => serviceFqdn(cfg, service);
   const partOf = { "app.kubernetes.io/part-of": "mcp-superserver", "app.kubernetes.io/managed-by": "pulumi" };
   const plans = servicePlans(cfg, nodeNamespace);
 

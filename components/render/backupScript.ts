@@ -8,7 +8,7 @@
  * interrupt the `wait` on the dump at once (the dump runs in the background for that reason),
  * remove the dump container (it holds the store lock) and then start Neo4j. SIGKILL cannot be
  * caught: for that case the script publishes, before it stops Neo4j, the end of its planned stop
- * window; Neo4jDown is silent until then and pages after it (see maintenanceWindowRules.ts).
+ * window; Neo4jDown is silent until then and pages after it (see render/alerts/backup.ts).
  */
 import { type BackupDockerNames, DOCKER_API_FUNCTIONS } from "./backupDockerApi";
 import { BACKUP_VERIFIED_METRIC, STOP_WINDOW_METRIC } from "../contracts/backupMetrics";

@@ -10,7 +10,7 @@ import type { StackConfig } from "../config/schema";
 import { keptPassword } from "../docker/keptSecret";
 import { clientTokensFile } from "../render/nginxAuth";
 import { alertmanagerConfig, configuredReceivers } from "../workloads/monitoring";
-import type { StackSecrets } from "../workloads/target";
+import type { StackSecrets } from "../workloads/platform";
 
 export interface StackSecretsArgs {
   config: StackConfig;

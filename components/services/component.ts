@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { DeployOptions, Placed, Target } from "../workloads/target";
-import type { Workload } from "../workloads/types";
+import type { DeployOptions, Placed, Platform } from "../workloads/platform";
 import type { ServiceModule } from "./types";
 
 export interface ServiceComponentArgs<P extends Placed> {
   placed: P;
-  target: Target<P>;
+  platform: Platform<P>;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** The built image, for a workload whose image the stack builds. */
   image?: pulumi.Input<string>;
@@ -18,13 +17,11 @@ export interface ServiceComponentArgs<P extends Placed> {
 export class ServiceComponent<P extends Placed = Placed> extends pulumi.ComponentResource {
   /** Docker: container names in replica order; Kubernetes: the names of the workload's objects. */
   public readonly containerNames: pulumi.Output<string>[];
-  public readonly workload: Workload;
 
   constructor(service: Pick<ServiceModule, "component">, name: string, args: ServiceComponentArgs<P>, opts?: pulumi.ComponentResourceOptions) {
     super(service.component.type, name, {}, opts);
-    this.workload = args.placed.workload;
     const deployOptions: DeployOptions = { parent: this, dependsOn: args.dependsOn, image: args.image };
-    const deployed = args.target.deploy(name, args.placed, deployOptions);
+    const deployed = args.platform.deploy(name, args.placed, deployOptions);
     this.containerNames = deployed.names;
     this.registerOutputs({ containerNames: this.containerNames });
   }

@@ -1,6 +1,10 @@
 /**
- * The services of the stack. A new service is a module of this folder and one line here; what a target must add
- * for it, the compiler asks for (the `Record`s over `DockerServiceKey` and `KubernetesServiceKey`).
+ * The services of the stack. A new service is a module of this folder and one line here. What
+ * else it needs, the compiler asks for: its role in contracts/roles.ts, then that role's pod
+ * security (kubernetes/security.ts) and policy facts (contracts/rolePolicies.ts), and its plan on
+ * Kubernetes (kubernetes/plans.ts, a `Record` over `KubernetesServiceKey`). Its config section, if
+ * it has one, is a section of config/schema.ts (the config sits below the services: the rules and
+ * the policy pack read it without the program).
  */
 import { alertmanager } from "./alertmanager";
 import { blackbox, cadvisor, gpuExporter, kubeStateMetrics, nginxExporter, nodeExporter, pushgateway } from "./exporters";

@@ -1,9 +1,9 @@
 /**
  * What the stack knows about one service, whatever the target: its name and role, its component,
  * which targets run it, what it waits for, and how its workload is described. Each service is one
- * module of this folder; `SERVICES` (index.ts) lists them. What a target adds (a Kubernetes plan,
- * Docker names) is a `Record` over the keys of the services that target runs, so the compiler
- * names what a new service lacks.
+ * module of this folder; `SERVICES` (index.ts) lists them. What a target adds (the Kubernetes
+ * plan) is a `Record` over the keys of the services that target runs, so the compiler names what
+ * a new service lacks.
  */
 import type { StackConfig } from "../config/schema";
 import type { HubUpstreams } from "../workloads/loadBalancer";

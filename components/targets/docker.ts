@@ -8,13 +8,13 @@ import { stackWorkloads } from "../docker/budget";
 import { PRECIOUS_VOLUMES, dockerContainerName, dockerVolumeName } from "../docker/naming";
 import { DockerPlatform } from "../docker/platform";
 import { describeDockerStack, type DockerStack } from "../docker/stack";
-import { LocalImage } from "../image";
+import { LocalImage, imageBuild } from "../image";
 import { RESTORE_SCRIPT_PATH } from "../workloads/backup";
-import type { DeployOptions, DeployedWorkload, Placed, StackSecrets } from "../workloads/target";
+import type { DeployOptions, DeployedWorkload, Placed, StackSecrets } from "../workloads/platform";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
-import type { Endpoints, StackTarget } from "./types";
+import type { Endpoints, Target } from "./types";
 
-export class DockerTarget implements StackTarget {
+export class DockerTarget implements Target {
   readonly kind = "docker" as const;
   readonly backupType = DOCKER_BACKUP_TYPE;
   readonly services: Record<string, Placed>;
@@ -61,9 +61,8 @@ export class DockerTarget implements StackTarget {
   }
 
   builtImage(name: string, w: Workload): pulumi.Output<string> | undefined {
-    if (!("build" in w.image)) return undefined;
-    const [repository, tag] = w.image.ref.split(":");
-    return new LocalImage(name, { context: w.image.build.context, tag, repository }, { parent: this.parent }).ref;
+    const build = imageBuild(w);
+    return build && new LocalImage(name, build, { parent: this.parent }).ref;
   }
 
   createBackup(name: string, parent: pulumi.Resource, dependsOn: pulumi.Input<pulumi.Resource>[]): BackupParts {

@@ -5,19 +5,19 @@ import { S3_BACKUP_TYPE, s3Backup } from "../backup/s3";
 import { KubernetesCluster } from "../cluster/cluster";
 import { previewRoleAccess } from "../cluster/previewRole";
 import type { StackConfig } from "../config/schema";
-import { RegistryImage } from "../image";
+import { RegistryImage, imageBuild } from "../image";
 import { RESTORE_CRONJOB } from "../kubernetes/backupJob";
 import type { Planned, WorkloadPlan } from "../kubernetes/plan";
 import { KubernetesPlatform } from "../kubernetes/platform";
-import { containerPort, describeKubernetesStack, type KubernetesStack } from "../kubernetes/stack";
-import type { DeployOptions, DeployedWorkload, StackSecrets } from "../workloads/target";
+import { containerPort, describeKubernetesStack, serviceFqdn, type KubernetesStack } from "../kubernetes/stack";
+import type { DeployOptions, DeployedWorkload, StackSecrets } from "../workloads/platform";
 import { PORT, SERVICE, type Workload } from "../workloads/types";
-import type { Endpoints, StackTarget } from "./types";
+import type { Endpoints, Target } from "./types";
 
 /** A workload whose rollout waits for pods on the GPU node group. */
 const onGpuNodes = (plan: WorkloadPlan) => plan.gpuNode === true && plan.kind !== "DaemonSet";
 
-export class KubernetesTarget implements StackTarget<Planned> {
+export class KubernetesTarget implements Target<Planned> {
   readonly kind = "kubernetes" as const;
   readonly backupType = S3_BACKUP_TYPE;
   readonly services: Record<string, Planned>;
@@ -68,9 +68,8 @@ export class KubernetesTarget implements StackTarget<Planned> {
   }
 
   builtImage(name: string, w: Workload): pulumi.Output<string> | undefined {
-    if (!("build" in w.image)) return undefined;
-    const [repository, tag] = w.image.ref.split(":");
-    return new RegistryImage(name, { context: w.image.build.context, tag, repository: `${repository}-${this.stack}` }, { parent: this.parent }).ref;
+    const build = imageBuild(w);
+    return build && new RegistryImage(name, { ...build, repository: `${build.repository}-${this.stack}` }, { parent: this.parent }).ref;
   }
 
   createBackup(name: string, parent: pulumi.Resource, dependsOn: pulumi.Input<pulumi.Resource>[]): BackupParts {
@@ -109,7 +108,7 @@ export class KubernetesTarget implements StackTarget<Planned> {
 
   endpoints(): Endpoints {
     const k = this.described;
-    const fqdn = (service: string) => `${service}.${k.namespace}.svc.${this.cfg.kubernetes.clusterDomain}`;
+    const fqdn = (service: string) => serviceFqdn(this.cfg, service);
     const lb = k.services.loadBalancer.workload;
     const lbService = this.platform.service(lb.name)!;
     const lbHost =

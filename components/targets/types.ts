@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { BackupTarget } from "../backup/component";
 import type { TargetKind } from "../services/types";
-import type { Placed, Target } from "../workloads/target";
+import type { Placed, Platform } from "../workloads/platform";
 import type { Workload } from "../workloads/types";
 
 export interface Endpoints {
@@ -18,7 +18,7 @@ export interface Endpoints {
   neo4jBoltUri: pulumi.Output<string>;
 }
 
-export interface StackTarget<P extends Placed = Placed> extends Target<P>, BackupTarget {
+export interface Target<P extends Placed = Placed> extends Platform<P>, BackupTarget {
   readonly kind: TargetKind;
   /** Every service of the registry the target runs, placed, by key. */
   readonly services: Readonly<Record<string, P>>;

@@ -22,6 +22,9 @@ const JOB_PID_FILE = "/run/mcp-maintenance.pid";
 /** Docker's stop: Neo4j's clean shutdown takes seconds; past this Docker SIGKILLs it and the store needs recovery. */
 const NEO4J_STOP_SECONDS = 60;
 /** MinIO's region is nominal; the AWS CLI and provider still want one. */
+/** The backup bucket of a stack, in MinIO (Docker) or S3 (Kubernetes). */
+export const backupBucketName = (stack: string) => `mcp-superserver-backups-${stack}`;
+
 export const OBJECT_STORE_REGION = "us-east-1";
 export const OBJECT_STORE_USER = "mcp-backup";
 

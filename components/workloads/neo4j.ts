@@ -32,13 +32,13 @@ export const NEO4J_PROBES: KubernetesProbes = {
   liveness: { periodSeconds: 5, timeoutSeconds: 10, failureThreshold: 40 },
 };
 
+/** The volume Neo4j keeps its store on (the Docker backup stops Neo4j and dumps from it). */
+export const NEO4J_DATA_VOLUME = "neo4j-data";
+
 /**
  * The chart's terminationGracePeriodSeconds (neo4j/values.yaml, podSpec): Neo4j flushes its page
  * cache and checkpoints on shutdown, and a store killed before that makes the next dump refuse it.
  */
-/** The volume Neo4j keeps its store on (the Docker backup stops Neo4j and dumps from it). */
-export const NEO4J_DATA_VOLUME = "neo4j-data";
-
 export const NEO4J_STOP_GRACE_SECONDS = 3600;
 
 export function neo4jWorkload(cfg: StackConfig): Workload {

@@ -8,7 +8,6 @@ import { type PolicyReport, runPolicies } from "../../scripts/lib/policyHarness"
 import { synthesize } from "../../scripts/lib/synthesize";
 import { ROOT } from "./repo";
 
-
 /** What the program declares for a stack (Pulumi.<stack>.yaml unless a config file is given). */
 export async function synthesizedResources(stack: string, configFile = path.join(ROOT, `Pulumi.${stack}.yaml`)): Promise<RecordedResource[]> {
   const result = await synthesize({ stack, configFile });

@@ -16,7 +16,6 @@ export type { RuleIssue, StackCheck } from "./issue";
 
 const MiB = 1024 ** 2;
 
-
 function requestsWithinLimits(part: SizingSection, r: Resources): RuleIssue[] {
   const issues: RuleIssue[] = [];
   if (r.requests.cpu > r.limits.cpu) {

@@ -25,6 +25,6 @@ export interface Placed {
 }
 
 /** Where workloads run: Docker containers or Kubernetes objects. Components deploy through it. */
-export interface Target<P extends Placed = Placed> {
+export interface Platform<P extends Placed = Placed> {
   deploy(name: string, placed: P, opts: DeployOptions): DeployedWorkload;
 }
