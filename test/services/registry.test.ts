@@ -55,6 +55,13 @@ describe("the service registry", () => {
     ]);
   });
 
+  it("starts Prometheus after every exporter it scrapes, so its first evaluation does not page for them", () => {
+    const prometheus = SERVICES.find((s) => s.key === "prometheus")!;
+    const exporters = SERVICES.filter((s) => s.component.type === "mcp-superserver:monitoring:Exporter").map((s) => s.key);
+    expect(exporters).toHaveLength(7);
+    for (const key of exporters) expect(prometheus.waitsFor, key).toContain(key);
+  });
+
   it("refuses services that wait for each other in a circle", () => {
     const a = { key: "a", waitsFor: ["b"] };
     const b = { key: "b", waitsFor: ["a"] };
