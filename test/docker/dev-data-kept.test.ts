@@ -3,23 +3,13 @@
  * mock engine, as `up` after `down` does: what must match is what the kept volumes hold.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../components/config/parse";
-import { runUnderMocks, type MockRun } from "../../scripts/lib/mockEngine";
-import { container, envOf, named, ofType, uploadOf } from "../support/mockStack";
+import type { MockRun } from "../../scripts/lib/mockEngine";
+import { container, declareStack, envOf, named, ofType, uploadOf } from "../support/mockStack";
 
-const dev = parseStackConfig({ target: "docker", ollama: { gpu: { enabled: false } } });
+const DEV = { target: "docker", ollama: { gpu: { enabled: false } } };
 
 /** One `up` from empty state: a fresh mock engine, the stack's passphrase as the wrapper passes it. */
-async function upFromEmptyState(passphrase: string | undefined): Promise<MockRun> {
-  const { McpSuperserver } = await import("../../components/superserver");
-  return runUnderMocks({
-    stack: "dev",
-    program: async () => {
-      const s = new McpSuperserver("mcp", { config: dev, stack: "dev", ...(passphrase ? { passphrase } : {}) });
-      return { neo4jPassword: s.neo4jPassword };
-    },
-  });
-}
+const upFromEmptyState = (passphrase: string | undefined): Promise<MockRun> => declareStack(DEV, "dev", passphrase);
 
 const RANDOM = "random:index/randomPassword:RandomPassword";
 const neo4jAuth = (run: MockRun) => uploadOf(container(run, "mcp-neo4j"), "/run/secrets/neo4j-auth");

@@ -18,6 +18,7 @@ async function runProgram(
   stack: string,
   loadConfig: () => Promise<StackConfig>,
   mocks: { config?: Record<string, string>; secretKeys?: string[] } = {},
+  passphrase?: string,
 ): Promise<StackRun> {
   const secretOutputs: string[] = [];
   const run = await runUnderMocks({
@@ -26,13 +27,14 @@ async function runProgram(
     program: async () => {
       const config = await loadConfig();
       const { McpSuperserver } = await import("../../components/superserver");
-      const s = new McpSuperserver("mcp", { config, stack });
-      const outputs = {
+      const s = new McpSuperserver("mcp", { config, stack, ...(passphrase === undefined ? {} : { passphrase }) });
+      const outputs: Record<string, pulumi.Output<unknown>> = {
         loadBalancerUrl: s.loadBalancerUrl,
         neo4jPassword: s.neo4jPassword,
         backupBucket: s.backupBucket,
         grafanaUrl: s.grafanaUrl,
         grafanaAdminPassword: s.grafanaAdminPassword,
+        clientTokens: s.clientTokens,
       };
       for (const [name, output] of Object.entries(outputs)) if (await pulumi.isSecret(output)) secretOutputs.push(name);
       return outputs;
@@ -41,11 +43,14 @@ async function runProgram(
   return { ...run, secretOutputs };
 }
 
-/** A raw config (section name -> value), checked as the program checks it. */
-export async function declareStack(raw: Record<string, unknown> = {}, stack = "dev"): Promise<StackRun> {
+/**
+ * A raw config (section name -> value), checked as the program checks it; on Docker with the
+ * stack's secrets passphrase as `npm run up` passes it, when given.
+ */
+export async function declareStack(raw: Record<string, unknown> = {}, stack = "dev", passphrase?: string): Promise<StackRun> {
   const { parseCheckedConfig } = await import("../../components/checks/config");
   const config = parseCheckedConfig(raw);
-  return runProgram(stack, async () => config);
+  return runProgram(stack, async () => config, {}, passphrase);
 }
 
 /**
