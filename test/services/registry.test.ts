@@ -8,6 +8,7 @@ import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SERVICES, declarationOrder, servicesOn } from "../../components/services";
+import { waitedFor } from "../../components/services/types";
 import { ROOT } from "../support/repo";
 
 const NOT_MODULES = new Set(["index.ts", "types.ts", "describe.ts", "component.ts"]);
@@ -60,6 +61,10 @@ describe("the service registry", () => {
     const exporters = SERVICES.filter((s) => s.component.type === "mcp-superserver:monitoring:Exporter").map((s) => s.key);
     expect(exporters).toHaveLength(7);
     for (const key of exporters) expect(prometheus.waitsFor, key).toContain(key);
+  });
+
+  it("refuses a service reading the description of one it does not wait for", () => {
+    expect(() => waitedFor({}, "hub", "loadBalancer")).toThrow("service loadBalancer reads hub's description, but does not wait for it (waitsFor)");
   });
 
   it("refuses services that wait for each other in a circle", () => {
