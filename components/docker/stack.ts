@@ -6,7 +6,7 @@ import type { StackConfig } from "../config/schema";
 import { BACKUP_WORK_VOLUME, backupBucketName, backupDockerNames, backupSchedulerWorkload, objectStoreWorkload, type DockerBackupContext } from "../workloads/backup";
 import { describeServices } from "../services/describe";
 import type { DockerServiceKey } from "../services";
-import type { TargetFacts } from "../services/types";
+import { waitedFor, type TargetFacts } from "../services/types";
 import { backupDockerProxyWorkload } from "../workloads/backupDockerProxy";
 import { NEO4J_DATA_VOLUME, neo4jMetricsEnabled } from "../workloads/neo4j";
 import { DISK_SELECTOR, NGINX_JOB, addressesByServiceName, monitoringFiles, type ContainerView } from "../workloads/monitoringTargets";
@@ -48,8 +48,8 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
   const backup = backupSchedulerWorkload(cfg, backupContext);
   const backupDockerApi = backupDockerProxyWorkload(cfg, backupDockerNames(cfg, backupContext));
   const containerSelector = `name=~"${DOCKER_PREFIX}.+"`;
-  const facts: TargetFacts = {
-    target: "docker",
+  const facts = {
+    target: "docker" as const,
     hubUpstreams: (hub) => ({
       kind: "static",
       servers: replicaNames(hub).map((host) => ({ host, port: cfg.hub.port })),
@@ -58,8 +58,8 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
     containers: { containerLabel: "name", containerSelector },
     namespaces: [],
     monitoringFiles: (services) => {
-      const hub = services.find((w) => w.role === "hub")!;
-      const watched = [...services, objectStore, backup, backupDockerApi];
+      const hub = waitedFor(services, "hub", "prometheus");
+      const watched = [...Object.values(services).filter((w) => w !== undefined), objectStore, backup, backupDockerApi];
       const addresses = addressesByServiceName(
         neo4jMetricsEnabled(cfg),
         replicaNames(hub).map((r) => `${r}:${cfg.hub.port}`),
@@ -81,7 +81,7 @@ export function describeDockerStack(cfg: StackConfig, stack: string): DockerStac
       };
       return monitoringFiles(addresses, view, { stack, target: "docker" });
     },
-  };
-  const services = describeServices(cfg, "docker", facts);
+  } satisfies TargetFacts;
+  const services = describeServices(cfg, facts);
   return { network, bucket, services, objectStore, backup, backupDockerApi };
 }

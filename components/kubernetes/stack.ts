@@ -168,8 +168,8 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
   const partOf = { "app.kubernetes.io/part-of": "mcp-superserver", "app.kubernetes.io/managed-by": "pulumi" };
   const plans = servicePlans(cfg, nodeNamespace);
 
-  const facts: TargetFacts = {
-    target: "kubernetes",
+  const facts = {
+    target: "kubernetes" as const,
     hubUpstreams: (hub) => hubUpstreams(cfg, hub),
     containers: { containerLabel: "pod", containerSelector: `namespace="${namespace}", container!=""` },
     namespaces: [namespace, nodeNamespace],
@@ -180,18 +180,17 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
         [KUBE_STATE_METRICS_JOB]: [`${SERVICE.kubeStateMetrics}:${PORT.kubeStateMetrics}`],
       });
       // Each service's pods in the namespace its plan puts them in (the node daemons have their own).
-      const namespaceOf = (w: Pick<Workload, "role">) => {
-        const s = servicesOn("kubernetes").find((m) => m.role === w.role);
-        return s ? plans[s.key].namespace : namespace;
-      };
+      const placedIn = (Object.entries(watched) as [KubernetesServiceKey, Workload | undefined][]).flatMap(([key, w]) =>
+        w ? [{ w, namespace: plans[key].namespace }] : [],
+      );
       // The backup and restore pods run a container named `neo4j` (and `aws`) in the same namespace:
       // every other service's selector leaves them out, or their memory would count as Neo4j's.
       const notBackupPods = `pod!~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*"`;
       const view: ContainerView = {
         containers: [
-          ...[...watched, { name: SERVICE.prometheus, role: "prometheus" as const }].map((w) => ({
+          ...[...placedIn, { w: { name: SERVICE.prometheus, role: "prometheus" as const }, namespace: plans.prometheus.namespace }].map(({ w, namespace: ns }) => ({
             service: w.name,
-            selector: `namespace="${namespaceOf(w)}", container="${w.role}", ${notBackupPods}`,
+            selector: `namespace="${ns}", container="${w.role}", ${notBackupPods}`,
           })),
           // The backup and restore pods' two containers.
           { service: SERVICE.backup, selector: `namespace="${namespace}", pod=~"${BACKUP_CRONJOB}-.*|${RESTORE_CRONJOB}-.*", container=~"aws|neo4j"` },
@@ -215,8 +214,8 @@ export function describeKubernetesStack(cfg: StackConfig, stack: string): Kubern
         },
       };
     },
-  };
-  const workloads = describeServices(cfg, "kubernetes", facts);
+  } satisfies TargetFacts;
+  const workloads = describeServices(cfg, facts);
   const services = Object.fromEntries(
     (Object.keys(workloads) as KubernetesServiceKey[]).map((key) => [key, { workload: workloads[key], plan: plans[key] }]),
   ) as Record<KubernetesServiceKey, Planned>;

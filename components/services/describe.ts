@@ -9,8 +9,8 @@ import type { TargetFacts, TargetKind } from "./types";
  * (declarationOrder) and sees those described so far, in the order of the list (the load balancer
  * reads the hub's replicas); a service that watches the stack (Prometheus) comes after all others.
  */
-export function describeServices<T extends TargetKind>(cfg: StackConfig, target: T, facts: TargetFacts): Record<TargetServiceKey<T>, Workload> {
-  const services = servicesOn(target);
+export function describeServices<T extends TargetKind>(cfg: StackConfig, facts: TargetFacts & { target: T }): Record<TargetServiceKey<T>, Workload> {
+  const services = servicesOn(facts.target);
   const described: Record<string, Workload> = {};
   const soFar = () => Object.fromEntries(services.filter((s) => s.key in described).map((s) => [s.key, described[s.key]]));
   for (const s of [...declarationOrder(services.filter((m) => !m.watchesStack)), ...services.filter((m) => m.watchesStack)]) {

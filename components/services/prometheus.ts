@@ -14,7 +14,7 @@ export const prometheus = service({
   // What it scrapes is up before it starts, so its first evaluation does not page for them.
   waitsFor: ["alertmanager", "blackbox", "nodeExporter", "cadvisor", "nginxExporter", "pushgateway", "kubeStateMetrics", "gpuExporter"],
   watchesStack: true,
-  workload: (cfg, target, described) => prometheusWorkload(cfg, target.monitoringFiles(Object.values(described).filter((w) => w !== undefined))),
+  workload: (cfg, target, described) => prometheusWorkload(cfg, target.monitoringFiles(described)),
   talksTo: [
     { to: "hub", port: "http", reason: "hub metrics" },
     // On Kubernetes the nginx exporter is a sidecar in each nginx pod, at its own port.

@@ -21,8 +21,8 @@ export interface TargetFacts {
   containers: { containerLabel: string; containerSelector: string };
   /** The namespaces kube-state-metrics watches (Kubernetes only; empty on Docker). */
   namespaces: string[];
-  /** What Prometheus scrapes, probes and alerts on, given every other workload of the stack. */
-  monitoringFiles(watched: Workload[]): MonitoringFiles;
+  /** What Prometheus scrapes, probes and alerts on, given every other service's workload by key. */
+  monitoringFiles(watched: Described): MonitoringFiles;
 }
 
 /**
